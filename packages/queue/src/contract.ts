@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { MAX_JOB_TEXTS, MAX_TEXT_CHARS } from './limits.js';
+
+/** The prediction queue: one job = one HTTP request's texts (1 for /predict, ≤100 /batch, ≤10,000 /jobs). */
+export const PREDICTION_QUEUE = 'predictions';
+/** Rows whose Postgres write failed wait here (in Redis) until the database is back. */
+export const PERSIST_QUEUE = 'prediction-writes';
+
+export const JobName = { classify: 'classify', persist: 'persist' } as const;
+
+export const Sentiment = z.enum(['negative', 'neutral', 'positive']);
+
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+export const Text = z
+  .string()
+  .max(MAX_TEXT_CHARS, { message: `text longer than ${MAX_TEXT_CHARS} characters` })
+  .refine((t) => t.trim().length > 0, { message: 'text is empty or whitespace only' })
+  .refine((t) => !NUL.test(t), { message: 'text contains a NUL character' });
+
+export const ClassifyJobData = z.object({
+  texts: z.array(Text).min(1).max(MAX_JOB_TEXTS),
+  /** Which endpoint created the job: decides priority, not behaviour. */
+  source: z.enum(['predict', 'batch', 'jobs']),
+  /** The HTTP request id, so worker logs can be joined with API logs. */
+  requestId: z.string().max(200).optional(),
+});
+export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
+
+export const PredictionResult = z.object({
+  /** The stored row's id: deterministic in (job id, item index), so a retried job returns the same ids. */
+  id: z.uuid(),
+  sentiment: Sentiment,
+  confidence: z.number(),
+  latency_ms: z.number(),
+  model_version: z.string(),
+  cache_hit: z.boolean(),
+});
+export type PredictionResult = z.infer<typeof PredictionResult>;
+
+export const ClassifyJobResult = z.object({
+  predictions: z.array(PredictionResult),
+  total: z.number().int(),
+});
+export type ClassifyJobResult = z.infer<typeof ClassifyJobResult>;
+
+export const JobProgress = z.object({ done: z.number().int(), total: z.number().int() });
+export type JobProgress = z.infer<typeof JobProgress>;
+
+/** A prediction row as the worker writes it (mirrors the `prediction` table). */
+export const PredictionRow = z.object({
+  id: z.uuid(),
+  timestamp: z.string(), // ISO 8601; a string so it survives JSON in Redis
+  inputText: z.string().nullable(),
+  sentiment: Sentiment,
+  confidence: z.number(),
+  latencyMs: z.number(),
+  modelVersion: z.string(),
+  cacheHit: z.boolean(),
+  jobId: z.string(),
+  itemIndex: z.number().int(),
+});
+export type PredictionRow = z.infer<typeof PredictionRow>;
+
+export const PersistJobData = z.object({ rows: z.array(PredictionRow).min(1) });
+export type PersistJobData = z.infer<typeof PersistJobData>;

@@ -1,0 +1,3 @@
+export * from './limits.js';
+export * from './contract.js';
+export * from './jobs.js';
