@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { v5 as uuidv5 } from 'uuid';
 import { MAX_JOB_TEXTS, MAX_TEXT_CHARS } from './limits.js';
 
 /** The prediction queue: one job = one HTTP request's texts (1 for /predict, ≤100 /batch, ≤10,000 /jobs). */
@@ -64,3 +65,9 @@ export type PredictionRow = z.infer<typeof PredictionRow>;
 
 export const PersistJobData = z.object({ rows: z.array(PredictionRow).min(1) });
 export type PersistJobData = z.infer<typeof PersistJobData>;
+
+const ROW_ID_NAMESPACE = '6f1c2a52-3d7e-4b0e-9a51-2f8d1c0b7e44';
+/** The id of item `index` of job `jobId`: the same on every retry, so callers and rows agree. */
+export function predictionId(jobId: string, index: number): string {
+  return uuidv5(`${jobId}:${index}`, ROW_ID_NAMESPACE);
+}
