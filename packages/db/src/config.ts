@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PredictionSchema } from './prediction.entity.js';
+
+export interface DbOptions {
+  /** e.g. postgresql://postgres@127.0.0.1:5432/postgres */
+  clientUrl: string;
+  /** Postgres schema holding the tables and the migrations table (default `public`). */
+  schema?: string;
+  /** Log every SQL statement. */
+  debug?: boolean;
+  /** Max connections in the pool. */
+  poolMax?: number;
+}
+
+/** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
+export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
+
+// Schema names go into a connection option, so only plain identifiers are accepted.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`invalid schema name: ${schema}`);
+  }
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: options.clientUrl,
+    schema,
+    // Migration files hold unqualified table names (as migration:create generates them);
+    // the search_path makes them land in the configured schema.
+    driverOptions: schema === undefined ? {} : { connection: { options: `-c search_path=${schema}` } },
+    debug: options.debug ?? false,
+    pool: options.poolMax === undefined ? undefined : { min: 0, max: options.poolMax },
+    // Entities are given explicitly; no folder discovery and no TS reflection (ts-morph does not run here).
+    entities: [PredictionSchema],
+    extensions: [Migrator],
+    // MikroORM's own import() lives in CommonJS and bypasses TS loaders (vitest); an import()
+    // from this ESM module goes through whatever loader runs the app (tsx, vitest), so .ts migrations load.
+    dynamicImportProvider: (id: string) => import(id),
+    migrations: {
+      path: MIGRATIONS_PATH,
+      pathTs: MIGRATIONS_PATH,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+    },
+  };
+}
+
+export function initOrm(options: DbOptions): Promise<MikroORM<PostgreSqlDriver>> {
+  return MikroORM.init(dbConfig(options));
+}
+
+/** Applies all pending migrations; returns the names applied. */
+export async function migrateUp(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}
+
+/** Reverts all applied migrations (down to an empty schema); returns the names reverted. */
+export async function migrateDown(orm: MikroORM): Promise<string[]> {
+  const reverted = await orm.getMigrator().down({ to: 0 });
+  return reverted.map((m) => m.name);
+}

@@ -1,0 +1,45 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+
+/** One model output for one item of a batch job (row of table `prediction`). */
+export interface Prediction {
+  id: string;
+  timestamp: Date;
+  inputText: string | null;
+  predictedSentiment: Sentiment;
+  confidenceScore: number;
+  /** Wall time of the model call that produced this prediction. */
+  latencyMs: number;
+  modelVersion: string;
+  cacheHit: boolean;
+  /** BullMQ job id (a uuid, stored as a string). */
+  jobId: string;
+  itemIndex: number;
+}
+
+// Column names come from MikroORM's default UnderscoreNamingStrategy (camelCase -> snake_case).
+export const PredictionSchema = new EntitySchema<Prediction>({
+  name: 'Prediction',
+  tableName: 'prediction',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    timestamp: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
+    inputText: { type: 'text', nullable: true },
+    predictedSentiment: { type: 'string', length: 20 },
+    confidenceScore: { type: 'double' },
+    latencyMs: { type: 'double' },
+    modelVersion: { type: 'string', length: 50 },
+    cacheHit: { type: 'boolean', default: false },
+    jobId: { type: 'string', length: 255 },
+    itemIndex: { type: 'integer' },
+  },
+  indexes: [
+    { name: 'prediction_timestamp_index', properties: ['timestamp'] },
+    { name: 'prediction_predicted_sentiment_index', properties: ['predictedSentiment'] },
+    { name: 'prediction_timestamp_predicted_sentiment_index', properties: ['timestamp', 'predictedSentiment'] },
+  ],
+  // Makes job retries idempotent: a re-delivered item is ignored, not duplicated.
+  uniques: [{ name: 'prediction_job_id_item_index_unique', properties: ['jobId', 'itemIndex'] }],
+});
