@@ -1,0 +1,86 @@
+// ONNX graph for an ensemble of bidirectional-GRU classifiers trained by ../training.
+// Inputs input_ids / attention_mask int64 [batch, sequence] (right-padded); output logits [batch, classes]
+// with softmax(logits) = mean of the members' class probabilities (logits = log of that mean).
+import type { GruParams } from '../training/gru-params.js';
+import { DataType, encodeModel, int64s, node, tensor, valueInfo } from './onnx-graph.js';
+import type onnxProto from 'onnx-proto';
+
+const f32 = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+export interface ExportOptions {
+  name?: string;
+  docString?: string;
+}
+
+export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString }: ExportOptions = {}): Uint8Array {
+  if (members.length === 0) throw new Error('no members to export');
+  const shape = members[0]!.shape;
+  for (const m of members) {
+    if (JSON.stringify(m.shape) !== JSON.stringify(shape)) throw new Error('members differ in shape');
+  }
+  const { vocab: V, embed: E, hidden: H, classes: C } = shape;
+  const nodes: onnxProto.onnx.INodeProto[] = [];
+  const initializers: onnxProto.onnx.ITensorProto[] = [
+    int64s('axis1', [1]),
+    int64s('unsqueeze_axes', [1, 3]),
+    int64s('pooled_shape', [-1, 2 * H]),
+    tensor('one', [], Float32Array.of(1)),
+    tensor('big', [], Float32Array.of(1e9)),
+    tensor('inv_members', [], Float32Array.of(1 / members.length)),
+  ];
+  // Shared by all members: true lengths for the GRU, and -1e9 at padded positions for the max-pooling.
+  nodes.push(
+    node('ReduceSum', ['attention_mask', 'axis1'], ['lengths64'], { keepdims: 0 }),
+    node('Cast', ['lengths64'], ['lengths'], { to: DataType.int32 }),
+    node('Cast', ['attention_mask'], ['mask_f'], { to: DataType.float }),
+    node('Sub', ['mask_f', 'one'], ['mask_off']),
+    node('Mul', ['mask_off', 'big'], ['mask_neg']),
+    node('Transpose', ['mask_neg'], ['mask_neg_t'], { perm: [1, 0] }),
+    // [seq, 1, batch, 1] broadcasts over GRU output Y [seq, directions, batch, H].
+    node('Unsqueeze', ['mask_neg_t', 'unsqueeze_axes'], ['pool_mask']),
+  );
+  const probs: string[] = [];
+  members.forEach((m, i) => {
+    const p = (s: string) => `m${i}_${s}`;
+    initializers.push(
+      tensor(p('embedding'), [V, E], f32(m.emb)),
+      tensor(p('W'), [2, 3 * H, E], f32(m.W)),
+      tensor(p('R'), [2, 3 * H, H], f32(m.R)),
+      tensor(p('B'), [2, 6 * H], f32(m.B)),
+      tensor(p('dense_W'), [2 * H, C], f32(m.Wd)),
+      tensor(p('dense_b'), [C], f32(m.bd)),
+    );
+    nodes.push(
+      node('Gather', [p('embedding'), 'input_ids'], [p('embedded')], { axis: 0 }),
+      node('Transpose', [p('embedded')], [p('x')], { perm: [1, 0, 2] }),
+      node('GRU', [p('x'), p('W'), p('R'), p('B'), 'lengths'], [p('Y')], {
+        direction: 'bidirectional',
+        hidden_size: H,
+        linear_before_reset: 1,
+      }),
+      node('Add', [p('Y'), 'pool_mask'], [p('Y_masked')]),
+      node('ReduceMax', [p('Y_masked')], [p('pooled_dirs')], { axes: [0], keepdims: 0 }),
+      // [2, batch, H] → [batch, 2, H] → [batch, 2H] = [fwd; bwd].
+      node('Transpose', [p('pooled_dirs')], [p('pooled_t')], { perm: [1, 0, 2] }),
+      node('Reshape', [p('pooled_t'), 'pooled_shape'], [p('pooled')]),
+      node('MatMul', [p('pooled'), p('dense_W')], [p('scores')]),
+      node('Add', [p('scores'), p('dense_b')], [p('logits')]),
+      node('Softmax', [p('logits')], [p('probs')], { axis: -1 }),
+    );
+    probs.push(p('probs'));
+  });
+  nodes.push(
+    node('Sum', probs, ['probs_sum']),
+    node('Mul', ['probs_sum', 'inv_members'], ['probs']),
+    node('Log', ['probs'], ['logits']),
+  );
+  return encodeModel({
+    name,
+    docString,
+    opset: 13,
+    inputs: [valueInfo('input_ids', 'int64', ['batch', 'sequence']), valueInfo('attention_mask', 'int64', ['batch', 'sequence'])],
+    outputs: [valueInfo('logits', 'float', ['batch', C])],
+    nodes,
+    initializers,
+  });
+}

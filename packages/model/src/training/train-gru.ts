@@ -1,0 +1,100 @@
+// Trains one GRU classifier: shuffled minibatches, Adam with linear decay to 0, dropout on the pooled vector.
+import { Adam } from './adam.js';
+import type { EncodedSet } from './encoded-set.js';
+import { GruNetwork } from './gru-network.js';
+import { initParams, type GruParams, type GruShape } from './gru-params.js';
+import { deriveSeed, mulberry32, shuffle } from './prng.js';
+
+export interface TrainConfig {
+  shape: GruShape;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  clipNorm: number;
+  dropout: number;
+}
+
+export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'shape' | 'seed'> = {
+  epochs: 3,
+  batchSize: 32,
+  learningRate: 2e-3,
+  clipNorm: 5,
+  dropout: 0.5,
+};
+
+export interface TrainProgress {
+  epoch: number;
+  /** Fraction of all training done, 0..1. */
+  done: number;
+  meanLoss: number;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  /** Probability of each class per example, [n, classes]. */
+  probs: Float32Array;
+}
+
+export function evaluate(net: GruNetwork, set: EncodedSet): Evaluation {
+  const C = net.params.shape.classes;
+  const n = set.labels.length;
+  const probs = new Float32Array(n * C);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const p = net.forward(set.ids, set.offsets[i]!, set.offsets[i + 1]! - set.offsets[i]!);
+    let best = 0;
+    for (let c = 0; c < C; c++) {
+      probs[i * C + c] = p[c]!;
+      if (p[c]! > p[best]!) best = c;
+    }
+    if (best === set.labels[i]) correct++;
+  }
+  return { accuracy: n ? correct / n : 0, probs };
+}
+
+export function trainGru(
+  train: EncodedSet,
+  config: TrainConfig,
+  onProgress?: (progress: TrainProgress) => void,
+  dev?: EncodedSet,
+  onEpoch?: (epoch: number, dev: Evaluation | undefined) => void,
+): GruParams {
+  const params = initParams(config.shape, deriveSeed(config.seed, 0));
+  const net = new GruNetwork(params);
+  const adam = new Adam(net, { clipNorm: config.clipNorm });
+  const shuffleRandom = mulberry32(deriveSeed(config.seed, 1));
+  const dropoutRandom = mulberry32(deriveSeed(config.seed, 2));
+  const n = train.labels.length;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const stepsPerEpoch = Math.ceil(n / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / 10));
+  let step = 0;
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    shuffle(order, shuffleRandom);
+    let lossSum = 0;
+    let lossCount = 0;
+    for (let b = 0; b < n; b += config.batchSize) {
+      const end = Math.min(n, b + config.batchSize);
+      const scale = 1 / (end - b);
+      for (let k = b; k < end; k++) {
+        const i = order[k]!;
+        const label = train.labels[i]!;
+        const p = net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
+        lossSum -= Math.log(Math.max(p[label]!, 1e-12));
+        lossCount++;
+        net.backward(label, scale);
+      }
+      adam.step(config.learningRate * (1 - step / totalSteps));
+      step++;
+      if (onProgress && (step % reportEvery === 0 || step === totalSteps)) {
+        onProgress({ epoch, done: step / totalSteps, meanLoss: lossSum / lossCount });
+        lossSum = 0;
+        lossCount = 0;
+      }
+    }
+    onEpoch?.(epoch, dev ? evaluate(net, dev) : undefined);
+  }
+  return params;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { GruNetwork } from '../../src/training/gru-network.js';
+import { initParams, type FloatArray } from '../../src/training/gru-params.js';
+import { mulberry32 } from '../../src/training/prng.js';
+
+// The same forward/backward code as training, on Float64 parameters so central differences are precise.
+const shape = { vocab: 9, embed: 5, hidden: 6, classes: 2 };
+const ids = Int32Array.from([2, 5, 7, 5, 8, 3]);
+
+function setup(dropout: boolean) {
+  const params = initParams(shape, 7, Float64Array);
+  const random = mulberry32(11);
+  // Non-zero biases and larger weights so every gate and both directions matter.
+  for (const a of [params.B, params.bd]) for (let i = 0; i < a.length; i++) a[i] = random() - 0.5;
+  for (const a of [params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
+  const net = new GruNetwork(params);
+  // A fresh generator per evaluation gives the same dropout mask every time.
+  const loss = () => {
+    const p = net.forward(ids, 0, ids.length, dropout ? mulberry32(3) : null, 0.5);
+    return -Math.log(p[1]!);
+  };
+  return { params, net, loss };
+}
+
+function maxRelativeError(values: FloatArray, grads: FloatArray, indices: number[], loss: () => number): number {
+  let worst = 0;
+  for (const i of indices) {
+    const keep = values[i]!;
+    const eps = 1e-6;
+    values[i] = keep + eps;
+    const up = loss();
+    values[i] = keep - eps;
+    const down = loss();
+    values[i] = keep;
+    const numeric = (up - down) / (2 * eps);
+    const err = Math.abs(numeric - grads[i]!) / Math.max(1e-6, Math.abs(numeric) + Math.abs(grads[i]!));
+    worst = Math.max(worst, err);
+  }
+  return worst;
+}
+
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('GRU network gradients', () => {
+  for (const dropout of [false, true]) {
+    it(`match central differences for every parameter${dropout ? ' (with a dropout mask)' : ''}`, () => {
+      const { params, net, loss } = setup(dropout);
+      loss();
+      net.backward(1, 1);
+      const g = net.grads;
+      expect(maxRelativeError(params.W, g.W, all(params.W.length), loss)).toBeLessThan(1e-4);
+      expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
+      expect(maxRelativeError(params.B, g.B, all(params.B.length), loss)).toBeLessThan(1e-4);
+      expect(maxRelativeError(params.Wd, g.Wd, all(params.Wd.length), loss)).toBeLessThan(1e-4);
+      expect(maxRelativeError(params.bd, g.bd, all(params.bd.length), loss)).toBeLessThan(1e-4);
+      // Embedding rows of the tokens in the sequence (row 5 appears twice), and one unused row with zero gradient.
+      const rows = [2, 5, 7, 8, 3].flatMap((r) => all(shape.embed).map((j) => r * shape.embed + j));
+      expect(maxRelativeError(params.emb, g.emb, rows, loss)).toBeLessThan(1e-4);
+      expect(Array.from(g.emb.subarray(4 * shape.embed, 5 * shape.embed))).toEqual([0, 0, 0, 0, 0]);
+      expect(Array.from(net.touchedRows.subarray(0, net.touchedCount)).sort()).toEqual([2, 3, 5, 7, 8]);
+    });
+  }
+
+  it('scales gradients by the batch factor and clears them', () => {
+    const { net, loss } = setup(false);
+    loss();
+    net.backward(1, 1);
+    const full = Float64Array.from(net.grads.dense);
+    net.zeroGrads();
+    expect(net.grads.dense.every((v) => v === 0)).toBe(true);
+    expect(net.touchedCount).toBe(0);
+    loss();
+    net.backward(1, 0.25);
+    net.grads.dense.forEach((v, i) => expect(v).toBeCloseTo(full[i]! * 0.25, 12));
+  });
+});

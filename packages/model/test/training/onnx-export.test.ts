@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { gruEnsembleToOnnx } from '../../src/export/gru-ensemble-onnx.js';
+import { onnxLogits, paddedBatch } from '../../src/export/onnx-eval.js';
+import { createOnnxModel } from '../../src/onnx-session.js';
+import { packSequences } from '../../src/training/encoded-set.js';
+import { GruNetwork } from '../../src/training/gru-network.js';
+import { initParams, type GruParams } from '../../src/training/gru-params.js';
+import { mulberry32 } from '../../src/training/prng.js';
+
+const shape = { vocab: 30, embed: 6, hidden: 5, classes: 2 };
+
+/** Random weights of a visible size (initParams leaves biases at 0; the export must carry them too). */
+function randomModel(seed: number): GruParams {
+  const p = initParams(shape, seed);
+  const random = mulberry32(seed + 100);
+  for (const a of [p.B, p.bd]) for (let i = 0; i < a.length; i++) a[i] = random() - 0.5;
+  for (let i = 0; i < p.emb.length; i++) p.emb[i] = (random() - 0.5) * 2;
+  return p;
+}
+
+/** log(mean of member probabilities), from the training-time forward pass. */
+function trainingLogits(members: GruParams[], ids: number[]): number[] {
+  const mean = [0, 0];
+  for (const m of members) {
+    const p = new GruNetwork(m).forward(Int32Array.from(ids), 0, ids.length);
+    for (let c = 0; c < 2; c++) mean[c] += p[c]! / members.length;
+  }
+  return mean.map(Math.log);
+}
+
+const sequences = [
+  [2, 7, 8, 9, 3],
+  [2, 11, 3],
+  [2, 5, 6, 7, 12, 13, 14, 15, 16, 29, 3],
+  [2, 20, 21, 22, 3],
+  [2, 3],
+];
+const set = packSequences(sequences, [0, 1, 0, 1, 0]);
+
+describe('ONNX export of a GRU ensemble', () => {
+  it('matches the training forward pass on a padded batch of mixed lengths', async () => {
+    const members = [randomModel(1), randomModel(2)];
+    const model = await createOnnxModel(gruEnsembleToOnnx(members));
+    expect(model.inputNames).toEqual(['input_ids', 'attention_mask']);
+    const out = await model.run(paddedBatch(set, 0, sequences.length));
+    expect(out.dims).toEqual([sequences.length, 2]);
+    sequences.forEach((ids, i) => {
+      const expected = trainingLogits(members, ids);
+      expect(out.data[i * 2]!).toBeCloseTo(expected[0]!, 4);
+      expect(out.data[i * 2 + 1]!).toBeCloseTo(expected[1]!, 4);
+      expect(Math.abs(out.data[i * 2]! - expected[0]!)).toBeLessThan(1e-4);
+      expect(Math.abs(out.data[i * 2 + 1]! - expected[1]!)).toBeLessThan(1e-4);
+    });
+    await model.release();
+  });
+
+  it('scores a text the same alone as inside any padded batch', async () => {
+    const model = await createOnnxModel(gruEnsembleToOnnx([randomModel(3)]));
+    const { logits: together } = await onnxLogits(model, set, sequences.length);
+    const { logits: alone } = await onnxLogits(model, set, 1);
+    for (let i = 0; i < together.length; i++) expect(Math.abs(together[i]! - alone[i]!)).toBeLessThan(1e-5);
+    // softmax(logits) is a probability distribution for a single member too.
+    for (let i = 0; i < sequences.length; i++) expect(Math.exp(alone[2 * i]!) + Math.exp(alone[2 * i + 1]!)).toBeCloseTo(1, 5);
+    await model.release();
+  });
+
+  it('differs between members, so the average really mixes two models', async () => {
+    const [a, b] = [randomModel(4), randomModel(5)];
+    const ids = sequences[2]!;
+    expect(trainingLogits([a], ids)[0]).not.toBeCloseTo(trainingLogits([b], ids)[0]!, 3);
+  });
+});
