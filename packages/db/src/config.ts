@@ -34,6 +34,9 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     // the search_path makes them land in the configured schema.
     driverOptions: schema === undefined ? {} : { connection: { options: `-c search_path=${schema}` } },
     debug: options.debug ?? false,
+    // Start without Postgres (it may come up later): the pool connects on first use and
+    // ping() reports the outage, instead of init() throwing.
+    ensureDatabase: false,
     pool: options.poolMax === undefined ? undefined : { min: 0, max: options.poolMax },
     // Entities are given explicitly; no folder discovery and no TS reflection (ts-morph does not run here).
     entities: [PredictionSchema],

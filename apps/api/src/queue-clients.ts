@@ -1,0 +1,96 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { Queue, QueueEvents } from 'bullmq';
+import type { Logger } from 'pino';
+import { PERSIST_QUEUE, PREDICTION_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+
+const CLOSE_TIMEOUT_MS = 2000;
+
+export type PredictionQueue = Queue<ClassifyJobData, ClassifyJobResult>;
+
+export interface QueueClients {
+  /** The connection the queues share; its status tells whether Redis is reachable right now. */
+  redis: Redis;
+  predictionQueue: PredictionQueue;
+  /** Only shown in Bull Board; the worker owns its jobs. */
+  persistQueue: Queue;
+  queueEvents: QueueEvents;
+  close(): Promise<void>;
+}
+
+export interface QueueClientOptions {
+  redisUrl: string;
+  prefix: string;
+  logger: Logger;
+}
+
+/**
+ * Builds the API's Redis clients. Nothing here blocks on Redis: the clients keep
+ * reconnecting in the background, and requests fail fast (503) while it is down.
+ */
+export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOptions): QueueClients {
+  // Fail fast instead of queueing commands while disconnected: an HTTP caller
+  // would rather get a 503 now than a hung request.
+  const redis = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 5000,
+    connectTimeout: 5000,
+  });
+  watchOutages(redis, redisUrl, logger);
+
+  const predictionQueue: PredictionQueue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
+  const persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
+  // QueueEvents blocks on XREAD, so it needs its own connection that retries forever.
+  const eventsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  eventsRedis.on('error', () => {}); // reported once by watchOutages on the other connection
+  const queueEvents = new QueueEvents(PREDICTION_QUEUE, { connection: eventsRedis, prefix });
+  // Connection errors are reported once by watchOutages; these only keep EventEmitter from throwing.
+  const quiet = (err: Error) => logger.debug({ err }, 'queue client error');
+  predictionQueue.on('error', quiet);
+  persistQueue.on('error', quiet);
+  queueEvents.on('error', quiet);
+
+  return {
+    redis,
+    predictionQueue,
+    persistQueue,
+    queueEvents,
+    async close() {
+      // A client still waiting for its first connection never finishes closing (BullMQ awaits
+      // the connection first): cut the sockets, and bound the wait for the clients themselves.
+      for (const conn of [redis, eventsRedis]) if (conn.status !== 'ready') conn.disconnect();
+      const clientsClosed = Promise.allSettled([queueEvents.close(), predictionQueue.close(), persistQueue.close()]);
+      await Promise.race([clientsClosed, delay(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
+      // The clients were given these connections, so they leave closing them to us.
+      await Promise.allSettled([redis, eventsRedis].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
+    },
+  };
+}
+
+/** One log line when Redis goes away and one when it is back, not one per reconnect attempt. */
+function watchOutages(redis: Redis, url: string, logger: Logger): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.error(
+      { err: err.message, redisUrl: redactUrl(url) },
+      'Redis is unreachable; retrying in the background. Start it with `docker compose up -d postgres redis`',
+    );
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ redisUrl: redactUrl(url) }, 'Redis is reachable again');
+    down = false;
+  });
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

@@ -1,0 +1,16 @@
+import { Router } from 'express';
+import { BatchBody } from '../schemas.js';
+import { submitAndWait } from '../sync-reply.js';
+import { parseInput } from '../validation.js';
+import type { InteractiveDeps } from './predict.js';
+
+/** POST /batch: up to 100 texts in one job, predictions in input order. */
+export function batchRouter({ jobs, syncTimeoutMs }: InteractiveDeps): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const { texts } = parseInput(BatchBody, req.body, 'request body');
+    const result = await submitAndWait(jobs, req, res, texts, 'batch', syncTimeoutMs);
+    if (result) res.json({ predictions: result.predictions, total: result.total });
+  });
+  return router;
+}

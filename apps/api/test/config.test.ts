@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults for local development', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+      databaseSchema: undefined,
+      queuePrefix: 'bull',
+      syncTimeoutMs: 2000,
+      resultTtlS: 3600,
+      bodyLimit: '16mb',
+      shutdownTimeoutMs: 10_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      REDIS_URL: 'redis://redis:6379/2',
+      DATABASE_URL: 'postgres://app:pw@db:5432/sentiment',
+      DATABASE_SCHEMA: 'analytics',
+      QUEUE_PREFIX: 'prod',
+      SYNC_TIMEOUT_MS: '500',
+      RESULT_TTL_S: '60',
+      BODY_LIMIT: '2mb',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({ port: 8080, databaseSchema: 'analytics', syncTimeoutMs: 500, bodyLimit: '2mb', logLevel: 'debug' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).port).toBe(3000);
+  });
+
+  it('reports every bad variable in one error', () => {
+    const bad = {
+      PORT: 'eighty',
+      REDIS_URL: 'http://not-redis',
+      DATABASE_URL: 'nonsense',
+      SYNC_TIMEOUT_MS: '-1',
+      BODY_LIMIT: 'huge',
+      LOG_LEVEL: 'loud',
+    };
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of Object.keys(bad)) expect((error as Error).message).toContain(name);
+  });
+});

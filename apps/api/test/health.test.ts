@@ -1,0 +1,115 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { connectDatabase } from '../src/database.js';
+import { CLOSED_PORT, createHarness, silentLogger, stubProcessor, type Harness } from './support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('GET /health', () => {
+  it('answers 200 while the process runs', async () => {
+    const res = await request(h.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /ready', () => {
+  it('is 503 with workers: 0 while no worker is connected, then 200 once one is', async () => {
+    const before = await request(h.app).get('/ready');
+    expect(before.status).toBe(503);
+    expect(before.body).toEqual({ status: 'unavailable', checks: { redis: 'ok', postgres: 'ok', workers: 0 } });
+
+    const worker = h.startWorker(stubProcessor);
+    await worker.waitUntilReady();
+    // The worker registers its connection name as it starts; poll rather than guess a delay.
+    let res = await request(h.app).get('/ready');
+    for (let i = 0; i < 50 && res.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await request(h.app).get('/ready');
+    }
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1 } });
+  });
+
+  it('is 503 postgres: down when the database is unreachable', async () => {
+    const db = connectDatabase({ clientUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/test`, logger: silentLogger, retryMs: 60_000 });
+    const down = await createHarness({ analytics: db.analytics });
+    try {
+      const res = await request(down.app).get('/ready');
+      expect(res.status).toBe(503);
+      expect(res.body.status).toBe('unavailable');
+      expect(res.body.checks.postgres).toBe('down');
+      expect(res.body.checks.redis).toBe('ok');
+
+      const analytics = await request(down.app).get('/analytics/summary');
+      expect(analytics.status).toBe(503);
+      expect(analytics.body.error.code).toBe('database_unavailable');
+      expect(analytics.headers['retry-after']).toBeDefined();
+    } finally {
+      await down.close();
+      await db.close();
+    }
+  });
+});
+
+describe('when Redis is unreachable (queue connection pointed at a closed port)', () => {
+  let down: Harness;
+  beforeAll(async () => {
+    down = await createHarness({ redisUrl: `redis://127.0.0.1:${CLOSED_PORT}` });
+  });
+  afterAll(async () => {
+    await down?.close();
+  });
+
+  it('POST /predict answers 503 queue_unavailable with Retry-After', async () => {
+    const res = await request(down.app).post('/predict').send({ text: 'hello' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('queue_unavailable');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['post', '/batch', { texts: ['a'] }],
+    ['post', '/jobs', { texts: ['a'] }],
+    ['get', '/jobs/00000000-0000-4000-8000-000000000000', undefined],
+  ] as const)('%s %s answers 503 queue_unavailable too', async (method, path, body) => {
+    const res = method === 'post' ? await request(down.app).post(path).send(body) : await request(down.app).get(path);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('queue_unavailable');
+  });
+
+  it('still validates input first (400, not 503)', async () => {
+    const res = await request(down.app).post('/predict').send({ text: '' });
+    expect(res.status).toBe(400);
+  });
+
+  it('/ready reports redis down, /health stays 200', async () => {
+    const ready = await request(down.app).get('/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks).toEqual({ redis: 'down', postgres: 'ok', workers: 0 });
+    expect((await request(down.app).get('/health')).status).toBe(200);
+  });
+});
+
+describe('Bull Board', () => {
+  it('serves its UI at /admin/queues', async () => {
+    const res = await request(h.app).get('/admin/queues');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('lists the prediction and persist queues in its API', async () => {
+    await request(h.app).post('/jobs').send({ texts: ['for the board'] });
+    const res = await request(h.app).get('/admin/queues/api/queues');
+    expect(res.status).toBe(200);
+    const names = res.body.queues.map((q: { name: string }) => q.name);
+    expect(names).toEqual(expect.arrayContaining([PREDICTION_QUEUE, PERSIST_QUEUE]));
+  });
+});
