@@ -24,6 +24,7 @@ export async function createOnnxModel(bytes: Uint8Array, { intraOpThreads = 1 }:
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3, // errors only: graph-optimizer warnings are noise in service logs
   });
   const output = session.outputNames[0]!;
   return {

@@ -1,0 +1,81 @@
+// Reads and checks the files of a model in Hugging Face layout, failing with messages that name the file.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ModelLoadError } from '../model-load-error.js';
+import { readModelFile, type ModelSource } from '../transformers-js.js';
+
+export const ONNX_FILE = 'onnx/model.onnx';
+export const QUANTIZED_ONNX_FILE = 'onnx/model_quantized.onnx';
+
+/** `model folder /abs/dir` or `model acme/foo (cache /c)`: the prefix of every load error. */
+export function describeSource(source: ModelSource): string {
+  if ('modelDir' in source) return `model folder ${path.resolve(source.modelDir)}`;
+  return `model ${source.modelId}${source.cacheDir ? ` (cache ${path.resolve(source.cacheDir)})` : ''}`;
+}
+
+/** Folder name for a local model, the Hub id otherwise. */
+export function modelName(source: ModelSource): string {
+  return 'modelDir' in source ? path.basename(path.resolve(source.modelDir)) : source.modelId;
+}
+
+export class ModelFiles {
+  readonly where: string;
+  constructor(readonly source: ModelSource) {
+    this.where = describeSource(source);
+  }
+
+  fail(problem: string, cause?: unknown): never {
+    throw new ModelLoadError(this.where, problem, cause === undefined ? undefined : { cause });
+  }
+
+  /** Fails early with "folder does not exist" rather than a confusing per-file error. */
+  checkFolder(): void {
+    if (!('modelDir' in this.source)) return;
+    const dir = path.resolve(this.source.modelDir);
+    if (!fs.existsSync(dir)) this.fail('folder does not exist');
+    if (!fs.statSync(dir).isDirectory()) this.fail('is not a folder');
+  }
+
+  async read(file: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readModelFile(this.source, file);
+    } catch (error) {
+      // Hub downloads fail here (network, auth); local reads only fail on I/O errors.
+      this.fail(`${file} could not be read: ${(error as Error).message}`, error);
+    }
+  }
+
+  async readJson(file: string): Promise<Record<string, unknown>> {
+    const bytes = await this.read(file);
+    if (!bytes) this.fail(`${file} is missing`);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (error) {
+      this.fail(`${file} is not valid JSON (${(error as Error).message})`, error);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${file} is not a JSON object`);
+    return value as Record<string, unknown>;
+  }
+
+  /**
+   * The ONNX weights: `quantized` true/false asks for exactly one file; left unset, local folders prefer
+   * the full-precision file and Hub ids the quantized one (transformers.js' own default).
+   */
+  async readOnnx(quantized?: boolean): Promise<{ file: string; bytes: Uint8Array; sha256: string }> {
+    const candidates =
+      quantized === true
+        ? [QUANTIZED_ONNX_FILE]
+        : quantized === false
+          ? [ONNX_FILE]
+          : 'modelDir' in this.source
+            ? [ONNX_FILE, QUANTIZED_ONNX_FILE]
+            : [QUANTIZED_ONNX_FILE, ONNX_FILE];
+    for (const file of candidates) {
+      const bytes = await this.read(file);
+      if (bytes) return { file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }
+    this.fail(`${candidates.join(' and ')} ${candidates.length > 1 ? 'are' : 'is'} missing`);
+  }
+}

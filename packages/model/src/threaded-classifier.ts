@@ -1,0 +1,114 @@
+// A Classifier whose tokenization and inference run in worker threads, keeping the caller's event loop free.
+import { Worker } from 'node:worker_threads';
+import type { Classifier, ClassifierInfo, Prediction } from './classifier.js';
+import type { ClassifierOptions } from './load-classifier.js';
+import { ModelLoadError } from './model-load-error.js';
+import { workerEntry } from './runtime/worker-loader.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './runtime/worker-protocol.js';
+
+export type ThreadedClassifierOptions = ClassifierOptions & {
+  /** Worker threads, each with its own tokenizer and ONNX session (e.g. one per core). */
+  threads: number;
+};
+
+interface Pending {
+  resolve(predictions: Prediction[]): void;
+  reject(error: Error): void;
+  size: number;
+}
+
+class ClassifierThread {
+  readonly ready: Promise<ClassifierInfo>;
+  /** Texts sent and not yet answered: the load measure for dispatch. */
+  queuedTexts = 0;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+
+  constructor(options: ClassifierOptions) {
+    const setup: WorkerSetup = { kind: 'sentiment-classifier', options };
+    this.worker = new Worker(workerEntry(), { workerData: setup });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') resolve(message.info);
+        else if (message.type === 'load-error') {
+          reject(message.where && message.problem ? new ModelLoadError(message.where, message.problem) : new Error(message.message));
+        } else this.settle(message);
+      });
+      const die = (error: Error) => {
+        this.failure = error;
+        reject(error);
+        for (const pending of this.pending.values()) pending.reject(error);
+        this.pending.clear();
+        this.queuedTexts = 0;
+      };
+      this.worker.on('error', (error) => die(new Error(`classifier thread crashed: ${error.message}`, { cause: error })));
+      this.worker.on('exit', (code) => die(new Error(`classifier thread exited (code ${code})`)));
+    });
+    this.ready.catch(() => {}); // observed by the caller via Promise.all; avoid an unhandled rejection here
+  }
+
+  get alive(): boolean {
+    return this.failure === undefined;
+  }
+
+  predict(texts: string[]): Promise<Prediction[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    this.queuedTexts += texts.length;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, size: texts.length });
+      this.worker.postMessage({ type: 'predict', id, texts } satisfies ToWorker);
+    });
+  }
+
+  private settle(message: Extract<FromWorker, { id: number }>): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    this.queuedTexts -= pending.size;
+    if (message.type === 'result') pending.resolve(message.predictions);
+    else pending.reject(new Error(message.message));
+  }
+
+  /** Lets the thread release its ONNX session and exit; terminates it if it does not within a few seconds. */
+  async close(): Promise<void> {
+    if (this.failure) return void (await this.worker.terminate());
+    this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 5000, 'timeout').unref());
+    if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.worker.terminate();
+  }
+}
+
+export async function createThreadedClassifier(options: ThreadedClassifierOptions): Promise<Classifier> {
+  const { threads: count, ...classifierOptions } = options;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`threads must be a positive integer, got ${count}`);
+  const threads = Array.from({ length: count }, () => new ClassifierThread(classifierOptions));
+  let info: ClassifierInfo;
+  try {
+    [info] = (await Promise.all(threads.map((t) => t.ready))) as [ClassifierInfo];
+  } catch (error) {
+    await Promise.all(threads.map((t) => t.close()));
+    throw error;
+  }
+  let closed = false;
+  return {
+    info,
+    async predict(texts) {
+      if (closed) throw new Error(`classifier ${info.version} is closed`);
+      if (texts.length === 0) return [];
+      const live = threads.filter((t) => t.alive);
+      if (live.length === 0) throw new Error(`classifier ${info.version}: all threads have died`);
+      const target = live.reduce((best, t) => (t.queuedTexts < best.queuedTexts ? t : best));
+      return target.predict(texts);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(threads.map((t) => t.close()));
+    },
+  };
+}

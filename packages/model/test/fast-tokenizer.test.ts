@@ -1,0 +1,55 @@
+// The word-memoised tokenizer path gives exactly the library's token ids, truncation included.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../src/transformers-js.js';
+import { bertTokenizerDir, sharedDataDir } from './fixtures/shared-data.js';
+
+const source = { modelDir: bertTokenizerDir };
+
+const TRICKY = [
+  '',
+  '   ',
+  'The delivery was late and the box was damaged.',
+  "Don't   you\tlove\nit?!  (Really.)",
+  'Crème brûlée à la façon de grand-mère — 5€, ½ price',
+  'ΟΔΥΣΣΕΥΣ σοφός ΣΑΣ İzmir ǅemal ﬁne',
+  '日本語のテキスト and 中文 mixed東京text 한국어',
+  'zero\u200bwidth\u00a0nbsp\u2003em-space soft\u00adhyphen \u0000nul \ufffd \u0007bell',
+  '[CLS] hello [SEP]world [MASK][PAD] [unused1]',
+  '😀👍🏽 emoji-only 🇫🇷 flags',
+  `${'a'.repeat(99)} ${'b'.repeat(100)} ${'c'.repeat(101)}`,
+  'https://example.com/a_b?c=d&e=f#frag user@example.com #hashtag @mention',
+];
+
+function sst2Sentences(): string[] {
+  const file = path.join(sharedDataDir, 'sst2', 'dev.tsv');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split('\t')[0]!.trim());
+}
+
+describe('fast tokenizer path', () => {
+  it.each([128, 12])('matches the library on SST-2 dev and tricky texts (max length %i)', async (maxLength) => {
+    const fast = await loadTokenizer(source, maxLength);
+    const library = await loadTokenizer(source, maxLength, { fast: false });
+    expect(fast.fastPath).toBe(true);
+    expect(library.fastPath).toBe(false);
+    const texts = [...TRICKY, ...sst2Sentences()];
+    expect(texts.length).toBeGreaterThan(800);
+    for (const text of texts) expect(fast.encode(text), JSON.stringify(text)).toEqual(library.encode(text));
+    // Second pass: answers from the word memo must be the same.
+    for (const text of texts.slice(0, 50)) expect(fast.encode(text)).toEqual(library.encode(text));
+  });
+
+  it('keeps [CLS] … [SEP] and the limit on a 20,000-character text', async () => {
+    const tokenizer = await loadTokenizer(source, 128);
+    const ids = tokenizer.encode('word '.repeat(4000));
+    expect(ids).toHaveLength(128);
+    expect(ids[0]).toBe(101);
+    expect(ids[127]).toBe(102);
+  });
+});

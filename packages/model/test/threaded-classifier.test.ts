@@ -1,0 +1,60 @@
+// Worker-thread classifier: same answers as in-process, under vitest and under the tsx CLI.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createThreadedClassifier, loadClassifier, type Classifier, type Prediction } from '../src/index.js';
+import { expectSameScores, mixedTexts } from './fixtures/batching-behaviour.js';
+import { repoRoot } from './fixtures/shared-data.js';
+import { makeTempDir, removeDir } from './fixtures/temp-dir.js';
+import { writeTinyBert } from './fixtures/tiny-bert.js';
+
+let root: string;
+let modelDir: string;
+let local: Classifier;
+let threaded: Classifier;
+const texts = mixedTexts(60);
+let expected: Prediction[];
+
+beforeAll(async () => {
+  root = makeTempDir('threaded');
+  modelDir = path.join(root, 'tiny-bert-sst2');
+  writeTinyBert(modelDir);
+  local = await loadClassifier({ modelDir });
+  threaded = await createThreadedClassifier({ modelDir, threads: 2, intraOpThreads: 1 });
+  expected = await local.predict(texts);
+});
+afterAll(async () => {
+  await Promise.all([local?.close(), threaded?.close()]);
+  removeDir(root);
+});
+
+describe('threaded classifier', () => {
+  it('reports the same model info as the in-process classifier', () => {
+    expect(threaded.info).toEqual(local.info);
+  });
+
+  it('answers like the in-process classifier, also for concurrent calls spread over threads', async () => {
+    expectSameScores(await threaded.predict(texts), expected);
+    const slices = [texts.slice(0, 20), texts.slice(20, 25), texts.slice(25)];
+    const answers = await Promise.all(slices.map((slice) => threaded.predict(slice)));
+    expectSameScores(answers.flat(), expected);
+    expect(await threaded.predict([])).toEqual([]);
+  });
+
+  it('refuses work after close', async () => {
+    const extra = await createThreadedClassifier({ modelDir, threads: 1 });
+    await extra.close();
+    await expect(extra.predict(['a great joy'])).rejects.toThrow(/closed/);
+  });
+
+  it('works when the caller runs under the tsx CLI', async () => {
+    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+    const script = fileURLToPath(new URL('./fixtures/threaded-cli.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(tsx, [script, modelDir, JSON.stringify(texts)], { cwd: root });
+    const result = JSON.parse(stdout) as { info: Classifier['info']; predictions: Prediction[] };
+    expect(result.info).toEqual(local.info);
+    expectSameScores(result.predictions, expected);
+  });
+});
