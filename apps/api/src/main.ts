@@ -23,7 +23,7 @@ const logger = pino({ level: config.logLevel, name: 'api' });
 
 // Neither client blocks on its service: both retry in the background and /ready reports them.
 const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-const db = connectDatabase({ clientUrl: config.databaseUrl, schema: config.databaseSchema, logger });
+const db = await connectDatabase({ clientUrl: config.databaseUrl, schema: config.databaseSchema, logger });
 const jobs = createPredictionJobs(clients, { resultTtlS: config.resultTtlS });
 
 const app = createApp({

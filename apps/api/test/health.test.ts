@@ -39,7 +39,7 @@ describe('GET /ready', () => {
   });
 
   it('is 503 postgres: down when the database is unreachable', async () => {
-    const db = connectDatabase({ clientUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/test`, logger: silentLogger, retryMs: 60_000 });
+    const db = await connectDatabase({ clientUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/test`, logger: silentLogger });
     const down = await createHarness({ analytics: db.analytics });
     try {
       const res = await request(down.app).get('/ready');

@@ -55,7 +55,11 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
   };
 }
 
-export function initOrm(options: DbOptions): Promise<MikroORM<PostgreSqlDriver>> {
+/** The ORM as the apps hold it. */
+export type Orm = MikroORM<PostgreSqlDriver>;
+
+/** Never throws for an unreachable Postgres: the pool connects on first use (see ensureDatabase). */
+export function initOrm(options: DbOptions): Promise<Orm> {
   return MikroORM.init(dbConfig(options));
 }
 

@@ -12,8 +12,7 @@ export function boardRouter(queues: Queue[]): Router {
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
     queues: queues.map((q) => new BullMQAdapter(q)),
-    // @bull-board/express 9.10.1 nests its own @bull-board/api 9.10.1 next to our 9.10.2: same shape, distinct types.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter,
   });
   return serverAdapter.getRouter() as Router;
 }

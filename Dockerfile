@@ -1,0 +1,16 @@
+# One image for api, worker and migrate: the services differ only by command.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .npmrc ./
+COPY apps/api/package.json apps/api/
+COPY apps/worker/package.json apps/worker/
+COPY packages/db/package.json packages/db/
+COPY packages/model/package.json packages/model/
+COPY packages/queue/package.json packages/queue/
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.base.json tsconfig.json mikro-orm.config.ts ./
+COPY apps apps
+COPY packages packages
+USER node
+CMD ["npm", "run", "start:api"]

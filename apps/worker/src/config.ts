@@ -1,0 +1,100 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+// Unset and empty variables both mean "use the default" (compose files often pass `VAR=`).
+const env = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const EnvSchema = z.object({
+  REDIS_URL: env(z.url().default('redis://127.0.0.1:6379')),
+  DATABASE_URL: env(z.url().default('postgresql://postgres@127.0.0.1:5432/postgres')),
+  DATABASE_SCHEMA: env(z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'must be a plain identifier').optional()),
+  QUEUE_PREFIX: env(z.string().default('bull')),
+  MODEL_DIR: env(z.string().optional()),
+  MODEL_ID: env(z.string().optional()),
+  MODEL_CACHE_DIR: env(z.string().optional()),
+  ALLOW_REMOTE_MODELS: env(z.stringbool().default(false)),
+  INFERENCE_THREADS: env(int(1).max(64).default(availableParallelism())),
+  INTRA_OP_THREADS: env(int(1).max(64).default(1)),
+  NEUTRAL_THRESHOLD: env(z.coerce.number().min(0).max(1).optional()),
+  MAX_BATCH_SIZE: env(int(1).max(1024).default(32)),
+  MAX_BATCH_WAIT_MS: env(int(0).max(10_000).default(5)),
+  WORKER_CONCURRENCY: env(int(1).max(10_000).default(64)),
+  CHUNK_SIZE: env(int(1).max(10_000).default(256)),
+  RESULT_TTL_S: env(int(1).default(3600)),
+  SHUTDOWN_TIMEOUT_MS: env(int(0).default(30_000)),
+  // How soon a crashed worker's jobs are taken over: a job is stalled once its lock (renewed every
+  // LOCK_DURATION_MS / 2 while the worker lives) has expired at a stall check.
+  LOCK_DURATION_MS: env(int(1000).default(30_000)),
+  STALLED_INTERVAL_MS: env(int(1000).default(30_000)),
+  STORE_INPUT_TEXT: env(z.stringbool().default(true)),
+  LOG_LEVEL: env(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+
+/** Where the model comes from: a local folder (undefined = the shipped model) or a hub id. */
+export type ModelSource =
+  | { modelDir: string | undefined }
+  | { modelId: string; cacheDir: string | undefined; allowRemote: boolean };
+
+export interface WorkerConfig {
+  redisUrl: string;
+  databaseUrl: string;
+  databaseSchema: string | undefined;
+  queuePrefix: string;
+  model: ModelSource;
+  inferenceThreads: number;
+  intraOpThreads: number;
+  neutralThreshold: number | undefined;
+  maxBatchSize: number;
+  maxBatchWaitMs: number;
+  workerConcurrency: number;
+  chunkSize: number;
+  resultTtlS: number;
+  shutdownTimeoutMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  storeInputText: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid worker configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = EnvSchema.safeParse(source);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(source[String(i.path[0])])}: ${i.message}`);
+  // Checked outside zod so it is reported together with the other problems.
+  if (source.MODEL_DIR?.trim() && source.MODEL_ID?.trim()) problems.push('MODEL_DIR and MODEL_ID: set one, not both');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
+    queuePrefix: e.QUEUE_PREFIX,
+    model: e.MODEL_ID
+      ? { modelId: e.MODEL_ID, cacheDir: e.MODEL_CACHE_DIR, allowRemote: e.ALLOW_REMOTE_MODELS }
+      : { modelDir: e.MODEL_DIR },
+    inferenceThreads: e.INFERENCE_THREADS,
+    intraOpThreads: e.INTRA_OP_THREADS,
+    neutralThreshold: e.NEUTRAL_THRESHOLD,
+    maxBatchSize: e.MAX_BATCH_SIZE,
+    maxBatchWaitMs: e.MAX_BATCH_WAIT_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    chunkSize: e.CHUNK_SIZE,
+    resultTtlS: e.RESULT_TTL_S,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    lockDurationMs: e.LOCK_DURATION_MS,
+    stalledIntervalMs: e.STALLED_INTERVAL_MS,
+    storeInputText: e.STORE_INPUT_TEXT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,35 @@
+import { createAnalyticsRepository, createPredictionWriter, initOrm, type Orm, type PredictionWriter } from '@sentiment/db';
+import type { Logger } from 'pino';
+import { redactUrl } from './logger.js';
+
+export interface Database {
+  orm: Orm;
+  writer: PredictionWriter;
+  /** Whether Postgres answered the startup ping. */
+  reachable: boolean;
+}
+
+/**
+ * Opens the ORM (its pool connects on first use, so this works with Postgres down), then pings.
+ * Postgres being down does not stop the worker: predictions do not need it, and the row sink parks
+ * rows in the persist queue until it is back, so the fleet recovers without restarts.
+ */
+export async function openDatabase(
+  opts: { url: string; schema: string | undefined; poolMax?: number },
+  logger: Logger,
+): Promise<Database> {
+  const orm = await initOrm({ clientUrl: opts.url, schema: opts.schema, poolMax: opts.poolMax });
+  let reachable = true;
+  try {
+    await createAnalyticsRepository(orm).ping();
+    logger.info({ postgres: redactUrl(opts.url), schema: opts.schema ?? 'public' }, 'Postgres reachable');
+  } catch (err) {
+    reachable = false;
+    logger.error(
+      { err, postgres: redactUrl(opts.url) },
+      'Postgres unreachable at startup (start it with `docker compose up -d postgres` or set DATABASE_URL); ' +
+        'predictions continue and their rows wait in the persist queue',
+    );
+  }
+  return { orm, writer: createPredictionWriter(orm), reachable };
+}

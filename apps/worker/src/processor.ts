@@ -1,0 +1,60 @@
+import { ClassifyJobData, JobName, type ClassifyJobResult, type JobProgress } from '@sentiment/queue';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Batcher } from './batcher.js';
+
+export interface ProcessorDeps {
+  batcher: Pick<Batcher, 'submit'>;
+  logger: Logger;
+  /** Texts of one job submitted per progress step. */
+  chunkSize: number;
+}
+
+export type ClassifyJob = Job<unknown, ClassifyJobResult, string>;
+
+/** The BullMQ processor for JobName.classify on PREDICTION_QUEUE. */
+export function makeProcessor({ batcher, logger, chunkSize }: ProcessorDeps) {
+  return async function processClassify(job: ClassifyJob): Promise<ClassifyJobResult> {
+    if (job.name !== JobName.classify) {
+      throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${JobName.classify}")`);
+    }
+    const parsed = ClassifyJobData.safeParse(job.data);
+    if (!parsed.success) {
+      // Bad input never gets better on retry: fail now, keep the worker going.
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
+      logger.warn({ jobId: job.id, reason }, 'rejected malformed classify job');
+      throw new UnrecoverableError(`invalid classify job: ${reason}`);
+    }
+    const { texts, requestId } = parsed.data;
+    const log = logger.child({ jobId: job.id, requestId });
+    const jobId = job.id!;
+    const total = texts.length;
+    log.debug({ total }, 'classify job started');
+
+    // Progress updates are chained so they reach Redis in order even when chunks finish out of order.
+    let done = 0;
+    let progress: Promise<void> = Promise.resolve();
+    const report = (n: number): Promise<void> => {
+      done += n;
+      const update: JobProgress = { done, total };
+      progress = progress.then(() => job.updateProgress(update));
+      return progress;
+    };
+
+    // Every chunk is submitted at once, so they pool with other jobs' texts into full batches.
+    const chunks: Promise<ClassifyJobResult['predictions']>[] = [];
+    for (let start = 0; start < total; start += chunkSize) {
+      const slice = texts.slice(start, start + chunkSize);
+      chunks.push(
+        batcher.submit({ jobId, startIndex: start, texts: slice }).then(async (results) => {
+          await report(slice.length);
+          return results;
+        }),
+      );
+    }
+    const predictions = (await Promise.all(chunks)).flat();
+    await progress;
+    log.info({ total }, 'classify job done');
+    return { predictions, total };
+  };
+}

@@ -1,0 +1,98 @@
+import { hostname } from 'node:os';
+import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
+import { JobName, PERSIST_QUEUE, PREDICTION_QUEUE, type PersistJobData } from '@sentiment/queue';
+import { Queue, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { createBatcher } from './batcher.js';
+import type { WorkerConfig } from './config.js';
+import { openDatabase } from './db.js';
+import { makePersistProcessor } from './persist-processor.js';
+import { makeProcessor } from './processor.js';
+import { createRedis } from './redis.js';
+import { checkRoutes, type Route } from './routes.js';
+import { createRowSink } from './row-sink.js';
+import type { ShutdownStep } from './shutdown.js';
+
+function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
+  const tuning = {
+    threads: config.inferenceThreads,
+    intraOpThreads: config.intraOpThreads,
+    neutralThreshold: config.neutralThreshold,
+    maxBatchSize: config.maxBatchSize,
+  };
+  const m = config.model;
+  return 'modelId' in m
+    ? { modelId: m.modelId, cacheDir: m.cacheDir, allowRemote: m.allowRemote, ...tuning }
+    : { modelDir: m.modelDir ?? defaultModelDir, ...tuning };
+}
+
+/** Wires model, Postgres, Redis, batcher and the two Workers; returns the ordered shutdown steps. */
+export async function startWorker(config: WorkerConfig, logger: Logger): Promise<ShutdownStep[]> {
+  // The model first: a broken model is a deploy error and should stop the process before it takes jobs.
+  const classifier = await createThreadedClassifier(classifierOptions(config));
+  logger.info({ model: classifier.info.version, threads: config.inferenceThreads }, 'model loaded');
+
+  const { orm, writer, reachable } = await openDatabase(
+    // One connection per in-flight flush plus the persist worker is plenty.
+    { url: config.databaseUrl, schema: config.databaseSchema, poolMax: config.inferenceThreads + 4 },
+    logger,
+  );
+  const connection = createRedis(config.redisUrl, logger);
+  const prefix = config.queuePrefix;
+  const persistQueue = new Queue<PersistJobData>(PERSIST_QUEUE, { connection, prefix });
+
+  // Parked rows would otherwise wait out their (exponential) backoff after Postgres is back.
+  const promoteParked = () =>
+    void persistQueue.promoteJobs().catch((err) => logger.warn({ err }, 'could not promote parked persist jobs'));
+  if (reachable) promoteParked();
+  const sink = createRowSink({ writer, persistQueue, logger, onRecovered: promoteParked });
+  const batcher = createBatcher(
+    { classifier, sink, logger },
+    {
+      maxBatchSize: config.maxBatchSize,
+      maxWaitMs: config.maxBatchWaitMs,
+      maxInflight: config.inferenceThreads,
+      storeInputText: config.storeInputText,
+    },
+  );
+
+  const routes: Route[] = [
+    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize }) },
+    { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer, logger, onRecovered: promoteParked }) },
+  ];
+  checkRoutes(routes);
+
+  const name = `worker-${hostname()}-${process.pid}`;
+  const concurrency: Record<string, number> = { [PREDICTION_QUEUE]: config.workerConcurrency, [PERSIST_QUEUE]: 2 };
+  const workers = routes.map((route) => {
+    const worker = new Worker(route.queue, route.processor, {
+      connection,
+      prefix,
+      name,
+      concurrency: concurrency[route.queue] ?? 1,
+      lockDuration: config.lockDurationMs,
+      stalledInterval: config.stalledIntervalMs,
+      // Only a fallback: producers set their own retention (classifyJobOptions / persistJobOptions).
+      removeOnComplete: { age: config.resultTtlS },
+    });
+    worker.on('error', (err) => logger.error({ err, queue: route.queue }, 'worker error'));
+    worker.on('failed', (job, err) => {
+      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+      // Retries of parked rows during a Postgres outage are expected; the processors log the outage once.
+      const level = final ? 'warn' : route.queue === PERSIST_QUEUE ? 'debug' : 'info';
+      logger[level]({ jobId: job?.id, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
+    });
+    return worker;
+  });
+  logger.info({ name, prefix, concurrency: config.workerConcurrency, maxBatchSize: config.maxBatchSize }, 'worker started');
+
+  return [
+    // close() stops fetching and waits for active jobs; their batches are predicted and written by then.
+    ['close workers', () => Promise.all(workers.map((w) => w.close()))],
+    ['flush pending writes', () => batcher.drain()],
+    ['close persist queue', () => persistQueue.close()],
+    ['close classifier', () => classifier.close()],
+    ['close database', () => orm.close()],
+    ['close redis', () => connection.quit()],
+  ];
+}

@@ -1,0 +1,127 @@
+import { createPredictionWriter } from '@sentiment/db';
+import type { Classifier } from '@sentiment/model';
+import { PERSIST_QUEUE, predictionId } from '@sentiment/queue';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBatcher, type BatcherOptions } from '../src/batcher.js';
+import { createRowSink } from '../src/row-sink.js';
+import { loadTestClassifier, texts } from './support/model.js';
+import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
+import { countCalls } from './support/writer.js';
+
+let classifier: Classifier;
+let db: TestSchema;
+let redis: Redis;
+let persistQueue: Queue;
+
+beforeAll(async () => {
+  [classifier, db] = await Promise.all([loadTestClassifier(2), createTestSchema()]);
+  redis = redisConnection();
+  persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix: `test-worker-${uniqueId()}` });
+});
+
+afterAll(async () => {
+  await obliterateAll([persistQueue]);
+  await redis.quit();
+  await Promise.all([classifier?.close(), db?.drop()]);
+});
+
+/** A batcher over the real model and the real writer, recording each predict() call's texts. */
+function setup(opts: Partial<BatcherOptions> = {}) {
+  const batches: string[][] = [];
+  const recording: Classifier = {
+    info: classifier.info,
+    predict: (t) => (batches.push(t), classifier.predict(t)),
+    close: async () => {},
+  };
+  const counted = countCalls(createPredictionWriter(db.orm));
+  const sink = createRowSink({ writer: counted.writer, persistQueue, logger: testLogger });
+  const batcher = createBatcher(
+    { classifier: recording, sink, logger: testLogger },
+    { maxBatchSize: 8, maxWaitMs: 20, maxInflight: 2, storeInputText: true, ...opts },
+  );
+  return { batcher, batches, insertCalls: counted.calls };
+}
+
+describe('micro-batcher', () => {
+  it('pools concurrent callers into shared full batches and answers each caller in its own order', async () => {
+    const { batcher, batches, insertCalls } = setup();
+    const jobId = `job-${uniqueId()}`;
+    const sizes = [3, 10, 1, 20, 7];
+    const callers = sizes.map((n, c) => ({ startIndex: c * 100, texts: texts(n, `c${c}-`) }));
+
+    const results = await Promise.all(callers.map((c) => batcher.submit({ jobId, ...c })));
+
+    // 41 texts arriving together make ceil(41 / 8) = 6 batches, not one (or more) per caller.
+    expect(batches.map((b) => b.length)).toEqual([8, 8, 8, 8, 8, 1]);
+    expect(batches.some((b) => new Set(b.map((t) => t.match(/\(c(\d)-/)![1])).size > 1)).toBe(true);
+
+    for (const [c, caller] of callers.entries()) {
+      const alone = await classifier.predict(caller.texts);
+      expect(results[c]!.map((r) => r.sentiment)).toEqual(alone.map((p) => p.label));
+      results[c]!.forEach((r, i) => {
+        expect(r.confidence).toBeCloseTo(alone[i]!.confidence, 4);
+        expect(r.id).toBe(predictionId(jobId, caller.startIndex + i));
+        expect(r.model_version).toBe(classifier.info.version);
+        expect(r.cache_hit).toBe(false);
+      });
+    }
+
+    // One insertMany per micro-batch, carrying exactly that batch's rows (flushes may finish in any order).
+    const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y);
+    expect(sorted(insertCalls)).toEqual(sorted(batches.map((b) => b.length)));
+    const rows = await rowsOfJob(db, jobId);
+    expect(rows).toHaveLength(41);
+    const byIndex = new Map(rows.map((r) => [r.item_index, r]));
+    callers.forEach((caller, c) =>
+      caller.texts.forEach((text, i) => {
+        const row = byIndex.get(caller.startIndex + i)!;
+        expect(row.input_text).toBe(text);
+        expect(row.id).toBe(predictionId(jobId, caller.startIndex + i));
+        expect(row.predicted_sentiment).toBe(results[c]![i]!.sentiment);
+      }),
+    );
+  });
+
+  it('dispatches a partial batch once the wait has passed', async () => {
+    const { batcher, batches } = setup({ maxBatchSize: 32, maxWaitMs: 10 });
+    const out = await batcher.submit({ jobId: `job-${uniqueId()}`, startIndex: 0, texts: texts(3) });
+    expect(out).toHaveLength(3);
+    expect(batches.map((b) => b.length)).toEqual([3]);
+  });
+
+  it('stores NULL input text when asked not to keep texts', async () => {
+    const { batcher } = setup({ storeInputText: false });
+    const jobId = `job-${uniqueId()}`;
+    await batcher.submit({ jobId, startIndex: 0, texts: texts(5) });
+    const rows = await rowsOfJob(db, jobId);
+    expect(rows.map((r) => r.input_text)).toEqual([null, null, null, null, null]);
+  });
+
+  it('fails only the callers whose texts were in a failing batch', async () => {
+    // The real model runs underneath; the wrapper only injects one failure for a marked text.
+    const failing: Classifier = {
+      info: classifier.info,
+      predict: (t) => (t.some((x) => x.includes('POISON')) ? Promise.reject(new Error('inference failed')) : classifier.predict(t)),
+      close: async () => {},
+    };
+    const sink = createRowSink({ writer: createPredictionWriter(db.orm), persistQueue, logger: testLogger });
+    const batcher = createBatcher(
+      { classifier: failing, sink, logger: testLogger },
+      { maxBatchSize: 4, maxWaitMs: 50, maxInflight: 1, storeInputText: true },
+    );
+    const jobId = `job-${uniqueId()}`;
+    const a = batcher.submit({ jobId, startIndex: 0, texts: texts(4, 'a') }); // batch 1
+    const b = batcher.submit({ jobId, startIndex: 10, texts: ['POISON text', 'fine text'] }); // batch 2
+    const c = batcher.submit({ jobId, startIndex: 20, texts: texts(2, 'c') }); // batch 2 too
+    const [ra, rb, rc] = await Promise.allSettled([a, b, c]);
+
+    expect(ra.status).toBe('fulfilled');
+    expect(rb.status).toBe('rejected');
+    expect(rc.status).toBe('rejected');
+    // The batcher keeps serving later callers.
+    await expect(batcher.submit({ jobId, startIndex: 30, texts: texts(2, 'd') })).resolves.toHaveLength(2);
+    await batcher.drain();
+  });
+});

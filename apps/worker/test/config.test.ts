@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      queuePrefix: 'bull',
+      model: { modelDir: undefined },
+      intraOpThreads: 1,
+      maxBatchSize: 32,
+      maxBatchWaitMs: 5,
+      workerConcurrency: 64,
+      chunkSize: 256,
+      storeInputText: true,
+    });
+    expect(c.inferenceThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ MAX_BATCH_SIZE: 'lots', STORE_INPUT_TEXT: 'maybe', REDIS_URL: 'nope', MODEL_DIR: '/m', MODEL_ID: 'x/y' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['MAX_BATCH_SIZE', 'STORE_INPUT_TEXT', 'REDIS_URL', 'MODEL_ID']) expect(problems).toContain(name);
+  });
+
+  it('reads a hub model and treats empty variables as unset', () => {
+    const c = loadConfig({ MODEL_ID: 'acme/sst2', ALLOW_REMOTE_MODELS: 'true', INFERENCE_THREADS: '', STORE_INPUT_TEXT: 'false' });
+    expect(c.model).toEqual({ modelId: 'acme/sst2', cacheDir: undefined, allowRemote: true });
+    expect(c.storeInputText).toBe(false);
+  });
+});

@@ -1,0 +1,104 @@
+import { createPredictionWriter } from '@sentiment/db';
+import type { Classifier } from '@sentiment/model';
+import {
+  classifyJobOptions,
+  JobName,
+  PERSIST_QUEUE,
+  PREDICTION_QUEUE,
+  predictionId,
+  type ClassifyJobResult,
+  type JobProgress,
+} from '@sentiment/queue';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBatcher } from '../src/batcher.js';
+import { makeProcessor } from '../src/processor.js';
+import { createRowSink } from '../src/row-sink.js';
+import { loadTestClassifier, texts } from './support/model.js';
+import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
+
+const WAIT_MS = 120_000;
+let classifier: Classifier;
+let db: TestSchema;
+let redis: Redis;
+let queue: Queue;
+let persistQueue: Queue;
+let events: QueueEvents;
+let worker: Worker;
+
+beforeAll(async () => {
+  [classifier, db] = await Promise.all([loadTestClassifier(2), createTestSchema()]);
+  redis = redisConnection();
+  const prefix = `test-worker-${uniqueId()}`;
+  queue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
+  persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
+  events = new QueueEvents(PREDICTION_QUEUE, { connection: redis.duplicate(), prefix });
+  await events.waitUntilReady();
+
+  const sink = createRowSink({ writer: createPredictionWriter(db.orm), persistQueue, logger: testLogger });
+  const batcher = createBatcher(
+    { classifier, sink, logger: testLogger },
+    { maxBatchSize: 32, maxWaitMs: 5, maxInflight: 2, storeInputText: true },
+  );
+  const processor = makeProcessor({ batcher, logger: testLogger, chunkSize: 128 });
+  worker = new Worker(PREDICTION_QUEUE, processor, { connection: redis, prefix, concurrency: 8 });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await events?.close();
+  await obliterateAll([queue, persistQueue]);
+  await redis.quit();
+  await Promise.all([classifier?.close(), db?.drop()]);
+});
+
+const options = { ...classifyJobOptions({ resultTtlS: 600 }), backoff: { type: 'fixed', delay: 10 } };
+
+describe('classify processor on a real Worker', () => {
+  it('completes a 300-text job with progress, input-order predictions and 300 stored rows', async () => {
+    const input = texts(300);
+    const progress: JobProgress[] = [];
+    const job = await queue.add(JobName.classify, { texts: input, source: 'jobs', requestId: 'req-1' }, options);
+    events.on('progress', ({ jobId, data }) => {
+      if (jobId === job.id) progress.push(data as JobProgress);
+    });
+
+    const result = (await job.waitUntilFinished(events, WAIT_MS)) as ClassifyJobResult;
+
+    expect(result.total).toBe(300);
+    expect(result.predictions.map((p) => p.id)).toEqual(input.map((_, i) => predictionId(job.id!, i)));
+    const alone = await classifier.predict(input.slice(0, 10));
+    expect(result.predictions.slice(0, 10).map((p) => p.sentiment)).toEqual(alone.map((p) => p.label));
+
+    const finished = await queue.getJob(job.id!);
+    expect(finished!.progress).toEqual({ done: 300, total: 300 });
+    // Chunks of 128 report 128, 256 then 300, never going backwards.
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toEqual({ done: 300, total: 300 });
+
+    const rows = await rowsOfJob(db, job.id!);
+    expect(rows.map((r) => r.item_index)).toEqual(input.map((_, i) => i));
+    expect(rows.map((r) => r.id)).toEqual(input.map((_, i) => predictionId(job.id!, i)));
+    expect(rows.map((r) => r.input_text)).toEqual(input);
+  });
+
+  it('fails a malformed job at once (no retries) and keeps processing the next job', async () => {
+    const bad = await queue.add(JobName.classify, { texts: ['fine', '   '], source: 'batch' }, options);
+    await expect(bad.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(/invalid classify job/);
+    const failed = await queue.getJob(bad.id!);
+    expect(failed!.attemptsMade).toBe(1);
+    expect(await failed!.getState()).toBe('failed');
+    expect(failed!.failedReason).toMatch(/empty or whitespace/);
+
+    const good = await queue.add(JobName.classify, { texts: texts(3), source: 'batch' }, options);
+    const result = (await good.waitUntilFinished(events, WAIT_MS)) as ClassifyJobResult;
+    expect(result.predictions).toHaveLength(3);
+  });
+
+  it('fails a job with an unknown name at once', async () => {
+    const odd = await queue.add('summarise', { texts: ['hello'], source: 'predict' }, options);
+    await expect(odd.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(/unknown job name/);
+    expect((await queue.getJob(odd.id!))!.attemptsMade).toBe(1);
+  });
+});

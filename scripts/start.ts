@@ -1,0 +1,63 @@
+// `npm start`: check Redis and Postgres, apply migrations, then run one API and one worker until Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { initOrm, migrateUp } from '@sentiment/db';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+function reachable(url: string, defaultPort: number): Promise<string | undefined> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port || defaultPort), timeout: 3000 });
+    const done = (error?: string) => {
+      socket.destroy();
+      resolve(error);
+    };
+    socket.once('connect', () => done());
+    socket.once('timeout', () => done('timed out'));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
+const redactPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+const unreachable: string[] = [];
+for (const [name, url, port, service] of [
+  ['Redis', redisUrl, 6379, 'redis'],
+  ['Postgres', databaseUrl, 5432, 'postgres'],
+] as const) {
+  const error = await reachable(url, port);
+  if (error) unreachable.push(`  ${name} at ${redactPassword(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server`);
+}
+if (unreachable.length > 0) {
+  console.error(`Cannot start: some services are unreachable.\n${unreachable.join('\n')}`);
+  process.exit(1);
+}
+
+const orm = await initOrm({ clientUrl: databaseUrl, schema: process.env.DATABASE_SCHEMA });
+await migrateUp(orm);
+await orm.close();
+
+const children: ChildProcess[] = [];
+let stopping = false;
+function run(name: string, entry: string): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env: process.env });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} exited (${signal ?? code}); stopping the others`);
+    stop(1);
+  });
+}
+function stop(code: number): void {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() =>
+    process.exit(code),
+  );
+}
+process.once('SIGINT', () => stop(0));
+process.once('SIGTERM', () => stop(0));
+
+run('api', 'apps/api/src/main.ts');
+run('worker', 'apps/worker/src/main.ts');

@@ -1,0 +1,113 @@
+// A whole pipeline for one test file (or a benchmark): its own Postgres schema and queue prefix,
+// the real API and worker processes, and the real shipped model.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { Queue } from 'bullmq';
+import { initOrm, migrateUp } from '@sentiment/db';
+import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { startApp, waitFor, type AppProcess } from './processes.js';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StackOptions {
+  workers?: number;
+  apiEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+export async function startStack(label: string, options: StackOptions = {}) {
+  const id = `${label}_${randomBytes(4).toString('hex')}`;
+  const schema = `e2e_${id}`;
+  const prefix = `e2e-${id}`;
+  const orm = await initOrm({ clientUrl: TEST_DATABASE_URL, schema });
+  await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
+  await migrateUp(orm);
+
+  const shared = { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix };
+  const apps: AppProcess[] = [];
+  const workers: AppProcess[] = [];
+
+  const startApi = async (env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const api = startApp('api', 'apps/api/src/main.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1', ...options.apiEnv, ...env });
+    apps.push(api);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(`api on ${url}\n${api.output()}`, async () => (await fetch(`${url}/health`)).ok);
+    return { url, process: api };
+  };
+  const startWorker = (env: Record<string, string> = {}) => {
+    const worker = startApp(`worker-${workers.length + 1}`, 'apps/worker/src/main.ts', {
+      ...shared,
+      INFERENCE_THREADS: '1',
+      ...options.workerEnv,
+      ...env,
+    });
+    apps.push(worker);
+    workers.push(worker);
+    return worker;
+  };
+
+  const api = await startApi();
+  for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
+  const waitReady = (workerCount = 1) =>
+    waitFor(
+      'the stack to be ready',
+      async () => {
+        const res = await fetch(`${api.url}/ready`);
+        const body = (await res.json()) as { checks?: { workers?: number } };
+        return res.ok && (body.checks?.workers ?? 0) >= workerCount;
+      },
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
+  await waitReady(options.workers ?? 1);
+
+  const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
+    orm.em.getConnection().execute(query.replaceAll('{schema}', `"${schema}"`), params);
+
+  return {
+    schema,
+    prefix,
+    url: api.url,
+    api: api.process,
+    workers,
+    startApi,
+    startWorker,
+    waitReady,
+    sql,
+    logs: () => apps.map((a) => `--- ${a.name}\n${a.output().slice(-5000)}`).join('\n'),
+    async stop() {
+      await Promise.all(apps.map((a) => a.stop()));
+      for (const name of [PREDICTION_QUEUE, PERSIST_QUEUE]) {
+        const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix });
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+      await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+      await orm.close();
+    },
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+}
+
+export async function getJson(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+}
