@@ -8,8 +8,11 @@ import type { QueueClients } from './queue-clients.js';
 type ClassifyJob = Job<ClassifyJobData, ClassifyJobResult>;
 export type JobSource = ClassifyJobData['source'];
 
-/** BullMQ: lower number = served first. Interactive calls jump ahead of bulk work waiting in the queue. */
-export const PRIORITY: Record<JobSource, number> = { predict: 1, batch: 1, jobs: 10 };
+/**
+ * BullMQ serves jobs without a priority (0) before any prioritized job, and adding them is the cheaper
+ * O(1) path; so interactive calls go unprioritized and jump ahead of bulk work waiting in the queue.
+ */
+export const PRIORITY: Record<JobSource, number> = { predict: 0, batch: 0, jobs: 10 };
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,7 +43,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
         queue.add(
           JobName.classify,
           { texts, source, requestId },
-          { ...classifyJobOptions({ resultTtlS }), jobId: randomUUID(), priority: PRIORITY[source] },
+          { ...classifyJobOptions({ resultTtlS }), jobId: randomUUID(), ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
         ),
       );
     },
@@ -73,10 +76,12 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     async view(id: string): Promise<JobView | null> {
       if (!JOB_ID.test(id)) return null;
       return guarded(async () => {
+        // State first: a job read after it says `completed` carries its result. (Read the other way
+        // round, a job finishing in between would show as completed with no result.)
+        const state = await queue.getJobState(id);
+        if (state === 'unknown') return null;
         const job: ClassifyJob | undefined = await queue.getJob(id);
-        if (!job) return null;
-        const state = await job.getState();
-        return state === 'unknown' ? null : jobView(job, state);
+        return job ? jobView(job, state) : null;
       });
     },
 

@@ -10,7 +10,7 @@ import { toResult } from './rows.js';
 export interface BatcherOptions {
   /** Texts per classifier.predict call. */
   maxBatchSize: number;
-  /** A partial batch is dispatched this long after its first text arrived. */
+  /** While a batch is being predicted, a partial batch is dispatched this long after its first text arrived. */
   maxWaitMs: number;
   /** Batches predicted at once: one per inference thread, so no thread idles while the next fills. */
   maxInflight: number;
@@ -57,30 +57,52 @@ interface Pending {
 
 /**
  * Dynamic micro-batcher (like Triton's): pools texts from all concurrent jobs FIFO into batches of
- * up to maxBatchSize, dispatched when full or maxWaitMs after their first text arrived.
+ * up to maxBatchSize, dispatched when full, when the model is idle, or maxWaitMs after their first text arrived.
  */
 export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher {
   const { classifier, sink, logger } = deps;
   const queue = new Fifo<Pending>();
   let inflight = 0; // batches inside classifier.predict
   let writing = 0; // batches being written
-  let timer: NodeJS.Timeout | undefined;
+  let wake: { kind: 'idle' | 'wait'; cancel(): void } | undefined;
+  let force = false; // set while a wake-up dispatches the partial batch it was armed for
   let idleWaiters: Array<() => void> = [];
 
   function pump(): void {
     while (inflight < opts.maxInflight && queue.size > 0) {
       const waited = performance.now() - queue.peek()!.arrivedAt;
-      if (queue.size < opts.maxBatchSize && waited < opts.maxWaitMs) {
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          pump();
-        }, opts.maxWaitMs - waited);
+      if (!force && queue.size < opts.maxBatchSize && waited < opts.maxWaitMs) {
+        armWake(waited);
         return;
       }
+      force = false;
       inflight++;
       void runBatch(queue.take(opts.maxBatchSize));
     }
     notifyIfIdle();
+  }
+
+  // An idle model takes a partial batch on the next turn of the event loop (texts submitted together
+  // still share it, and a lone request never pays the batching delay); while a batch is being
+  // predicted, the next one gets up to maxWaitMs to fill.
+  function armWake(waited: number): void {
+    const kind = inflight === 0 ? 'idle' : 'wait';
+    if (wake && (wake.kind === kind || wake.kind === 'idle')) return;
+    wake?.cancel();
+    if (kind === 'idle') {
+      const handle = setImmediate(release);
+      wake = { kind, cancel: () => clearImmediate(handle) };
+    } else {
+      const handle = setTimeout(release, opts.maxWaitMs - waited);
+      wake = { kind, cancel: () => clearTimeout(handle) };
+    }
+  }
+
+  function release(): void {
+    wake = undefined;
+    force = true;
+    pump();
+    force = false;
   }
 
   async function runBatch(batch: Pending[]): Promise<void> {

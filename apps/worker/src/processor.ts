@@ -47,7 +47,8 @@ export function makeProcessor({ batcher, logger, chunkSize }: ProcessorDeps) {
       const slice = texts.slice(start, start + chunkSize);
       chunks.push(
         batcher.submit({ jobId, startIndex: start, texts: slice }).then(async (results) => {
-          await report(slice.length);
+          // A one-chunk job goes straight from 0 to done: completion itself is the progress report.
+          if (slice.length < total) await report(slice.length);
           return results;
         }),
       );

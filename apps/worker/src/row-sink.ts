@@ -21,14 +21,30 @@ export interface RowSinkDeps {
   retryDbAfterMs?: number;
   /** Called when a write succeeds after an outage (main promotes the persist jobs waiting on backoff). */
   onRecovered?: () => void;
+  /** Flushes in flight at once; further batches wait and are written together. Default 2. */
+  maxConcurrentFlushes?: number;
+  /** Rows one flush may carry when it gathers waiting batches. Default 2,000. */
+  maxRowsPerFlush?: number;
 }
 
 /**
- * Writes each micro-batch with ONE insertMany; if Postgres fails, parks the rows in Redis as ONE
- * persist job instead of failing the predictions. Logs once per outage, not once per batch.
+ * Writes micro-batches with one insertMany each, group-commit style: batches that finish while
+ * `maxConcurrentFlushes` flushes are running are written together by the next one, so a flush never
+ * carries less than one micro-batch and under load carries several. If Postgres fails, the rows are
+ * parked in Redis as ONE persist job per flush instead of failing the predictions; logged once per outage.
  */
-export function createRowSink({ writer, persistQueue, logger, retryDbAfterMs = 5000, onRecovered }: RowSinkDeps): RowSink {
+export function createRowSink({
+  writer,
+  persistQueue,
+  logger,
+  retryDbAfterMs = 5000,
+  onRecovered,
+  maxConcurrentFlushes = 2,
+  maxRowsPerFlush = 2000,
+}: RowSinkDeps): RowSink {
   let outage: { since: number; retryAt: number; parkedRows: number } | undefined;
+  const waiting: Array<{ rows: NewPrediction[]; resolve(): void; reject(err: unknown): void }> = [];
+  let flushing = 0;
 
   async function park(rows: NewPrediction[]): Promise<void> {
     // If Redis fails too, this throws: the callers' jobs fail and BullMQ retries them.
@@ -36,31 +52,59 @@ export function createRowSink({ writer, persistQueue, logger, retryDbAfterMs = 5
     if (outage) outage.parkedRows += rows.length;
   }
 
-  return {
-    async write(rows) {
-      if (rows.length === 0) return;
-      if (outage && Date.now() < outage.retryAt) return park(rows);
-      try {
-        await writer.insertMany(rows);
-      } catch (err) {
-        if (!outage) {
-          logger.error(
-            { err, queue: PERSIST_QUEUE },
-            'prediction writes failed (is Postgres up? `docker compose up -d postgres`); parking rows in the persist queue until it is back',
-          );
-          outage = { since: Date.now(), retryAt: 0, parkedRows: 0 };
-        }
-        outage.retryAt = Date.now() + retryDbAfterMs;
-        return park(rows);
-      }
-      if (outage) {
-        logger.info(
-          { downForMs: Date.now() - outage.since, parkedRows: outage.parkedRows },
-          'prediction writes recovered; the persist worker drains the parked rows',
+  async function writeOrPark(rows: NewPrediction[]): Promise<void> {
+    if (outage && Date.now() < outage.retryAt) return park(rows);
+    try {
+      await writer.insertMany(rows);
+    } catch (err) {
+      if (!outage) {
+        logger.error(
+          { err, queue: PERSIST_QUEUE },
+          'prediction writes failed (is Postgres up? `docker compose up -d postgres`); parking rows in the persist queue until it is back',
         );
-        outage = undefined;
-        onRecovered?.();
+        outage = { since: Date.now(), retryAt: 0, parkedRows: 0 };
       }
+      outage.retryAt = Date.now() + retryDbAfterMs;
+      return park(rows);
+    }
+    if (outage) {
+      logger.info(
+        { downForMs: Date.now() - outage.since, parkedRows: outage.parkedRows },
+        'prediction writes recovered; the persist worker drains the parked rows',
+      );
+      outage = undefined;
+      onRecovered?.();
+    }
+  }
+
+  function startFlushes(): void {
+    while (flushing < maxConcurrentFlushes && waiting.length > 0) {
+      const group = [waiting.shift()!];
+      let rows = group[0]!.rows.length;
+      while (waiting.length > 0 && rows + waiting[0]!.rows.length <= maxRowsPerFlush) {
+        rows += waiting[0]!.rows.length;
+        group.push(waiting.shift()!);
+      }
+      flushing++;
+      writeOrPark(group.flatMap((g) => g.rows))
+        .then(
+          () => group.forEach((g) => g.resolve()),
+          (err: unknown) => group.forEach((g) => g.reject(err)),
+        )
+        .finally(() => {
+          flushing--;
+          startFlushes();
+        });
+    }
+  }
+
+  return {
+    write(rows) {
+      if (rows.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ rows, resolve, reject });
+        startFlushes();
+      });
     },
   };
 }

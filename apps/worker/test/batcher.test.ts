@@ -68,9 +68,12 @@ describe('micro-batcher', () => {
       });
     }
 
-    // One insertMany per micro-batch, carrying exactly that batch's rows (flushes may finish in any order).
-    const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y);
-    expect(sorted(insertCalls)).toEqual(sorted(batches.map((b) => b.length)));
+    // At most one insertMany per micro-batch: batches that finish while a flush runs are written
+    // together (group commit), but a flush never splits a batch (sizes are sums of 8s, plus the 1).
+    expect(insertCalls.length).toBeGreaterThan(0);
+    expect(insertCalls.length).toBeLessThanOrEqual(batches.length);
+    expect(insertCalls.reduce((a, b) => a + b, 0)).toBe(41);
+    for (const size of insertCalls) expect([0, 1]).toContain(size % 8);
     const rows = await rowsOfJob(db, jobId);
     expect(rows).toHaveLength(41);
     const byIndex = new Map(rows.map((r) => [r.item_index, r]));
@@ -84,7 +87,7 @@ describe('micro-batcher', () => {
     );
   });
 
-  it('dispatches a partial batch once the wait has passed', async () => {
+  it('dispatches a partial batch without waiting when the model is idle', async () => {
     const { batcher, batches } = setup({ maxBatchSize: 32, maxWaitMs: 10 });
     const out = await batcher.submit({ jobId: `job-${uniqueId()}`, startIndex: 0, texts: texts(3) });
     expect(out).toHaveLength(3);

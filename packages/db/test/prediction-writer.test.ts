@@ -61,12 +61,12 @@ describe('prediction writer', () => {
     expect(insertStatements()[0]).toContain('on conflict ("job_id", "item_index") do nothing');
   });
 
-  it('inserts 10,000 rows in one call, staying under the bind-parameter limit', async () => {
+  it('inserts 10,000 rows in one call, in statements of at most MAX_ROWS_PER_STATEMENT rows', async () => {
     const rows = makePredictions(10_000);
     statements.length = 0;
     expect(await writer.insertMany(rows)).toBe(10_000);
     expect(await countRows(rows[0].jobId)).toBe(10_000);
-    expect(insertStatements()).toHaveLength(2); // 6,500 + 3,500 rows
+    expect(insertStatements()).toHaveLength(2); // 5,000 + 5,000 rows
   });
 
   it('is idempotent per (job, item): re-inserting inserts nothing and does not throw', async () => {
