@@ -41,7 +41,9 @@ await orm.close();
 const children: ChildProcess[] = [];
 let stopping = false;
 function run(name: string, entry: string): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env: process.env });
+  // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
+  // (a second signal would make the apps skip their graceful shutdown).
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env: process.env, detached: true });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -58,6 +60,7 @@ function stop(code: number): void {
 }
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
+process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
 run('api', 'apps/api/src/main.ts');
 run('worker', 'apps/worker/src/main.ts');
