@@ -16,6 +16,9 @@ export interface AppProcess {
   exited: Promise<number | null>;
 }
 
+/** Every process startApp started in this Node process, so a script can reap them if a setup step throws. */
+export const startedApps = new Set<AppProcess>();
+
 export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
     cwd: repoRoot,
@@ -33,7 +36,7 @@ export function startApp(name: string, entry: string, env: Record<string, string
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return {
+  const app: AppProcess = {
     name,
     child,
     exited,
@@ -47,6 +50,8 @@ export function startApp(name: string, entry: string, env: Record<string, string
       clearTimeout(timer);
     },
   };
+  startedApps.add(app);
+  return app;
 }
 
 export async function waitFor<T>(

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Queue } from 'bullmq';
 import { initOrm, migrateUp } from '@sentiment/db';
-import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { startApp, waitFor, type AppProcess } from './processes.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -37,7 +37,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
   await migrateUp(orm);
 
-  const shared = { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix };
+  // Load and fuzz tests come from one IP: rate limiting is tested on its own (apps/api/test/security.test.ts).
+  const shared = { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
   const apps: AppProcess[] = [];
   const workers: AppProcess[] = [];
 
@@ -91,7 +92,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     logs: () => apps.map((a) => `--- ${a.name}\n${a.output().slice(-5000)}`).join('\n'),
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
-      for (const name of [PREDICTION_QUEUE, PERSIST_QUEUE]) {
+      for (const name of [PREDICTION_QUEUE, PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
         const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix });
         await queue.obliterate({ force: true });
         await queue.close();

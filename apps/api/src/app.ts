@@ -1,7 +1,10 @@
 import express, { type Express } from 'express';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AnalyticsRepository } from '@sentiment/db';
+import { countingTexts, refuseWhenFull } from './backpressure/queue-full.js';
+import { queueDepth } from './backpressure/queue-depth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 import type { PredictionJobs } from './prediction-jobs.js';
@@ -12,6 +15,13 @@ import { BOARD_PATH, boardRouter } from './routes/board.js';
 import { healthRouter } from './routes/health.js';
 import { jobsRouter } from './routes/jobs.js';
 import { predictRouter } from './routes/predict.js';
+import { boardMode, type AccessOptions } from './security/access.js';
+import { adminAuth } from './security/admin-auth.js';
+import { apiKeyGate } from './security/api-keys.js';
+import { corsFor, isUnder, securityHeaders } from './security/headers.js';
+import { rateLimiter } from './security/rate-limit.js';
+
+const ADMIN_PATH = '/admin';
 
 export interface AppDeps {
   jobs: PredictionJobs;
@@ -23,19 +33,44 @@ export interface AppDeps {
   syncTimeoutMs: number;
   /** Largest accepted JSON body, e.g. `16mb` (a /jobs request may carry 10,000 texts). */
   bodyLimit: string;
+  /** Who may call what, CORS, rate limits. Omitted: open, unlimited, board read-only. */
+  access?: AccessOptions;
+  /** Refuse new work once `maxQueueDepth` texts wait in `queue`. Omitted or 0: never. */
+  backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
 }
 
 /** Builds the Express app; no I/O happens until a request arrives. */
 export function createApp(deps: AppDeps): Express {
-  const { jobs, analytics, syncTimeoutMs } = deps;
+  const { analytics, syncTimeoutMs, logger, access = {}, backpressure } = deps;
+  const apiKeys = access.apiKeys ?? [];
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', access.trustProxy ?? false);
 
-  app.use(requestLogging(deps.logger));
-  app.use(healthRouter({ jobs, analytics }));
+  app.use(requestLogging(logger));
+  app.use(securityHeaders(BOARD_PATH));
+  const cors = corsFor(access.corsOrigins ?? []);
+  if (cors) app.use(cors); // before auth: preflights carry no credentials
+  if (access.rateLimit?.perMinute) {
+    const { perMinute, redis, prefix } = access.rateLimit;
+    app.use(rateLimiter({ perMinute, redis, prefix, apiKeys, logger }));
+  }
+
   // Before the API's JSON rules: the board has its own parser and form-less PUTs.
-  app.use(BOARD_PATH, boardRouter(deps.boardQueues));
+  const board = boardMode(access);
+  if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
+  if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
+  if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
+  app.use(healthRouter({ jobs: deps.jobs, analytics }));
+
+  let jobs = deps.jobs;
+  if (backpressure?.maxQueueDepth) {
+    const depth = queueDepth({ ...backpressure, limit: backpressure.maxQueueDepth });
+    jobs = countingTexts(jobs, depth, logger);
+    // Before the body is parsed: refusing must stay cheap when the system is overloaded.
+    app.use(['/predict', '/batch', '/jobs'], refuseWhenFull(depth, backpressure.maxQueueDepth, logger));
+  }
 
   const body = jsonBody(deps.bodyLimit);
   app.use('/predict', body, predictRouter({ jobs, syncTimeoutMs }));

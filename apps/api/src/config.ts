@@ -5,6 +5,24 @@ const ByteSize = z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: '
 const Url = (protocols: string[]) =>
   z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`), message: `expected a ${protocols.join(' or ')} URL` });
 const PositiveInt = z.coerce.number().int().positive();
+const NonNegativeInt = z.coerce.number().int().min(0);
+/** Comma-separated lists; blanks around and between items are ignored. */
+const List = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+const Origin = z.string().regex(/^https?:\/\/[^/\s?#]+$/, { message: 'expected origins like https://app.example.com' });
+/**
+ * Express's `trust proxy`: off, a hop count, or the proxies' addresses/subnets (or `loopback`, …).
+ * `true` (trust every hop) is refused: any client could then pick its own rate-limit key.
+ */
+const TrustProxy = z
+  .string()
+  .refine((s) => s.trim() !== 'true', { message: 'trusting every proxy lets clients spoof their IP; give a hop count or the proxy addresses' })
+  .transform((s): false | number | string[] => {
+    const t = s.trim();
+    if (t === 'false' || t === '0') return false;
+    if (/^\d+$/.test(t)) return Number(t);
+    return t.split(',').map((x) => x.trim()).filter(Boolean);
+  });
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -21,6 +39,19 @@ const Env = z.object({
   BODY_LIMIT: ByteSize.default('16mb'),
   SHUTDOWN_TIMEOUT_MS: PositiveInt.default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  ADMIN_USER: z.string().min(1).optional(),
+  ADMIN_PASSWORD: z.string().min(12, { message: 'use at least 12 characters' }).optional(),
+  API_KEYS: List.pipe(z.array(z.string().min(16, { message: 'each key needs at least 16 characters' }))).default([]),
+  RATE_LIMIT_PER_MINUTE: NonNegativeInt.default(600),
+  TRUST_PROXY: TrustProxy.default(false),
+  MAX_QUEUE_DEPTH: NonNegativeInt.default(200_000),
+  CORS_ORIGINS: List.pipe(z.array(Origin)).default([]),
+}).refine((e) => (e.ADMIN_USER === undefined) === (e.ADMIN_PASSWORD === undefined), {
+  message: 'set both ADMIN_USER and ADMIN_PASSWORD, or neither',
+  path: ['ADMIN_USER'],
+  // Checked even when other variables are bad, so one run reports every mistake.
+  when: () => true,
 });
 
 export interface ApiConfig {
@@ -35,6 +66,19 @@ export interface ApiConfig {
   bodyLimit: string;
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** NODE_ENV=production: without admin credentials the board is not mounted at all. */
+  production: boolean;
+  /** Basic-auth credentials for /admin/*; unset = board read-only (or absent in production). */
+  admin?: { user: string; password: string };
+  /** Bearer keys; empty = the API is open. */
+  apiKeys: string[];
+  /** Requests per client per minute; 0 = no limit. */
+  rateLimitPerMinute: number;
+  trustProxy: false | number | string[];
+  /** Waiting texts at which new work is refused (503 queue_full); 0 = never. */
+  maxQueueDepth: number;
+  /** Origins allowed by CORS; empty = no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -63,5 +107,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    admin: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
+    apiKeys: e.API_KEYS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    maxQueueDepth: e.MAX_QUEUE_DEPTH,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }

@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
-import { pino } from 'pino';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './database.js';
+import { createLogger } from './logger.js';
 import { createPredictionJobs } from './prediction-jobs.js';
 import { createQueueClients } from './queue-clients.js';
+import { BOARD_PATH } from './routes/board.js';
+import { boardMode } from './security/access.js';
+import { rateLimitKeyPrefix } from './security/rate-limit.js';
 
 function readConfig() {
   try {
@@ -19,7 +22,7 @@ function readConfig() {
 }
 
 const config = readConfig();
-const logger = pino({ level: config.logLevel, name: 'api' });
+const logger = createLogger(config.logLevel);
 
 // Neither client blocks on its service: both retry in the background and /ready reports them.
 const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
@@ -29,11 +32,31 @@ const jobs = createPredictionJobs(clients, { resultTtlS: config.resultTtlS });
 const app = createApp({
   jobs,
   analytics: db.analytics,
-  boardQueues: [clients.predictionQueue, clients.persistQueue],
+  boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
   logger,
   syncTimeoutMs: config.syncTimeoutMs,
   bodyLimit: config.bodyLimit,
+  access: {
+    production: config.production,
+    admin: config.admin,
+    apiKeys: config.apiKeys,
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    rateLimit: { perMinute: config.rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(config.queuePrefix) },
+  },
+  backpressure: { maxQueueDepth: config.maxQueueDepth, queue: clients.predictionQueue, redis: clients.redis },
 });
+logStartupWarnings();
+
+function logStartupWarnings(): void {
+  const board = boardMode(config);
+  if (board === 'read-only') {
+    logger.warn({ path: BOARD_PATH }, 'ADMIN_USER/ADMIN_PASSWORD not set: Bull Board is read-only, and open to anyone who can reach the API unless API_KEYS is set');
+  } else if (board === 'absent') {
+    logger.warn({ path: BOARD_PATH }, 'ADMIN_USER/ADMIN_PASSWORD not set in production: Bull Board is not mounted');
+  }
+  if (config.apiKeys.length === 0) logger.info('API_KEYS not set: the API accepts requests without a key');
+}
 
 const server: Server = app.listen(config.port, config.host, (err?: Error) => {
   if (err) {

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { ClassifyJobResult, JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
-import { JobFailedError, QueueUnavailableError } from './errors.js';
+import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
 import { jobView, toStatus, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
 
@@ -15,6 +16,29 @@ export type JobSource = ClassifyJobData['source'];
 export const PRIORITY: Record<JobSource, number> = { predict: 0, batch: 0, jobs: 10 };
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How long an Idempotency-Key is remembered (Stripe's 24 h); longer than results live (RESULT_TTL_S). */
+export const IDEMPOTENCY_TTL_S = 24 * 3600;
+/** A claim whose job never got queued (the process died in between) frees itself after this. */
+const CLAIM_TTL_S = 30;
+/** How long a duplicate waits for the request holding its key to queue the job (normally ~1 ms). */
+const CLAIM_WAIT_MS = 5000;
+
+export interface IdempotencyKey {
+  /** The Idempotency-Key header, already validated. */
+  key: string;
+  /** Who sent it (their credentials, hashed before use): one client's keys never match another's. */
+  principal: string;
+}
+
+/** Stored under the key in Redis: which job it created, and a hash of the input it was created for. */
+interface KeyRecord {
+  jobId: string;
+  inputHash: string;
+  queued: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface PredictionJobsOptions {
   resultTtlS: number;
@@ -37,15 +61,79 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
+  function add(texts: string[], source: JobSource, requestId: string | undefined, jobId: string): Promise<ClassifyJob> {
+    return guarded(() =>
+      queue.add(
+        JobName.classify,
+        { texts, source, requestId },
+        { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
+      ),
+    );
+  }
+
+  /** Namespaced by deployment (queue prefix), endpoint and sender, so none of them share keys. */
+  const idempotencyRedisKey = (source: JobSource, { key, principal }: IdempotencyKey) =>
+    `${queue.opts.prefix ?? 'bull'}:idempotency:${source}:${sha256(principal)}:${sha256(key)}`;
+
   return {
     submit(texts: string[], source: JobSource, requestId?: string): Promise<ClassifyJob> {
-      return guarded(() =>
-        queue.add(
-          JobName.classify,
-          { texts, source, requestId },
-          { ...classifyJobOptions({ resultTtlS }), jobId: randomUUID(), ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
-        ),
-      );
+      return add(texts, source, requestId, randomUUID());
+    },
+
+    /**
+     * Queues the texts once per Idempotency-Key: the first request claims the key (`SET NX`, atomic, so
+     * of concurrent duplicates exactly one wins) and queues the job; the others get that job back
+     * (`replayed`). The same key with other texts is a 422, as in Stripe's API and the IETF draft.
+     */
+    async submitOnce(
+      texts: string[],
+      source: JobSource,
+      requestId: string | undefined,
+      idempotency: IdempotencyKey,
+    ): Promise<{ job: ClassifyJob; replayed: boolean }> {
+      const redisKey = idempotencyRedisKey(source, idempotency);
+      const inputHash = sha256(JSON.stringify(texts));
+      const deadline = Date.now() + CLAIM_WAIT_MS;
+      for (;;) {
+        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false };
+        const won = await guarded(() => redis.set(redisKey, JSON.stringify(claim), 'EX', CLAIM_TTL_S, 'NX'));
+        if (won === 'OK') {
+          let job: ClassifyJob;
+          try {
+            job = await add(texts, source, requestId, claim.jobId);
+          } catch (err) {
+            // Nothing was queued: free the key so a retry can queue it.
+            await redis.del(redisKey).catch(() => undefined);
+            throw err;
+          }
+          await guarded(() => redis.set(redisKey, JSON.stringify({ ...claim, queued: true }), 'EX', IDEMPOTENCY_TTL_S, 'XX'));
+          return { job, replayed: false };
+        }
+
+        const raw = await guarded(() => redis.get(redisKey));
+        const held = raw === null ? null : (JSON.parse(raw) as KeyRecord);
+        if (held && held.inputHash !== inputHash) {
+          throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request body', {
+            job_id: held.jobId,
+          });
+        }
+        if (held?.queued) {
+          const job: ClassifyJob | undefined = await guarded(() => queue.getJob(held.jobId));
+          if (!job) {
+            throw new HttpError(410, 'job_expired', 'the job created with this Idempotency-Key has expired; use a new key to run it again', {
+              job_id: held.jobId,
+            });
+          }
+          return { job, replayed: true };
+        }
+        // The request holding the key is queueing its job right now (or gave up and freed the key).
+        if (Date.now() > deadline) {
+          throw new HttpError(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed; retry shortly', undefined, {
+            'Retry-After': '1',
+          });
+        }
+        await delay(10);
+      }
     },
 
     /** The result if the job finishes within `timeoutMs`; null if it is still pending. */

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
-import { PERSIST_QUEUE, PREDICTION_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -14,6 +14,8 @@ export interface QueueClients {
   predictionQueue: PredictionQueue;
   /** Only shown in Bull Board; the worker owns its jobs. */
   persistQueue: Queue;
+  /** Retention runs; shown in Bull Board. */
+  maintenanceQueue: Queue;
   queueEvents: QueueEvents;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOpti
 
   const predictionQueue: PredictionQueue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
   const persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
   // QueueEvents blocks on XREAD, so it needs its own connection that retries forever.
   const eventsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   eventsRedis.on('error', () => {}); // reported once by watchOutages on the other connection
@@ -49,18 +52,20 @@ export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOpti
   const quiet = (err: Error) => logger.debug({ err }, 'queue client error');
   predictionQueue.on('error', quiet);
   persistQueue.on('error', quiet);
+  maintenanceQueue.on('error', quiet);
   queueEvents.on('error', quiet);
 
   return {
     redis,
     predictionQueue,
     persistQueue,
+    maintenanceQueue,
     queueEvents,
     async close() {
       // A client still waiting for its first connection never finishes closing (BullMQ awaits
       // the connection first): cut the sockets, and bound the wait for the clients themselves.
       for (const conn of [redis, eventsRedis]) if (conn.status !== 'ready') conn.disconnect();
-      const clientsClosed = Promise.allSettled([queueEvents.close(), predictionQueue.close(), persistQueue.close()]);
+      const clientsClosed = Promise.allSettled([queueEvents.close(), predictionQueue.close(), persistQueue.close(), maintenanceQueue.close()]);
       await Promise.race([clientsClosed, delay(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
       // The clients were given these connections, so they leave closing them to us.
       await Promise.allSettled([redis, eventsRedis].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeRecentCursor, type RecentCursor } from '@sentiment/db';
 import { MAX_BATCH_TEXTS, MAX_JOB_TEXTS, Text } from '@sentiment/queue';
 
 // The text rules (length, blank, NUL) are the queue contract's, so API and worker agree.
@@ -19,7 +20,12 @@ const Limit = z
 const FilterFields = z.object({
   from: DateTime.optional(),
   to: DateTime.optional(),
-  model_version: z.string().min(1).max(50).optional(),
+  model_version: z
+    .string()
+    .min(1)
+    .max(50)
+    .refine((v) => !v.includes('\u0000'), { message: 'model_version contains a NUL character' })
+    .optional(),
 });
 type FilterFields = z.infer<typeof FilterFields>;
 
@@ -32,6 +38,16 @@ const toFilters = (q: FilterFields) => ({ from: q.from, to: q.to, modelVersion: 
 
 export const AnalyticsQuery = FilterFields.refine(...fromBeforeTo).transform(toFilters);
 
-export const RecentQuery = FilterFields.extend({ limit: Limit.default(100) })
+/** The opaque `before` token of a `Link: rel="next"` header, decoded to the keyset position it holds. */
+const Cursor = z.string().transform((token, ctx): RecentCursor => {
+  const cursor = decodeRecentCursor(token);
+  if (!cursor) {
+    ctx.addIssue({ code: 'custom', message: 'malformed cursor: pass back the `before` value of a Link header unchanged' });
+    return z.NEVER;
+  }
+  return cursor;
+});
+
+export const RecentQuery = FilterFields.extend({ limit: Limit.default(100), before: Cursor.optional() })
   .refine(...fromBeforeTo)
-  .transform((q) => ({ ...toFilters(q), limit: q.limit }));
+  .transform((q) => ({ ...toFilters(q), limit: q.limit, before: q.before }));

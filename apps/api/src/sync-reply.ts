@@ -2,8 +2,44 @@ import type { Request, Response } from 'express';
 import type { Job } from 'bullmq';
 import type { ClassifyJobData, ClassifyJobResult } from '@sentiment/queue';
 import type { JobStatus } from './job-status.js';
-import type { PredictionJobs } from './prediction-jobs.js';
+import type { IdempotencyKey, JobSource, PredictionJobs } from './prediction-jobs.js';
 import { requestIdOf } from './request-logging.js';
+import { ValidationError } from './validation.js';
+
+/** 1 to 255 visible ASCII characters (the IETF Idempotency-Key draft leaves the format to us; this is Stripe's length). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's Idempotency-Key, scoped to its credentials; undefined without the header; 400 when malformed. */
+export function idempotencyKeyOf(req: Request): IdempotencyKey | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ValidationError('invalid Idempotency-Key header', [
+      { path: ['Idempotency-Key'], code: 'invalid_format', message: 'expected 1 to 255 visible ASCII characters' },
+    ]);
+  }
+  // Whatever identifies the caller; two clients that happen to pick the same key must not share a job.
+  const principal = JSON.stringify([req.get('authorization') ?? null, req.get('x-api-key') ?? null]);
+  return { key, principal };
+}
+
+/**
+ * Queues the request's texts, once per Idempotency-Key when the header is there. A repeated key
+ * returns the job the first request created and marks the answer `Idempotent-Replayed: true`.
+ */
+export async function submitJob(
+  jobs: PredictionJobs,
+  req: Request,
+  res: Response,
+  texts: string[],
+  source: JobSource,
+): Promise<{ job: Job<ClassifyJobData>; replayed: boolean }> {
+  const idempotency = idempotencyKeyOf(req);
+  if (!idempotency) return { job: await jobs.submit(texts, source, requestIdOf(req)), replayed: false };
+  const submitted = await jobs.submitOnce(texts, source, requestIdOf(req), idempotency);
+  if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
+  return submitted;
+}
 
 /** `?async=true` or `Prefer: respond-async` (RFC 7240): answer 202 at once, don't wait for the result. */
 export function wantsAsync(req: Request): boolean {
@@ -36,10 +72,10 @@ export async function submitAndWait(
   source: 'predict' | 'batch',
   timeoutMs: number,
 ): Promise<ClassifyJobResult | null> {
-  const job = await jobs.submit(texts, source, requestIdOf(req));
+  const { job, replayed } = await submitJob(jobs, req, res, texts, source);
   if (wantsAsync(req)) {
     res.set('Preference-Applied', 'respond-async');
-    replyAccepted(res, job, 'queued');
+    replyAccepted(res, job, replayed ? await jobs.status(job) : 'queued');
     return null;
   }
   const result = await jobs.waitForResult(job, timeoutMs);

@@ -15,6 +15,13 @@ describe('loadConfig', () => {
       bodyLimit: '16mb',
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',
+      production: false,
+      admin: undefined,
+      apiKeys: [],
+      rateLimitPerMinute: 600,
+      trustProxy: false,
+      maxQueueDepth: 200_000,
+      corsOrigins: [],
     });
   });
 

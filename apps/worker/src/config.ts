@@ -29,6 +29,9 @@ const EnvSchema = z.object({
   LOCK_DURATION_MS: env(int(1000).default(30_000)),
   STALLED_INTERVAL_MS: env(int(1000).default(30_000)),
   STORE_INPUT_TEXT: env(z.stringbool().default(true)),
+  // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
+  RETENTION_DAYS: env(int(0).max(36_500).default(90)),
+  RETENTION_INTERVAL_MS: env(int(1000).default(600_000)),
   LOG_LEVEL: env(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -55,6 +58,9 @@ export interface WorkerConfig {
   lockDurationMs: number;
   stalledIntervalMs: number;
   storeInputText: boolean;
+  /** 0: never delete predictions. */
+  retentionDays: number;
+  retentionIntervalMs: number;
   logLevel: string;
 }
 
@@ -95,6 +101,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     storeInputText: e.STORE_INPUT_TEXT,
+    retentionDays: e.RETENTION_DAYS,
+    retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

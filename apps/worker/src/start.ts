@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
-import { JobName, PERSIST_QUEUE, PREDICTION_QUEUE, type PersistJobData } from '@sentiment/queue';
+import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, type PersistJobData } from '@sentiment/queue';
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
@@ -9,6 +9,8 @@ import { openDatabase } from './db.js';
 import { makePersistProcessor } from './persist-processor.js';
 import { makeProcessor } from './processor.js';
 import { createRedis } from './redis.js';
+import { makeRetentionProcessor } from './retention-processor.js';
+import { scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
 import { createRowSink } from './row-sink.js';
 import type { ShutdownStep } from './shutdown.js';
@@ -26,7 +28,7 @@ function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
     : { modelDir: m.modelDir ?? defaultModelDir, ...tuning };
 }
 
-/** Wires model, Postgres, Redis, batcher and the two Workers; returns the ordered shutdown steps. */
+/** Wires model, Postgres, Redis, batcher, the Workers and the retention schedule; returns the ordered shutdown steps. */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<ShutdownStep[]> {
   // The model first: a broken model is a deploy error and should stop the process before it takes jobs.
   const classifier = await createThreadedClassifier(classifierOptions(config));
@@ -40,6 +42,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const connection = createRedis(config.redisUrl, logger);
   const prefix = config.queuePrefix;
   const persistQueue = new Queue<PersistJobData>(PERSIST_QUEUE, { connection, prefix });
+  const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  // Not awaited: with Redis down the worker still starts, and the upsert runs once Redis is back.
+  const retention = { retentionDays: config.retentionDays, everyMs: config.retentionIntervalMs };
+  scheduleRetention(maintenanceQueue, retention).then(
+    (outcome) => logger.info({ ...retention, outcome }, outcome === 'scheduled' ? 'retention scheduled' : 'retention off: predictions are kept'),
+    (err) => logger.error({ err }, 'could not schedule retention'),
+  );
 
   // Parked rows would otherwise wait out their (exponential) backoff after Postgres is back.
   const promoteParked = () =>
@@ -59,6 +68,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const routes: Route[] = [
     { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer, logger, onRecovered: promoteParked }) },
+    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
   ];
   checkRoutes(routes);
 
@@ -91,6 +101,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ['close workers', () => Promise.all(workers.map((w) => w.close()))],
     ['flush pending writes', () => batcher.drain()],
     ['close persist queue', () => persistQueue.close()],
+    ['close maintenance queue', () => maintenanceQueue.close()],
     ['close classifier', () => classifier.close()],
     ['close database', () => orm.close()],
     ['close redis', () => connection.quit()],

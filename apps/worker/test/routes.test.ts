@@ -1,4 +1,4 @@
-import { JobName, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { describe, expect, it } from 'vitest';
 import { checkRoutes, type Route } from '../src/routes.js';
 
@@ -10,6 +10,7 @@ describe('checkRoutes', () => {
       checkRoutes([
         { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: handler },
         { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: handler },
+        { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: handler },
       ]),
     ).not.toThrow();
   });

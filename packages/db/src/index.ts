@@ -6,6 +6,10 @@ export {
   type AnalyticsFilters,
   type AnalyticsRepository,
   type PredictionSummary,
+  type RecentOptions,
+  type RecentPage,
   type RecentPrediction,
   type SentimentDistribution,
 } from './analytics-repository.js';
+export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
+export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';

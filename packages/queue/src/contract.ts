@@ -7,7 +7,10 @@ export const PREDICTION_QUEUE = 'predictions';
 /** Rows whose Postgres write failed wait here (in Redis) until the database is back. */
 export const PERSIST_QUEUE = 'prediction-writes';
 
-export const JobName = { classify: 'classify', persist: 'persist' } as const;
+/** Housekeeping on a schedule (retention), kept off the prediction queue so it never waits behind bulk work. */
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+export const JobName = { classify: 'classify', persist: 'persist', purge: 'purge-old-predictions' } as const;
 
 export const Sentiment = z.enum(['negative', 'neutral', 'positive']);
 
@@ -65,6 +68,19 @@ export type PredictionRow = z.infer<typeof PredictionRow>;
 
 export const PersistJobData = z.object({ rows: z.array(PredictionRow).min(1) });
 export type PersistJobData = z.infer<typeof PersistJobData>;
+
+/** A retention run: delete predictions older than `retentionDays` (the scheduler's template carries it). */
+export const PurgeJobData = z.object({ retentionDays: z.number().int().min(1) });
+export type PurgeJobData = z.infer<typeof PurgeJobData>;
+
+export const PurgeJobResult = z.object({
+  /** Rows with `timestamp` before this instant were deleted. */
+  cutoff: z.string(),
+  deleted: z.number().int(),
+  /** false when the per-run cap stopped the run early; the next run continues. */
+  complete: z.boolean(),
+});
+export type PurgeJobResult = z.infer<typeof PurgeJobResult>;
 
 const ROW_ID_NAMESPACE = '6f1c2a52-3d7e-4b0e-9a51-2f8d1c0b7e44';
 /** The id of item `index` of job `jobId`: the same on every retry, so callers and rows agree. */

@@ -26,3 +26,15 @@ export function persistJobOptions(): JobsOptions {
     removeOnFail: { age: 30 * 24 * 3600 },
   };
 }
+
+/** One scheduler for the whole fleet: every worker upserts this id, so there is never a second one. */
+export const PURGE_SCHEDULER_ID = 'purge-old-predictions';
+
+/** Template options of scheduled purge jobs: no retries (the next run is one), a short history. */
+export function purgeJobOptions(): JobsOptions {
+  return {
+    attempts: 1,
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 100 },
+  };
+}

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { NotFoundError } from '../errors.js';
 import type { PredictionJobs } from '../prediction-jobs.js';
-import { requestIdOf } from '../request-logging.js';
 import { JobsBody } from '../schemas.js';
-import { replyAccepted } from '../sync-reply.js';
+import { replyAccepted, submitJob } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 
 /** POST /jobs queues bulk work (always async); GET /jobs/:id reports any job's status and result. */
@@ -12,8 +11,8 @@ export function jobsRouter({ jobs }: { jobs: PredictionJobs }): Router {
 
   router.post('/', async (req, res) => {
     const { texts } = parseInput(JobsBody, req.body, 'request body');
-    const job = await jobs.submit(texts, 'jobs', requestIdOf(req));
-    replyAccepted(res, job, 'queued', { total: texts.length });
+    const { job, replayed } = await submitJob(jobs, req, res, texts, 'jobs');
+    replyAccepted(res, job, replayed ? await jobs.status(job) : 'queued', { total: texts.length });
   });
 
   router.get('/:id', async (req, res) => {

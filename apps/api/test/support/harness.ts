@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Worker, type Processor } from 'bullmq';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { createAnalyticsRepository, initOrm, migrateUp, type AnalyticsRepository } from '@sentiment/db';
 import { PREDICTION_QUEUE, predictionId, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { createApp } from '../../src/app.js';
+import type { AccessOptions } from '../../src/security/access.js';
+import { rateLimitKeyPrefix } from '../../src/security/rate-limit.js';
 import { createPredictionJobs, type PredictionJobs } from '../../src/prediction-jobs.js';
 import { createQueueClients, type QueueClients } from '../../src/queue-clients.js';
 
@@ -35,6 +37,14 @@ export interface HarnessOptions {
   analytics?: AnalyticsRepository;
   syncTimeoutMs?: number;
   bodyLimit?: string;
+  /** Access control (default: open). `rateLimitPerMinute` uses this harness's Redis and prefix. */
+  access?: Omit<AccessOptions, 'rateLimit'> & { rateLimitPerMinute?: number };
+  /** Backpressure: refuse new work once this many texts wait (default: off). */
+  maxQueueDepth?: number;
+  /** How long the queue depth is cached (default: the app's own, 250 ms). */
+  queueDepthCacheMs?: number;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 export const silentLogger = pino({ level: 'silent' });
@@ -56,13 +66,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     await Promise.all([clients.predictionQueue.waitUntilReady(), clients.queueEvents.waitUntilReady()]);
   }
   const jobs = createPredictionJobs(clients, { resultTtlS: 3600 });
+  const { rateLimitPerMinute = 0, ...access } = options.access ?? {};
   const app = createApp({
     jobs,
     analytics,
-    boardQueues: [clients.predictionQueue, clients.persistQueue],
-    logger: silentLogger,
+    boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
+    logger: options.logger ?? silentLogger,
     syncTimeoutMs: options.syncTimeoutMs ?? 2000,
     bodyLimit: options.bodyLimit ?? '16mb',
+    access: { ...access, rateLimit: { perMinute: rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(prefix) } },
+    backpressure: { maxQueueDepth: options.maxQueueDepth ?? 0, queue: clients.predictionQueue, redis: clients.redis, cacheMs: options.queueDepthCacheMs },
   });
 
   const workers: Worker<ClassifyJobData, ClassifyJobResult>[] = [];
@@ -87,6 +100,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       if (clients.redis.status === 'ready') {
         await clients.predictionQueue.obliterate({ force: true });
         await clients.persistQueue.obliterate({ force: true });
+        await clients.maintenanceQueue.obliterate({ force: true });
+        const counters = await clients.redis.keys(`${rateLimitKeyPrefix(prefix)}*`);
+        if (counters.length > 0) await clients.redis.del(...counters);
       }
       await clients.close();
       await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);

@@ -1,0 +1,46 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { HttpError } from '../errors.js';
+import type { PredictionJobs } from '../prediction-jobs.js';
+import type { QueueDepth } from './queue-depth.js';
+
+export class QueueFullError extends HttpError {
+  constructor(maxQueueDepth: number) {
+    super(503, 'queue_full', `the prediction queue holds ${maxQueueDepth} or more waiting texts; retry later`, undefined, {
+      'Retry-After': '10',
+    });
+  }
+}
+
+/**
+ * Refuses new work (any POST it is mounted on) while `maxQueueDepth` or more texts wait, instead of
+ * growing the queue without bound. The depth is cached briefly, so a burst can overshoot the limit
+ * by what arrives within one cache period. If the depth cannot be read (Redis down), the request
+ * goes on and the queue answers its own 503.
+ */
+export function refuseWhenFull(depth: QueueDepth, maxQueueDepth: number, logger: Logger): RequestHandler {
+  return async (req, _res, next) => {
+    if (req.method !== 'POST') return next();
+    let waiting: number;
+    try {
+      waiting = await depth.waitingTexts();
+    } catch (err) {
+      logger.debug({ err }, 'queue depth unavailable; not applying backpressure');
+      return next();
+    }
+    next(waiting >= maxQueueDepth ? new QueueFullError(maxQueueDepth) : undefined);
+  };
+}
+
+/** The same jobs, with each new job's text count recorded for `depth`. */
+export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: Logger): PredictionJobs {
+  return {
+    ...jobs,
+    async submit(...args: Parameters<PredictionJobs['submit']>) {
+      const job = await jobs.submit(...args);
+      // The job is queued either way: an unrecorded count only makes it weigh 1 text.
+      await depth.record(job.id!, args[0].length).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
+      return job;
+    },
+  };
+}

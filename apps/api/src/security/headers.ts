@@ -1,0 +1,28 @@
+import cors from 'cors';
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+/**
+ * Helmet's defaults everywhere but under `relaxedPath` (Bull Board), whose UI needs inline scripts
+ * and styles and Google Fonts: there the other headers stay and only the CSP is dropped.
+ */
+export function securityHeaders(relaxedPath: string): RequestHandler {
+  const strict = helmet();
+  const relaxed = helmet({ contentSecurityPolicy: false });
+  return (req, res, next) => (isUnder(req.path, relaxedPath) ? relaxed : strict)(req, res, next);
+}
+
+/** CORS for exactly these origins (preflights answered here); nothing at all when the list is empty. */
+export function corsFor(origins: readonly string[]): RequestHandler | undefined {
+  if (origins.length === 0) return undefined;
+  return cors({
+    origin: [...origins],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Prefer', 'X-Request-Id'],
+    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    maxAge: 600,
+  });
+}
+
+export function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}

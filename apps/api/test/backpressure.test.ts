@@ -1,0 +1,92 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSED_PORT, createHarness, stubProcessor, type Harness } from './support/harness.js';
+
+const FULL = { status: 503, code: 'queue_full' };
+
+describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Depth not cached, so each request sees the queue as it is (the app caches it for 250 ms).
+    h = await createHarness({ maxQueueDepth: 5, queueDepthCacheMs: 0 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('accepts work until 5 texts wait (counting texts, not jobs), then refuses new work with 503 queue_full', async () => {
+    // Two jobs, five texts: a job counter would still say "2 of 5".
+    const bulk = await request(h.app).post('/jobs').send({ texts: ['one', 'two', 'three'] });
+    expect(bulk.status).toBe(202);
+    const interactive = await request(h.app).post('/batch?async=true').send({ texts: ['four', 'five'] });
+    expect(interactive.status).toBe(202);
+
+    for (const [path, body] of [
+      ['/predict', { text: 'six' }],
+      ['/predict?async=true', { text: 'six' }],
+      ['/batch', { texts: ['six'] }],
+      ['/jobs', { texts: ['six'] }],
+    ] as const) {
+      const res = await request(h.app).post(path).send(body);
+      expect({ status: res.status, code: res.body.error?.code }).toEqual(FULL);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(res.body.error.message).toMatch(/queue/);
+    }
+
+    expect(await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized')).toBe(2);
+  });
+
+  it('still answers reads while full', async () => {
+    const counts = await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized');
+    expect(counts).toBeGreaterThan(0);
+    const [job] = await h.clients.predictionQueue.getJobs(['prioritized'], 0, 0);
+    const status = await request(h.app).get(`/jobs/${job!.id}`);
+    expect(status.status).toBe(200);
+    expect(status.body.status).toBe('queued');
+    expect((await request(h.app).get('/analytics/summary')).status).toBe(200);
+    expect((await request(h.app).get('/health')).status).toBe(200);
+  });
+
+  it('accepts work again once a worker has taken the waiting texts', async () => {
+    const worker = h.startWorker(stubProcessor);
+    await worker.waitUntilReady();
+    let res = await request(h.app).post('/jobs').send({ texts: ['after the drain'] });
+    for (let i = 0; i < 100 && res.status === 503; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await request(h.app).post('/jobs').send({ texts: ['after the drain'] });
+    }
+    expect(res.status).toBe(202);
+  });
+});
+
+describe('backpressure with the default depth cache', () => {
+  it('refuses once the cached depth is refreshed', async () => {
+    const h = await createHarness({ maxQueueDepth: 2 });
+    try {
+      expect((await request(h.app).post('/jobs').send({ texts: ['a', 'b', 'c'] })).status).toBe(202);
+      // The depth is re-read at most every 250 ms: poll instead of guessing when.
+      let res = await request(h.app).post('/jobs').send({ texts: ['d'] });
+      for (let i = 0; i < 50 && res.status === 202; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        res = await request(h.app).post('/jobs').send({ texts: ['d'] });
+      }
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('queue_full');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('backpressure while Redis is unreachable', () => {
+  it('does not turn requests into 500s: the queue answers its own 503 queue_unavailable', async () => {
+    const down = await createHarness({ redisUrl: `redis://127.0.0.1:${CLOSED_PORT}`, maxQueueDepth: 5 });
+    try {
+      const res = await request(down.app).post('/predict').send({ text: 'hello' });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('queue_unavailable');
+    } finally {
+      await down.close();
+    }
+  });
+});
