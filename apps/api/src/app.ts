@@ -35,6 +35,8 @@ export interface AppDeps {
   bodyLimit: string;
   /** Who may call what, CORS, rate limits. Omitted: open, unlimited, board read-only. */
   access?: AccessOptions;
+  /** True once shutdown began: /ready answers 503 and responses ask clients to close the connection. */
+  draining?: () => boolean;
   /** Refuse new work once `maxQueueDepth` texts wait in `queue`. Omitted or 0: never. */
   backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
 }
@@ -49,6 +51,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', access.trustProxy ?? false);
 
   app.use(requestLogging(logger));
+  const draining = deps.draining ?? (() => false);
+  app.use((_req, res, next) => {
+    if (draining()) res.set('Connection', 'close');
+    next();
+  });
   app.use(securityHeaders(BOARD_PATH));
   const cors = corsFor(access.corsOrigins ?? []);
   if (cors) app.use(cors); // before auth: preflights carry no credentials
@@ -62,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
   if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
-  app.use(healthRouter({ jobs: deps.jobs, analytics }));
+  app.use(healthRouter({ jobs: deps.jobs, analytics, draining }));
 
   let jobs = deps.jobs;
   if (backpressure?.maxQueueDepth) {

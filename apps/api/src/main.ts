@@ -29,7 +29,9 @@ const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.q
 const db = await connectDatabase({ clientUrl: config.databaseUrl, schema: config.databaseSchema, logger });
 const jobs = createPredictionJobs(clients, { resultTtlS: config.resultTtlS });
 
+let stopping = false;
 const app = createApp({
+  draining: () => stopping,
   jobs,
   analytics: db.analytics,
   boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
@@ -66,11 +68,13 @@ const server: Server = app.listen(config.port, config.host, (err?: Error) => {
   logger.info({ port: config.port, host: config.host }, 'api listening');
 });
 
-let stopping = false;
+/** How long the API keeps serving after SIGTERM (with /ready 503), so balancers and clients move away. */
+const drainMs = Math.min(5000, config.shutdownTimeoutMs / 2);
+
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down: no new connections, letting in-flight requests finish');
+  logger.info({ signal, drainMs }, 'shutting down: /ready answers 503, draining, then closing');
   // Past the deadline, cut the remaining connections rather than hang the deploy.
   const deadline = setTimeout(() => {
     logger.warn('in-flight requests did not finish in time; closing their connections');
@@ -78,6 +82,9 @@ async function shutdown(signal: string): Promise<void> {
   }, config.shutdownTimeoutMs);
   deadline.unref();
 
+  // Requests already sent (even ones not read yet) are served during the drain; responses carry
+  // `Connection: close`, so keep-alive clients reconnect elsewhere instead of hitting a closed socket.
+  await new Promise((resolve) => setTimeout(resolve, drainMs));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;

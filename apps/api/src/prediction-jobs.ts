@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { ClassifyJobResult, JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
 import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
+import { waitForFinish, type Finish } from './job-completion.js';
 import { jobView, toStatus, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
 
@@ -138,21 +139,21 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
 
     /** The result if the job finishes within `timeoutMs`; null if it is still pending. */
     async waitForResult(job: ClassifyJob, timeoutMs: number): Promise<ClassifyJobResult | null> {
-      let value: unknown;
-      try {
-        value = await job.waitUntilFinished(queueEvents, timeoutMs);
-      } catch (err) {
-        // waitUntilFinished rejects alike on timeout and on failure; the job's state tells them apart.
-        const state = await guarded(() => job.getState());
-        if (state === 'failed') {
-          const failed = await guarded(() => queue.getJob(job.id!));
-          throw new JobFailedError(job.id!, failed?.failedReason ?? (err as Error).message);
-        }
-        if (state !== 'completed') return null;
-        value = (await guarded(() => queue.getJob(job.id!)))?.returnvalue;
-      }
+      const id = job.id!;
+      const finish = await waitForFinish(queueEvents, id, timeoutMs, () =>
+        guarded(async (): Promise<Finish> => {
+          const state = await queue.getJobState(id);
+          if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
+          const done = await queue.getJob(id);
+          return state === 'completed'
+            ? { state, value: done?.returnvalue }
+            : { state, reason: done?.failedReason || 'the job failed' };
+        }),
+      );
+      if (finish.state === 'pending') return null;
+      if (finish.state === 'failed') throw new JobFailedError(id, finish.reason);
       // A result that breaks the contract is a worker bug: a plain error, so a 500.
-      return ClassifyJobResult.parse(value);
+      return ClassifyJobResult.parse(finish.value);
     },
 
     async status(job: ClassifyJob): Promise<JobView['status']> {

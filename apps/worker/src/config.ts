@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   // LOCK_DURATION_MS / 2 while the worker lives) has expired at a stall check.
   LOCK_DURATION_MS: env(int(1000).default(30_000)),
   STALLED_INTERVAL_MS: env(int(1000).default(30_000)),
+  MAX_STALLED_COUNT: env(int(1).max(1000).default(5)),
   STORE_INPUT_TEXT: env(z.stringbool().default(true)),
   // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
   RETENTION_DAYS: env(int(0).max(36_500).default(90)),
@@ -57,6 +58,8 @@ export interface WorkerConfig {
   shutdownTimeoutMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Times a job may lose its worker (crash) and be taken over before it fails. */
+  maxStalledCount: number;
   storeInputText: boolean;
   /** 0: never delete predictions. */
   retentionDays: number;
@@ -100,6 +103,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     lockDurationMs: e.LOCK_DURATION_MS,
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
+    maxStalledCount: e.MAX_STALLED_COUNT,
     storeInputText: e.STORE_INPUT_TEXT,
     retentionDays: e.RETENTION_DAYS,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,

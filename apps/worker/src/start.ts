@@ -43,6 +43,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const prefix = config.queuePrefix;
   const persistQueue = new Queue<PersistJobData>(PERSIST_QUEUE, { connection, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  // Without a listener BullMQ prints connection errors raw to stderr; createRedis logs an outage once.
+  for (const q of [persistQueue, maintenanceQueue]) q.on('error', (err) => logger.debug({ err, queue: q.name }, 'queue error'));
   // Not awaited: with Redis down the worker still starts, and the upsert runs once Redis is back.
   const retention = { retentionDays: config.retentionDays, everyMs: config.retentionIntervalMs };
   scheduleRetention(maintenanceQueue, retention).then(
@@ -81,6 +83,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       name,
       concurrency: concurrency[route.queue] ?? 1,
       lockDuration: config.lockDurationMs,
+      // BullMQ's default (1) fails a job for good the second time its worker dies, whatever its
+      // attempts; writes are idempotent, so taking it over again is safe.
+      maxStalledCount: config.maxStalledCount,
       stalledInterval: config.stalledIntervalMs,
       // Only a fallback: producers set their own retention (classifyJobOptions / persistJobOptions).
       removeOnComplete: { age: config.resultTtlS },

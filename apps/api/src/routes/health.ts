@@ -8,10 +8,12 @@ const CHECK_TIMEOUT_MS = 2000;
 export interface HealthDeps {
   jobs: PredictionJobs;
   analytics: Pick<AnalyticsRepository, 'ping'>;
+  /** True once shutdown began: /ready says so, so load balancers stop sending traffic. */
+  draining?: () => boolean;
 }
 
 /** GET /health (liveness: the process runs) and GET /ready (Redis, Postgres and a worker are there). */
-export function healthRouter({ jobs, analytics }: HealthDeps): Router {
+export function healthRouter({ jobs, analytics, draining = () => false }: HealthDeps): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -19,6 +21,10 @@ export function healthRouter({ jobs, analytics }: HealthDeps): Router {
   });
 
   router.get('/ready', async (_req, res) => {
+    if (draining()) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     const [redisOk, postgresOk, workers] = await Promise.all([
       withTimeout(jobs.redisAnswers(), false),
       withTimeout(
