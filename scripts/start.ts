@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { initOrm, migrateUp } from '@sentiment/db';
+import { redactUrl } from '@sentiment/queue';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -20,14 +21,13 @@ function reachable(url: string, defaultPort: number): Promise<string | undefined
   });
 }
 
-const redactPassword = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 const unreachable: string[] = [];
 for (const [name, url, port, service] of [
   ['Redis', redisUrl, 6379, 'redis'],
   ['Postgres', databaseUrl, 5432, 'postgres'],
 ] as const) {
   const error = await reachable(url, port);
-  if (error) unreachable.push(`  ${name} at ${redactPassword(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server`);
+  if (error) unreachable.push(`  ${name} at ${redactUrl(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server`);
 }
 if (unreachable.length > 0) {
   console.error(`Cannot start: some services are unreachable.\n${unreachable.join('\n')}`);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREDICTION_QUEUE } from '@sentiment/queue';
 import { waitFor } from './support/processes.js';
 import { getJson, postJson, startStack, TEST_REDIS_URL, type Stack } from './support/stack.js';
+import { seededRandom } from '../scripts/faults/lib/rng.js';
 
 const REQUESTS = 10_000;
 const CONCURRENCY = 16;
@@ -26,21 +27,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** mulberry32: small, fast and seedable, so a failing run can be replayed exactly. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof prng>;
+
+type Rng = ReturnType<typeof seededRandom>;
 
 const WORDS = ['great', 'awful', 'film', 'boring', 'a joy', 'terrible acting', 'moving', 'meh', "'); DROP TABLE prediction;--", '<script>alert(1)</script>'];
 const ODD = ['😀', '👨‍👩‍👧', '🇫🇷', 'هذا', 'שלום', '\u202e', '\u200b', '\u00a0', '\u3000', '\ufeff', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\ud800', '\udc00', '\u0000', '\t', '\n', ' ', 'é', 'e\u0301', '%00', '\\', '"'];
@@ -184,7 +172,7 @@ async function runAll(cases: FuzzCase[]) {
 describe(`fuzzing /predict, /batch and /jobs (seed ${SEED})`, () => {
   it(`answers ${REQUESTS} hostile bodies with 202 or a shaped 4xx, never a 5xx`, async () => {
     console.log(`fuzz seed: ${SEED} (replay: FUZZ_SEED=${SEED} npx vitest run test/fuzz.test.ts)`);
-    const r = prng(SEED);
+    const r = seededRandom(SEED);
     const cases = Array.from({ length: REQUESTS }, () => fuzzCase(r));
     const { offences, statuses } = await runAll(cases);
     console.log('fuzz answers:', Object.fromEntries([...statuses].sort()));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { createAnalyticsRepository, initOrm, type AnalyticsRepository } from '@sentiment/db';
-import { redactUrl } from './queue-clients.js';
+import { redactUrl } from '@sentiment/queue';
 
 export interface DatabaseOptions {
   clientUrl: string;

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Logger } from 'pino';
-import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, redactUrl, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 
 const CLOSE_TIMEOUT_MS = 2000;
 
@@ -88,14 +88,4 @@ function watchOutages(redis: Redis, url: string, logger: Logger): void {
     if (down) logger.info({ redisUrl: redactUrl(url) }, 'Redis is reachable again');
     down = false;
   });
-}
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<invalid url>';
-  }
 }

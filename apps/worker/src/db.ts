@@ -1,6 +1,6 @@
 import { createAnalyticsRepository, createPredictionWriter, initOrm, type Orm, type PredictionWriter } from '@sentiment/db';
 import type { Logger } from 'pino';
-import { redactUrl } from './logger.js';
+import { redactUrl } from '@sentiment/queue';
 
 export interface Database {
   orm: Orm;

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redactUrl } from './logger.js';
+import { redactUrl } from '@sentiment/queue';
 
 /**
  * The shared ioredis connection. maxRetriesPerRequest: null is what BullMQ workers require; ioredis

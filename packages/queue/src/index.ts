@@ -1,3 +1,4 @@
 export * from './limits.js';
 export * from './contract.js';
 export * from './jobs.js';
+export * from './connection-url.js';

@@ -1,4 +1,4 @@
-// Seeded PRNG (mulberry32) so a failing fault run can be replayed with the same kill moments.
+// Seeded PRNG (mulberry32) so a failing fault run or fuzz test can be replayed exactly.
 export function seededRandom(seed: number) {
   let a = seed >>> 0;
   const next = () => {
@@ -8,9 +8,12 @@ export function seededRandom(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const int = (n: number) => Math.floor(next() * n);
   return {
     next,
+    int,
     between: (min: number, max: number) => min + (max - min) * next(),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+    pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
+    chance: (p: number) => next() < p,
   };
 }
