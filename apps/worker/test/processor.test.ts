@@ -96,6 +96,27 @@ describe('classify processor on a real Worker', () => {
     expect(result.predictions).toHaveLength(3);
   });
 
+  it.each([
+    ['a NUL character', { texts: ['a\u0000b'], source: 'batch' }, /NUL/],
+    ['a text over 5,000 characters', { texts: ['x'.repeat(5001)], source: 'batch' }, /longer than 5000/],
+    ['no texts', { texts: [], source: 'jobs' }, /texts/],
+    ['an unknown source', { texts: ['fine'], source: 'cron' }, /source/],
+    ['a non-object payload', 'just a string', /invalid classify job/],
+  ])('fails a payload with %s at once, without retries', async (_case, data, reason) => {
+    const bad = await queue.add(JobName.classify, data as never, options);
+    await expect(bad.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(reason);
+    expect((await queue.getJob(bad.id!))!.attemptsMade).toBe(1);
+  });
+
+  it('completes texts with lone surrogates and control characters (stored, never fatal)', async () => {
+    const odd = ['lone \ud800 surrogate', 'bell \u0007 and escape \u001b[31m', 'emoji 👨‍👩‍👧 and RTL שלום'];
+    const job = await queue.add(JobName.classify, { texts: odd, source: 'batch' }, options);
+    const result = (await job.waitUntilFinished(events, WAIT_MS)) as ClassifyJobResult;
+    expect(result.predictions).toHaveLength(3);
+    const rows = await rowsOfJob(db, job.id!);
+    expect(rows.map((r) => r.input_text)).toEqual(['lone \ufffd surrogate', odd[1], odd[2]]);
+  });
+
   it('fails a job with an unknown name at once', async () => {
     const odd = await queue.add('summarise', { texts: ['hello'], source: 'predict' }, options);
     await expect(odd.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(/unknown job name/);
