@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
-import { API_NODE_FLAGS } from './api-node-flags.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -41,10 +40,10 @@ await orm.close();
 
 const children: ChildProcess[] = [];
 let stopping = false;
-function run(name: string, entry: string, nodeFlags: string[] = []): void {
+function run(name: string, entry: string): void {
   // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
   // (a second signal would make the apps skip their graceful shutdown).
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], { stdio: 'inherit', env: process.env, detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env: process.env, detached: true });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -63,5 +62,5 @@ process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
 process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-run('api', 'apps/api/src/main.ts', API_NODE_FLAGS);
+run('api', 'apps/api/src/main.ts');
 run('worker', 'apps/worker/src/main.ts');

@@ -19,8 +19,8 @@ export interface AppProcess {
 /** Every process startApp started in this Node process, so a script can reap them if a setup step throws. */
 export const startedApps = new Set<AppProcess>();
 
-export function startApp(name: string, entry: string, env: Record<string, string>, nodeFlags: string[] = []): AppProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(repoRoot, entry)], {
+export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

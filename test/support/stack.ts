@@ -5,7 +5,6 @@ import net from 'node:net';
 import { Queue } from 'bullmq';
 import { initOrm, migrateUp } from '@sentiment/db';
 import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
-import { API_NODE_FLAGS } from '../../scripts/api-node-flags.js';
 import { startApp, waitFor, type AppProcess } from './processes.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -46,7 +45,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const startApi = async (env: Record<string, string> = {}) => {
     const port = await freePort();
     // A short shutdown bound keeps the API's drain (half of it) from slowing every test file's teardown.
-    const api = startApp('api', 'apps/api/src/main.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '2000', ...options.apiEnv, ...env }, API_NODE_FLAGS);
+    const api = startApp('api', 'apps/api/src/main.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '2000', ...options.apiEnv, ...env });
     apps.push(api);
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`api on ${url}\n${api.output()}`, async () => (await fetch(`${url}/health`)).ok);
