@@ -1,0 +1,1 @@
+console.log("sentiment cli: not built yet");
