@@ -3,12 +3,25 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { ClassifyJobResult, JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
 import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
-import { waitForFinish, type Finish } from './job-completion.js';
+import type { Finish, PendingReply } from './job-replies.js';
 import { jobView, toStatus, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
 
 type ClassifyJob = Job<ClassifyJobData, ClassifyJobResult>;
 export type JobSource = ClassifyJobData['source'];
+
+/** A queued job; `reply` is set when the caller asked to wait and the job is new (its reply was expected before queueing). */
+export interface Submitted {
+  job: ClassifyJob;
+  replayed: boolean;
+  reply?: PendingReply;
+}
+
+export interface SubmitOptions {
+  requestId?: string;
+  /** The caller will wait for the result: have the worker reply directly to this instance. */
+  wait?: boolean;
+}
 
 /**
  * BullMQ serves jobs without a priority (0) before any prioritized job, and adding them is the cheaper
@@ -24,6 +37,9 @@ export const IDEMPOTENCY_TTL_S = 24 * 3600;
 const CLAIM_TTL_S = 30;
 /** How long a duplicate waits for the request holding its key to queue the job (normally ~1 ms). */
 const CLAIM_WAIT_MS = 5000;
+/** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 2000;
 
 export interface IdempotencyKey {
   /** The Idempotency-Key header, already validated. */
@@ -49,7 +65,7 @@ export type PredictionJobs = ReturnType<typeof createPredictionJobs>;
 
 /** Everything the routes do with the prediction queue, with Redis failures turned into 503s. */
 export function createPredictionJobs(clients: QueueClients, { resultTtlS }: PredictionJobsOptions) {
-  const { redis, predictionQueue: queue, queueEvents } = clients;
+  const { redis, predictionQueue: queue, replies } = clients;
 
   /** Runs a Redis operation only while connected, so a request never waits on a dead Redis. */
   async function guarded<T>(op: () => Promise<T>): Promise<T> {
@@ -62,14 +78,62 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
-  function add(texts: string[], source: JobSource, requestId: string | undefined, jobId: string): Promise<ClassifyJob> {
-    return guarded(() =>
-      queue.add(
-        JobName.classify,
-        { texts, source, requestId },
-        { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
-      ),
-    );
+  /** Queues a new job; when waiting, the reply is expected before the job exists, so none is missed. */
+  async function add(texts: string[], source: JobSource, { requestId, wait }: SubmitOptions, jobId: string): Promise<Submitted> {
+    const reply = wait ? replies.expect(jobId) : undefined;
+    try {
+      const job = await guarded(() =>
+        queue.add(
+          JobName.classify,
+          { texts, source, requestId, ...(reply && { replyTo: replies.channel }) },
+          { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
+        ),
+      );
+      return { job, replayed: false, reply };
+    } catch (err) {
+      reply?.cancel();
+      throw err;
+    }
+  }
+
+  /** The job's outcome once it is done; read once, for jobs that may have finished before anyone listened. */
+  const currentOutcome = (id: string) =>
+    guarded(async (): Promise<Finish> => {
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
+      const done = await queue.getJob(id);
+      return state === 'completed' ? { state, value: done?.returnvalue } : { state, reason: done?.failedReason || 'the job failed' };
+    });
+
+  /**
+   * The job's outcome within `timeoutMs`, else `pending`. The reply channel is the fast path; the
+   * job's state is also polled with backoff, for replies that go elsewhere (a replayed job queued by
+   * another request or instance), were lost in a Redis reconnect, or come from workers that do not reply.
+   */
+  async function awaitOutcome(id: string, timeoutMs: number, expected?: PendingReply): Promise<Finish> {
+    const reply = expected ?? replies.expect(id);
+    const settled = reply.settle(timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    // A job queued just now cannot be done yet; one queued earlier may be.
+    let pollInMs = expected ? FIRST_POLL_MS : 0;
+    for (;;) {
+      const wait = Math.min(pollInMs, deadline - Date.now());
+      const replied = await Promise.race([settled, delay(Math.max(wait, 0)).then(() => null)]);
+      if (replied) return replied;
+      if (Date.now() >= deadline) return settled;
+      let polled: Finish;
+      try {
+        polled = await currentOutcome(id);
+      } catch (err) {
+        reply.cancel();
+        throw err;
+      }
+      if (polled.state !== 'pending') {
+        reply.cancel();
+        return polled;
+      }
+      pollInMs = Math.min(Math.max(pollInMs * 2, FIRST_POLL_MS), MAX_POLL_MS);
+    }
   }
 
   /** Namespaced by deployment (queue prefix), endpoint and sender, so none of them share keys. */
@@ -77,8 +141,8 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     `${queue.opts.prefix ?? 'bull'}:idempotency:${source}:${sha256(principal)}:${sha256(key)}`;
 
   return {
-    submit(texts: string[], source: JobSource, requestId?: string): Promise<ClassifyJob> {
-      return add(texts, source, requestId, randomUUID());
+    submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
+      return add(texts, source, options, randomUUID());
     },
 
     /**
@@ -86,12 +150,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
      * of concurrent duplicates exactly one wins) and queues the job; the others get that job back
      * (`replayed`). The same key with other texts is a 422, as in Stripe's API and the IETF draft.
      */
-    async submitOnce(
-      texts: string[],
-      source: JobSource,
-      requestId: string | undefined,
-      idempotency: IdempotencyKey,
-    ): Promise<{ job: ClassifyJob; replayed: boolean }> {
+    async submitOnce(texts: string[], source: JobSource, options: SubmitOptions, idempotency: IdempotencyKey): Promise<Submitted> {
       const redisKey = idempotencyRedisKey(source, idempotency);
       const inputHash = sha256(JSON.stringify(texts));
       const deadline = Date.now() + CLAIM_WAIT_MS;
@@ -99,16 +158,16 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
         const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false };
         const won = await guarded(() => redis.set(redisKey, JSON.stringify(claim), 'EX', CLAIM_TTL_S, 'NX'));
         if (won === 'OK') {
-          let job: ClassifyJob;
+          let submitted: Submitted;
           try {
-            job = await add(texts, source, requestId, claim.jobId);
+            submitted = await add(texts, source, options, claim.jobId);
           } catch (err) {
             // Nothing was queued: free the key so a retry can queue it.
             await redis.del(redisKey).catch(() => undefined);
             throw err;
           }
           await guarded(() => redis.set(redisKey, JSON.stringify({ ...claim, queued: true }), 'EX', IDEMPOTENCY_TTL_S, 'XX'));
-          return { job, replayed: false };
+          return submitted;
         }
 
         const raw = await guarded(() => redis.get(redisKey));
@@ -138,18 +197,9 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     },
 
     /** The result if the job finishes within `timeoutMs`; null if it is still pending. */
-    async waitForResult(job: ClassifyJob, timeoutMs: number): Promise<ClassifyJobResult | null> {
+    async waitForResult({ job, reply }: Submitted, timeoutMs: number): Promise<ClassifyJobResult | null> {
       const id = job.id!;
-      const finish = await waitForFinish(queueEvents, id, timeoutMs, () =>
-        guarded(async (): Promise<Finish> => {
-          const state = await queue.getJobState(id);
-          if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
-          const done = await queue.getJob(id);
-          return state === 'completed'
-            ? { state, value: done?.returnvalue }
-            : { state, reason: done?.failedReason || 'the job failed' };
-        }),
-      );
+      const finish = await awaitOutcome(id, timeoutMs, reply);
       if (finish.state === 'pending') return null;
       if (finish.state === 'failed') throw new JobFailedError(id, finish.reason);
       // A result that breaks the contract is a worker bug: a plain error, so a 500.

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import { createJobReplies, type JobReplies } from './job-replies.js';
 import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, redactUrl, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 
 const CLOSE_TIMEOUT_MS = 2000;
@@ -16,7 +17,8 @@ export interface QueueClients {
   persistQueue: Queue;
   /** Retention runs; shown in Bull Board. */
   maintenanceQueue: Queue;
-  queueEvents: QueueEvents;
+  /** Where workers publish the outcome of jobs this instance waits for. */
+  replies: JobReplies;
   close(): Promise<void>;
 }
 
@@ -44,31 +46,27 @@ export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOpti
   const predictionQueue: PredictionQueue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
   const persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
-  // QueueEvents blocks on XREAD, so it needs its own connection that retries forever.
-  const eventsRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  eventsRedis.on('error', () => {}); // reported once by watchOutages on the other connection
-  const queueEvents = new QueueEvents(PREDICTION_QUEUE, { connection: eventsRedis, prefix });
+  const replies = createJobReplies({ redisUrl, prefix, logger });
   // Connection errors are reported once by watchOutages; these only keep EventEmitter from throwing.
   const quiet = (err: Error) => logger.debug({ err }, 'queue client error');
   predictionQueue.on('error', quiet);
   persistQueue.on('error', quiet);
   maintenanceQueue.on('error', quiet);
-  queueEvents.on('error', quiet);
 
   return {
     redis,
     predictionQueue,
     persistQueue,
     maintenanceQueue,
-    queueEvents,
+    replies,
     async close() {
       // A client still waiting for its first connection never finishes closing (BullMQ awaits
-      // the connection first): cut the sockets, and bound the wait for the clients themselves.
-      for (const conn of [redis, eventsRedis]) if (conn.status !== 'ready') conn.disconnect();
-      const clientsClosed = Promise.allSettled([queueEvents.close(), predictionQueue.close(), persistQueue.close(), maintenanceQueue.close()]);
+      // the connection first): cut the socket, and bound the wait for the clients themselves.
+      if (redis.status !== 'ready') redis.disconnect();
+      const clientsClosed = Promise.allSettled([replies.close(), predictionQueue.close(), persistQueue.close(), maintenanceQueue.close()]);
       await Promise.race([clientsClosed, delay(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
-      // The clients were given these connections, so they leave closing them to us.
-      await Promise.allSettled([redis, eventsRedis].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
+      // The queues were given this connection, so they leave closing it to us.
+      await (redis.status === 'ready' ? redis.quit() : redis.disconnect());
     },
   };
 }

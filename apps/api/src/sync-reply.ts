@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Job } from 'bullmq';
 import type { ClassifyJobData, ClassifyJobResult } from '@sentiment/queue';
 import type { JobStatus } from './job-status.js';
-import type { IdempotencyKey, JobSource, PredictionJobs } from './prediction-jobs.js';
+import type { IdempotencyKey, JobSource, PredictionJobs, Submitted } from './prediction-jobs.js';
 import { requestIdOf } from './request-logging.js';
 import { ValidationError } from './validation.js';
 
@@ -33,10 +33,12 @@ export async function submitJob(
   res: Response,
   texts: string[],
   source: JobSource,
-): Promise<{ job: Job<ClassifyJobData>; replayed: boolean }> {
+  { wait = false }: { wait?: boolean } = {},
+): Promise<Submitted> {
   const idempotency = idempotencyKeyOf(req);
-  if (!idempotency) return { job: await jobs.submit(texts, source, requestIdOf(req)), replayed: false };
-  const submitted = await jobs.submitOnce(texts, source, requestIdOf(req), idempotency);
+  const options = { requestId: requestIdOf(req), wait };
+  if (!idempotency) return jobs.submit(texts, source, options);
+  const submitted = await jobs.submitOnce(texts, source, options, idempotency);
   if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
   return submitted;
 }
@@ -72,13 +74,15 @@ export async function submitAndWait(
   source: 'predict' | 'batch',
   timeoutMs: number,
 ): Promise<ClassifyJobResult | null> {
-  const { job, replayed } = await submitJob(jobs, req, res, texts, source);
-  if (wantsAsync(req)) {
+  const respondAsync = wantsAsync(req);
+  const submitted = await submitJob(jobs, req, res, texts, source, { wait: !respondAsync });
+  const { job, replayed } = submitted;
+  if (respondAsync) {
     res.set('Preference-Applied', 'respond-async');
     replyAccepted(res, job, replayed ? await jobs.status(job) : 'queued');
     return null;
   }
-  const result = await jobs.waitForResult(job, timeoutMs);
+  const result = await jobs.waitForResult(submitted, timeoutMs);
   if (!result) replyAccepted(res, job, await jobs.status(job));
   return result;
 }

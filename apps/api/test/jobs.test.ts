@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { UnrecoverableError } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobName } from '@sentiment/queue';
 import { PRIORITY } from '../src/prediction-jobs.js';
 import { createHarness, stubProcessor, type Harness } from './support/harness.js';
@@ -130,8 +130,10 @@ describe('with a real BullMQ worker running a stub processor (drives the status 
 
   it('GET /jobs/:id shows a completed job with its result and finished_at', async () => {
     const posted = await request(h.app).post('/jobs').send({ texts: ['fine', 'bad'] });
-    const job = await h.clients.predictionQueue.getJob(posted.body.job_id);
-    await job!.waitUntilFinished(h.clients.queueEvents, 30_000);
+    await vi.waitFor(async () => expect(await h.clients.predictionQueue.getJobState(posted.body.job_id)).toBe('completed'), {
+      timeout: 30_000,
+      interval: 50,
+    });
 
     const res = await request(h.app).get(posted.body.status_url);
     expect(res.status).toBe(200);

@@ -1,4 +1,5 @@
 import { ClassifyJobData, JobName, type ClassifyJobResult, type JobProgress } from '@sentiment/queue';
+import type { Replier } from './replier.js';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Batcher } from './batcher.js';
@@ -8,12 +9,14 @@ export interface ProcessorDeps {
   logger: Logger;
   /** Texts of one job submitted per progress step. */
   chunkSize: number;
+  /** Tells a waiting API instance the outcome at once (jobs with `replyTo`). */
+  replier?: Pick<Replier, 'completed'>;
 }
 
 export type ClassifyJob = Job<unknown, ClassifyJobResult, string>;
 
 /** The BullMQ processor for JobName.classify on PREDICTION_QUEUE. */
-export function makeProcessor({ batcher, logger, chunkSize }: ProcessorDeps) {
+export function makeProcessor({ batcher, logger, chunkSize, replier }: ProcessorDeps) {
   return async function processClassify(job: ClassifyJob): Promise<ClassifyJobResult> {
     if (job.name !== JobName.classify) {
       throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${JobName.classify}")`);
@@ -56,6 +59,9 @@ export function makeProcessor({ batcher, logger, chunkSize }: ProcessorDeps) {
     const predictions = (await Promise.all(chunks)).flat();
     await progress;
     log.info({ total }, 'classify job done');
-    return { predictions, total };
+    const result: ClassifyJobResult = { predictions, total };
+    // The rows are durable now: the waiting request need not wait for BullMQ's completion round trip.
+    replier?.completed(job, result);
+    return result;
   };
 }

@@ -8,6 +8,7 @@ import type { WorkerConfig } from './config.js';
 import { openDatabase } from './db.js';
 import { makePersistProcessor } from './persist-processor.js';
 import { makeProcessor } from './processor.js';
+import { createReplier } from './replier.js';
 import { createRedis } from './redis.js';
 import { makeRetentionProcessor } from './retention-processor.js';
 import { scheduleRetention } from './retention-schedule.js';
@@ -67,8 +68,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     },
   );
 
+  const replier = createReplier(connection, prefix, logger);
   const routes: Route[] = [
-    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize }) },
+    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer, logger, onRecovered: promoteParked }) },
     { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
   ];
@@ -96,6 +98,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       // Retries of parked rows during a Postgres outage are expected; the processors log the outage once.
       const level = final ? 'warn' : route.queue === PERSIST_QUEUE ? 'debug' : 'info';
       logger[level]({ jobId: job?.id, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
+      if (job && final && route.queue === PREDICTION_QUEUE) replier.failed(job, err.message);
     });
     return worker;
   });

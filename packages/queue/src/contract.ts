@@ -28,6 +28,8 @@ export const ClassifyJobData = z.object({
   source: z.enum(['predict', 'batch', 'jobs']),
   /** The HTTP request id, so worker logs can be joined with API logs. */
   requestId: z.string().max(200).optional(),
+  /** Pub/sub channel of the API instance waiting for this job (see replies.ts); absent for submit-and-poll. */
+  replyTo: z.string().max(200).optional(),
 });
 export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
 

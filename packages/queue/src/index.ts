@@ -2,3 +2,4 @@ export * from './limits.js';
 export * from './contract.js';
 export * from './jobs.js';
 export * from './connection-url.js';
+export * from './replies.js';

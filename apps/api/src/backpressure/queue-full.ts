@@ -37,10 +37,13 @@ export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: L
   return {
     ...jobs,
     async submit(...args: Parameters<PredictionJobs['submit']>) {
-      const job = await jobs.submit(...args);
-      // The job is queued either way: an unrecorded count only makes it weigh 1 text.
-      await depth.record(job.id!, args[0].length).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
-      return job;
+      const submitted = await jobs.submit(...args);
+      // An unrecorded job weighs 1 text, so one-text jobs (every /predict) skip the round trip.
+      if (args[0].length > 1) {
+        // The job is queued either way: an unrecorded count only makes it weigh 1 text.
+        await depth.record(submitted.job.id!, args[0].length).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
+      }
+      return submitted;
     },
   };
 }

@@ -63,7 +63,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const clients = createQueueClients({ redisUrl: options.redisUrl ?? REDIS_URL, prefix, logger: silentLogger });
   if (!options.redisUrl) {
     // Requests before the first connection would (rightly) get 503s.
-    await Promise.all([clients.predictionQueue.waitUntilReady(), clients.queueEvents.waitUntilReady()]);
+    await Promise.all([clients.predictionQueue.waitUntilReady(), clients.replies.ready()]);
   }
   const jobs = createPredictionJobs(clients, { resultTtlS: 3600 });
   const { rateLimitPerMinute = 0, ...access } = options.access ?? {};
