@@ -1,6 +1,8 @@
 // `npm start`: check Redis and Postgres, apply migrations, then run one API and one worker until Ctrl-C.
+// On a terminal their JSON logs are shown through pino-pretty (LOG_PRETTY=0 keeps them raw JSON).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { PinoPretty } from 'pino-pretty';
 import { initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
 
@@ -38,12 +40,20 @@ const orm = await initOrm({ clientUrl: databaseUrl, schema: process.env.DATABASE
 await migrateUp(orm);
 await orm.close();
 
+const pretty = process.stdout.isTTY && process.env.LOG_PRETTY !== '0';
+
 const children: ChildProcess[] = [];
 let stopping = false;
 function run(name: string, entry: string): void {
   // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
   // (a second signal would make the apps skip their graceful shutdown).
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env: process.env, detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'],
+    env: process.env,
+    detached: true,
+  });
+  // The apps always log JSON (what log collectors want); only this terminal view is prettified.
+  if (pretty) child.stdout!.pipe(PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;

@@ -20,8 +20,13 @@ export function requestLogging(logger: Logger): RequestHandler {
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
     },
-    // Probes arrive every few seconds; their answers are in the probe's own history.
-    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
+    // The job a request queued, so its line joins the worker's lines for that job (which carry this requestId).
+    customProps: (_req, res) => {
+      const jobId = (res as { locals?: { jobId?: unknown } }).locals?.jobId;
+      return typeof jobId === 'string' ? { jobId } : {};
+    },
+    // Probes and scrapes arrive every few seconds; their answers are in the probe's own history.
+    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' || req.url === '/metrics' },
     customLogLevel: (_req, res, err) =>
       res.statusCode === 503 || (res.statusCode >= 400 && res.statusCode < 500) ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
   });

@@ -37,9 +37,9 @@ export async function submitJob(
 ): Promise<Submitted> {
   const idempotency = idempotencyKeyOf(req);
   const options = { requestId: requestIdOf(req), wait };
-  if (!idempotency) return jobs.submit(texts, source, options);
-  const submitted = await jobs.submitOnce(texts, source, options, idempotency);
+  const submitted = idempotency ? await jobs.submitOnce(texts, source, options, idempotency) : await jobs.submit(texts, source, options);
   if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
+  res.locals.jobId = submitted.job.id; // for the request's log line
   return submitted;
 }
 
