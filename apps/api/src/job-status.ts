@@ -54,3 +54,14 @@ function progressOf(job: Job, status: JobStatus, total: number): JobProgress {
 function isoOrNull(ms: number | undefined): string | null {
   return ms ? new Date(ms).toISOString() : null;
 }
+
+/** A coalesced job as one of the requests sharing it sees it: under its ticket, with only its texts. */
+export function shareView(view: JobView, ticket: string, start: number, count: number): JobView {
+  const done = view.status === 'completed' ? count : 0;
+  return {
+    ...view,
+    job_id: ticket,
+    progress: { done, total: count },
+    ...(view.result && { result: { predictions: view.result.predictions.slice(start, start + count), total: count } }),
+  };
+}

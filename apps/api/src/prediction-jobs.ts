@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { ClassifyJobResult, JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
+import { createCoalescer } from './coalescer.js';
 import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
-import { jobView, toStatus, type JobView } from './job-status.js';
+import { jobView, shareView, toStatus, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
 
 type ClassifyJob = Job<ClassifyJobData, ClassifyJobResult>;
@@ -15,6 +16,8 @@ export interface Submitted {
   job: ClassifyJob;
   replayed: boolean;
   reply?: PendingReply;
+  /** Set when the job is shared with other requests (coalesced): this request's texts are `start … start + count - 1`. */
+  share?: { start: number; count: number };
 }
 
 export interface SubmitOptions {
@@ -40,6 +43,10 @@ const CLAIM_WAIT_MS = 5000;
 /** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
+/** Texts one coalesced job may carry: about one micro-batch's worth per inference thread. */
+const SHARED_JOB_MAX_TEXTS = 64;
+/** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
+const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
 
 export interface IdempotencyKey {
   /** The Idempotency-Key header, already validated. */
@@ -96,6 +103,42 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
+  /**
+   * Interactive requests that will wait share jobs under load (see coalescer.ts), one coalescer per
+   * source, so a job's `source` (and priority) stays true. Each member's reply is expected before the add.
+   */
+  const coalescers = new Map<JobSource, ReturnType<typeof createCoalescer<{ job: ClassifyJob; replies: PendingReply[] }>>>();
+  function coalescerFor(source: JobSource) {
+    let coalescer = coalescers.get(source);
+    if (!coalescer) {
+      coalescer = createCoalescer(
+        async (group) => {
+          const jobId = randomUUID();
+          const expected = group.map(() => replies.expect(jobId));
+          const requestIds = group.flatMap((m) => (m.requestId ? [m.requestId] : []));
+          const data: ClassifyJobData = {
+            texts: group.flatMap((m) => m.texts),
+            source,
+            ...(group.length === 1 ? { requestId: requestIds[0] } : { requestIds }),
+            replyTo: replies.channel,
+          };
+          try {
+            const job = await guarded(() => queue.add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) }));
+            return { job, replies: expected };
+          } catch (err) {
+            expected.forEach((r) => r.cancel());
+            throw err;
+          }
+        },
+        { maxTexts: SHARED_JOB_MAX_TEXTS, maxInflight: 1 },
+      );
+      coalescers.set(source, coalescer);
+    }
+    return coalescer;
+  }
+
+  const ticketKey = (ticket: string) => `${queue.opts.prefix ?? 'bull'}:ticket:${ticket}`;
+
   /** The job's outcome once it is done; read once, for jobs that may have finished before anyone listened. */
   const currentOutcome = (id: string) =>
     guarded(async (): Promise<Finish> => {
@@ -136,13 +179,40 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
+  /** A 202'd share of a coalesced job, seen through its ticket. */
+  async function viewTicket(ticket: string): Promise<JobView | null> {
+    const raw = await redis.get(ticketKey(ticket));
+    if (raw === null) return null;
+    const { jobId, start, count } = JSON.parse(raw) as { jobId: string; start: number; count: number };
+    const state = await queue.getJobState(jobId);
+    if (state === 'unknown') return null;
+    const job: ClassifyJob | undefined = await queue.getJob(jobId);
+    return job ? shareView(jobView(job, state), ticket, start, count) : null;
+  }
+
   /** Namespaced by deployment (queue prefix), endpoint and sender, so none of them share keys. */
   const idempotencyRedisKey = (source: JobSource, { key, principal }: IdempotencyKey) =>
     `${queue.opts.prefix ?? 'bull'}:idempotency:${source}:${sha256(principal)}:${sha256(key)}`;
 
   return {
-    submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
-      return add(texts, source, options, randomUUID());
+    async submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
+      // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
+      if (!options.wait || source === 'jobs') return add(texts, source, options, randomUUID());
+      const { job: shared, start, member } = await coalescerFor(source).submit(texts, options.requestId);
+      const { job, replies: expected } = shared;
+      const share = job.data.texts.length === texts.length ? undefined : { start, count: texts.length };
+      return { job, replayed: false, reply: expected[member], share };
+    },
+
+    /**
+     * The id a 202 names: the job's own, or for a share of a coalesced job a ticket that shows only
+     * this request's texts (other requests' predictions are theirs alone).
+     */
+    async acceptedId({ job, share }: Submitted): Promise<string> {
+      if (!share) return job.id!;
+      const ticket = randomUUID();
+      await guarded(() => redis.set(ticketKey(ticket), JSON.stringify({ jobId: job.id, ...share }), 'EX', TICKET_TTL_S));
+      return ticket;
     },
 
     /**
@@ -197,13 +267,15 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     },
 
     /** The result if the job finishes within `timeoutMs`; null if it is still pending. */
-    async waitForResult({ job, reply }: Submitted, timeoutMs: number): Promise<ClassifyJobResult | null> {
+    async waitForResult({ job, reply, share }: Submitted, timeoutMs: number): Promise<ClassifyJobResult | null> {
       const id = job.id!;
       const finish = await awaitOutcome(id, timeoutMs, reply);
       if (finish.state === 'pending') return null;
       if (finish.state === 'failed') throw new JobFailedError(id, finish.reason);
       // A result that breaks the contract is a worker bug: a plain error, so a 500.
-      return ClassifyJobResult.parse(finish.value);
+      const result = ClassifyJobResult.parse(finish.value);
+      if (!share) return result;
+      return { predictions: result.predictions.slice(share.start, share.start + share.count), total: share.count };
     },
 
     async status(job: ClassifyJob): Promise<JobView['status']> {
@@ -218,7 +290,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
         // State first: a job read after it says `completed` carries its result. (Read the other way
         // round, a job finishing in between would show as completed with no result.)
         const state = await queue.getJobState(id);
-        if (state === 'unknown') return null;
+        if (state === 'unknown') return viewTicket(id);
         const job: ClassifyJob | undefined = await queue.getJob(id);
         return job ? jobView(job, state) : null;
       });

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Job } from 'bullmq';
-import type { ClassifyJobData, ClassifyJobResult } from '@sentiment/queue';
+import type { ClassifyJobResult } from '@sentiment/queue';
 import type { JobStatus } from './job-status.js';
 import type { IdempotencyKey, JobSource, PredictionJobs, Submitted } from './prediction-jobs.js';
 import { requestIdOf } from './request-logging.js';
@@ -54,12 +53,12 @@ export function statusUrl(jobId: string): string {
 }
 
 /** 202 Accepted pointing at the job's status URL. */
-export function replyAccepted(res: Response, job: Job<ClassifyJobData>, status: JobStatus, extra: object = {}): void {
-  const url = statusUrl(job.id!);
+export function replyAccepted(res: Response, jobId: string, status: JobStatus, extra: object = {}): void {
+  const url = statusUrl(jobId);
   res
     .status(202)
     .location(url)
-    .json({ job_id: job.id, status, status_url: url, ...extra });
+    .json({ job_id: jobId, status, status_url: url, ...extra });
 }
 
 /**
@@ -79,10 +78,10 @@ export async function submitAndWait(
   const { job, replayed } = submitted;
   if (respondAsync) {
     res.set('Preference-Applied', 'respond-async');
-    replyAccepted(res, job, replayed ? await jobs.status(job) : 'queued');
+    replyAccepted(res, job.id!, replayed ? await jobs.status(job) : 'queued');
     return null;
   }
   const result = await jobs.waitForResult(submitted, timeoutMs);
-  if (!result) replyAccepted(res, job, await jobs.status(job));
+  if (!result) replyAccepted(res, await jobs.acceptedId(submitted), await jobs.status(job));
   return result;
 }

@@ -28,8 +28,8 @@ export function makeProcessor({ batcher, logger, chunkSize, replier }: Processor
       logger.warn({ jobId: job.id, reason }, 'rejected malformed classify job');
       throw new UnrecoverableError(`invalid classify job: ${reason}`);
     }
-    const { texts, requestId } = parsed.data;
-    const log = logger.child({ jobId: job.id, requestId });
+    const { texts, requestId, requestIds } = parsed.data;
+    const log = logger.child({ jobId: job.id, requestId, requestIds });
     const jobId = job.id!;
     const total = texts.length;
     log.debug({ total }, 'classify job started');

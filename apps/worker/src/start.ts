@@ -97,8 +97,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
       // Retries of parked rows during a Postgres outage are expected; the processors log the outage once.
       const level = final ? 'warn' : route.queue === PERSIST_QUEUE ? 'debug' : 'info';
-      const requestId = (job?.data as { requestId?: unknown } | undefined)?.requestId;
-      logger[level]({ jobId: job?.id, requestId, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
+      const { requestId, requestIds } = (job?.data ?? {}) as { requestId?: unknown; requestIds?: unknown };
+      logger[level]({ jobId: job?.id, requestId, requestIds, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
       if (job && final && route.queue === PREDICTION_QUEUE) replier.failed(job, err.message);
     });
     return worker;

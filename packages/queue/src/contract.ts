@@ -28,6 +28,8 @@ export const ClassifyJobData = z.object({
   source: z.enum(['predict', 'batch', 'jobs']),
   /** The HTTP request id, so worker logs can be joined with API logs. */
   requestId: z.string().max(200).optional(),
+  /** A job shared by several waiting requests (coalesced by the API): their request ids, in text order. */
+  requestIds: z.array(z.string().max(200)).max(MAX_JOB_TEXTS).optional(),
   /** Pub/sub channel of the API instance waiting for this job (see replies.ts); absent for submit-and-poll. */
   replyTo: z.string().max(200).optional(),
 });

@@ -38,10 +38,11 @@ export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: L
     ...jobs,
     async submit(...args: Parameters<PredictionJobs['submit']>) {
       const submitted = await jobs.submit(...args);
-      // An unrecorded job weighs 1 text, so one-text jobs (every /predict) skip the round trip.
-      if (args[0].length > 1) {
-        // The job is queued either way: an unrecorded count only makes it weigh 1 text.
-        await depth.record(submitted.job.id!, args[0].length).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
+      // The job's own count: a coalesced job holds several requests' texts (each records the same number).
+      // The job is queued either way: an unrecorded count only makes it weigh 1 text, so 1-text jobs skip it.
+      const texts = submitted.job.data.texts.length;
+      if (texts > 1) {
+        await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
       }
       return submitted;
     },

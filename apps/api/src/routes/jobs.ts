@@ -12,7 +12,7 @@ export function jobsRouter({ jobs }: { jobs: PredictionJobs }): Router {
   router.post('/', async (req, res) => {
     const { texts } = parseInput(JobsBody, req.body, 'request body');
     const { job, replayed } = await submitJob(jobs, req, res, texts, 'jobs');
-    replyAccepted(res, job, replayed ? await jobs.status(job) : 'queued', { total: texts.length });
+    replyAccepted(res, job.id!, replayed ? await jobs.status(job) : 'queued', { total: texts.length });
   });
 
   router.get('/:id', async (req, res) => {
