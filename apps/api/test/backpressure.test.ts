@@ -36,6 +36,18 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
     expect(await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized')).toBe(2);
   });
 
+  it('counts the texts of a job sent with an Idempotency-Key too', async () => {
+    const h2 = await createHarness({ maxQueueDepth: 5, queueDepthCacheMs: 0 });
+    try {
+      const keyed = await request(h2.app).post('/jobs').set('Idempotency-Key', 'upload-1').send({ texts: ['1', '2', '3', '4', '5'] });
+      expect(keyed.status).toBe(202);
+      const next = await request(h2.app).post('/predict?async=true').send({ text: 'six' });
+      expect({ status: next.status, code: next.body.error?.code }).toEqual(FULL);
+    } finally {
+      await h2.close();
+    }
+  });
+
   it('still answers reads while full', async () => {
     const counts = await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized');
     expect(counts).toBeGreaterThan(0);

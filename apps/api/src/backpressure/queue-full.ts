@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { HttpError } from '../errors.js';
-import type { PredictionJobs } from '../prediction-jobs.js';
+import type { PredictionJobs, Submitted } from '../prediction-jobs.js';
 import type { QueueDepth } from './queue-depth.js';
 
 export class QueueFullError extends HttpError {
@@ -32,19 +32,20 @@ export function refuseWhenFull(depth: QueueDepth, maxQueueDepth: number, logger:
   };
 }
 
-/** The same jobs, with each new job's text count recorded for `depth`. */
+/** The same jobs, with each new job's text count recorded for `depth` (with or without an Idempotency-Key). */
 export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: Logger): PredictionJobs {
+  async function recorded(submitted: Submitted): Promise<Submitted> {
+    // The job's own count: a coalesced job holds several requests' texts (each records the same number).
+    // The job is queued either way: an unrecorded count only makes it weigh 1 text, so 1-text jobs skip it.
+    const texts = submitted.job.data.texts.length;
+    if (!submitted.replayed && texts > 1) {
+      await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
+    }
+    return submitted;
+  }
   return {
     ...jobs,
-    async submit(...args: Parameters<PredictionJobs['submit']>) {
-      const submitted = await jobs.submit(...args);
-      // The job's own count: a coalesced job holds several requests' texts (each records the same number).
-      // The job is queued either way: an unrecorded count only makes it weigh 1 text, so 1-text jobs skip it.
-      const texts = submitted.job.data.texts.length;
-      if (texts > 1) {
-        await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
-      }
-      return submitted;
-    },
+    submit: async (...args: Parameters<PredictionJobs['submit']>) => recorded(await jobs.submit(...args)),
+    submitOnce: async (...args: Parameters<PredictionJobs['submitOnce']>) => recorded(await jobs.submitOnce(...args)),
   };
 }
