@@ -3,7 +3,7 @@
 // Redis memory, queue depths and request counts. RSS is sampled every 5 s and averaged per minute, so
 // garbage-collection sawtooth is not mistaken for drift. Verdict: every post-warm-up minute's mean RSS
 // within ±10% of their median (a leak shows as a trend away from it), the run's
-// Redis footprint bounded (results expire after RESULT_TTL_S), no `Warning:` lines, no failed
+// Redis footprint bounded (results and cache entries expire after RESULT_TTL_S), no `Warning:` lines, no failed
 // request, and every accepted text stored.
 import { setTimeout as delay } from 'node:timers/promises';
 import { waitFor } from '../test/support/processes.js';
@@ -37,7 +37,8 @@ interface Sample {
 }
 
 await runScript('soak', (MINUTES + 10) * 60_000, async (ctx) => {
-  const retention = { RESULT_TTL_S: String(RESULT_TTL_S), LOG_LEVEL: 'warn' };
+  // Every soak text is new, so each leaves a result-cache entry: the cache's TTL bounds Redis like the results' does.
+  const retention = { RESULT_TTL_S: String(RESULT_TTL_S), CACHE_TTL_S: String(RESULT_TTL_S), LOG_LEVEL: 'warn' };
   const { stack, alarms } = await startWatchedStack(ctx, 'soak', {
     workers: 1,
     apiEnv: retention,

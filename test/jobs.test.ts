@@ -1,39 +1,37 @@
 // Submit-and-poll: big jobs report progress, slow answers fall back to 202 and polling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, startStack, type Stack } from './support/stack.js';
-import { waitFor } from './support/processes.js';
+import { ApiError, createClient, type Client } from '@sentiment/client';
+import { postJson, startStack, type Stack } from './support/stack.js';
 
 let stack: Stack;
+let client: Client;
+/** The answers to the client's requests, in order, for the headers (Location) the typed result leaves out. */
+let answers: { method: string; status: number; headers: Headers }[] = [];
 beforeAll(async () => {
   // Small chunks so a 5,000-text job reports many progress steps.
   stack = await startStack('jobs', { workerEnv: { CHUNK_SIZE: '100' } });
+  client = createClient({ baseUrl: stack.url, onResponse: (answer) => answers.push(answer) });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-async function pollUntilDone(statusUrl: string, seen: number[] = []) {
-  return waitFor(
-    `${statusUrl} to finish`,
-    async () => {
-      const { body } = await getJson(`${stack.url}${statusUrl}`);
-      seen.push(body.progress.done);
-      return body.status === 'completed' || body.status === 'failed' ? body : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 25 },
-  );
+/** Polls every 25 ms until the job completes (a failed job rejects with JobFailedError). */
+function pollUntilDone(jobId: string, seen: number[] = []) {
+  return client.waitFor(jobId, { intervalMs: 25, onProgress: (p) => seen.push(p.done), signal: AbortSignal.timeout(120_000) });
 }
 
 describe('POST /jobs', () => {
   it('runs 5,000 texts with moving progress and stores 5,000 rows', async () => {
     const texts = Array.from({ length: 5000 }, (_, i) => `text number ${i} is ${i % 3 === 0 ? 'bad' : 'good'}`);
-    const submitted = await postJson(`${stack.url}/jobs`, { texts });
-    expect(submitted.status, stack.logs()).toBe(202);
-    expect(submitted.body).toMatchObject({ status: 'queued', total: 5000 });
-    expect(submitted.headers.get('location')).toBe(submitted.body.status_url);
+    answers = [];
+    const submitted = await client.submit(texts);
+    expect(answers.map((a) => a.status), stack.logs()).toEqual([202]);
+    expect(submitted).toMatchObject({ status: 'queued', total: 5000 });
+    expect(answers[0]!.headers.get('location')).toBe(submitted.status_url);
 
     const seen: number[] = [];
-    const done = await pollUntilDone(submitted.body.status_url, seen);
+    const done = await pollUntilDone(submitted.job_id, seen);
     expect(done.status, stack.logs()).toBe('completed');
     expect(done.progress).toEqual({ done: 5000, total: 5000 });
     expect(done.result.total).toBe(5000);
@@ -45,7 +43,7 @@ describe('POST /jobs', () => {
 
     const [count] = await stack.sql<{ n: string; distinct_items: string }>(
       'select count(*) as n, count(distinct item_index) as distinct_items from {schema}.prediction where job_id = ?',
-      [submitted.body.job_id],
+      [submitted.job_id],
     );
     expect(Number(count!.n)).toBe(5000);
     expect(Number(count!.distinct_items)).toBe(5000);
@@ -58,7 +56,7 @@ describe('POST /jobs', () => {
     });
     expect(status).toBe(202);
     expect(headers.get('location')).toBe(`/jobs/${body.job_id}`);
-    const done = await pollUntilDone(body.status_url);
+    const done = await pollUntilDone(body.job_id);
     expect(done.status).toBe('completed');
     expect(done.result.predictions).toHaveLength(100);
   });
@@ -66,13 +64,14 @@ describe('POST /jobs', () => {
   it('Prefer: respond-async returns 202 at once for /predict', async () => {
     const res = await postJson(`${stack.url}/predict`, { text: 'fine' }, { prefer: 'respond-async' });
     expect(res.status).toBe(202);
-    const done = await pollUntilDone(res.body.status_url);
-    expect(done.result.predictions[0].id).toMatch(/^[0-9a-f-]{36}$/);
+    const done = await pollUntilDone(res.body.job_id);
+    expect(done.result.predictions[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('404s an unknown job id', async () => {
-    const res = await getJson(`${stack.url}/jobs/00000000-0000-4000-8000-000000000000`);
-    expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('not_found');
+    const err = await client.status('00000000-0000-4000-8000-000000000000').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(404);
+    expect((err as ApiError).code).toBe('not_found');
   });
 });

@@ -1,11 +1,16 @@
 // The synchronous paths end to end: HTTP → BullMQ → worker (real model) → Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, postJson, startStack, type Stack } from './support/stack.js';
+import { createClient, type Client } from '@sentiment/client';
+import { startStack, type Stack } from './support/stack.js';
 import { waitFor } from './support/processes.js';
 
 let stack: Stack;
+let client: Client;
+/** Every HTTP status the client got, in order (a 202 would show up here, then the polls). */
+let statuses: number[] = [];
 beforeAll(async () => {
   stack = await startStack('predict');
+  client = createClient({ baseUrl: stack.url, onResponse: ({ status }) => statuses.push(status) });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -15,8 +20,9 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('POST /predict', () => {
   it('answers 200 with the prediction and stores exactly that row', async () => {
-    const { status, body } = await postJson(`${stack.url}/predict`, { text: 'an absolute joy to watch' });
-    expect(status, stack.logs()).toBe(200);
+    statuses = [];
+    const body = await client.predict('an absolute joy to watch');
+    expect(statuses, stack.logs()).toEqual([200]);
     expect(body).toMatchObject({ sentiment: 'positive', cache_hit: false });
     expect(body.id).toMatch(uuid);
     expect(body.confidence).toBeGreaterThan(0.5);
@@ -37,8 +43,9 @@ describe('POST /predict', () => {
   });
 
   it('classifies a clearly negative review as negative', async () => {
-    const { status, body } = await postJson(`${stack.url}/predict`, { text: 'a thoroughly awful, boring mess' });
-    expect(status).toBe(200);
+    statuses = [];
+    const body = await client.predict('a thoroughly awful, boring mess');
+    expect(statuses).toEqual([200]);
     expect(body.sentiment).toBe('negative');
   });
 });
@@ -48,14 +55,15 @@ describe('POST /batch', () => {
     const texts = Array.from({ length: 100 }, (_, i) =>
       i % 2 === 0 ? `review ${i}: a wonderful, moving and beautifully acted film` : `review ${i}: a dull, tedious and painful waste of time`,
     );
-    const { status, body } = await postJson(`${stack.url}/batch`, { texts });
-    expect(status, stack.logs()).toBe(200);
+    statuses = [];
+    const body = await client.batch(texts);
+    expect(statuses, stack.logs()).toEqual([200]);
     expect(body.total).toBe(100);
     expect(body.predictions).toHaveLength(100);
-    body.predictions.forEach((p: { sentiment: string }, i: number) =>
+    body.predictions.forEach((p, i) =>
       expect(p.sentiment, `item ${i}`).toBe(i % 2 === 0 ? 'positive' : 'negative'),
     );
-    const ids = body.predictions.map((p: { id: string }) => p.id);
+    const ids = body.predictions.map((p) => p.id);
     const rows = await waitFor('100 rows', async () => {
       const r = await stack.sql<{ id: string; item_index: number; input_text: string }>(
         'select id, item_index, input_text from {schema}.prediction where id in (?) order by item_index',
@@ -73,24 +81,23 @@ describe('POST /batch', () => {
 
 describe('analytics over what the pipeline stored', () => {
   it('summary and distribution equal SQL over the stored rows', async () => {
-    await postJson(`${stack.url}/batch`, { texts: ['great fun', 'terrible acting', 'a masterpiece'] });
+    await client.batch(['great fun', 'terrible acting', 'a masterpiece']);
     const [sql] = await stack.sql<{ n: string; conf: number; lat: number }>(
       'select count(*) as n, avg(confidence_score) as conf, avg(latency_ms) as lat from {schema}.prediction',
     );
-    const summary = await getJson(`${stack.url}/analytics/summary`);
-    expect(summary.status).toBe(200);
-    expect(summary.body.total_predictions).toBe(Number(sql!.n));
-    expect(summary.body.avg_confidence).toBeCloseTo(Number(sql!.conf), 9);
-    expect(summary.body.avg_latency_ms).toBeCloseTo(Number(sql!.lat), 6);
+    const summary = await client.analytics.summary();
+    expect(summary.total_predictions).toBe(Number(sql!.n));
+    expect(summary.avg_confidence).toBeCloseTo(Number(sql!.conf), 9);
+    expect(summary.avg_latency_ms).toBeCloseTo(Number(sql!.lat), 6);
 
     const byLabel = await stack.sql<{ s: string; n: string }>(
       'select predicted_sentiment as s, count(*) as n from {schema}.prediction group by 1',
     );
     const expected = { positive: 0, negative: 0, neutral: 0, ...Object.fromEntries(byLabel.map((r) => [r.s, Number(r.n)])) };
-    expect((await getJson(`${stack.url}/analytics/sentiment-distribution`)).body).toEqual(expected);
+    expect(await client.analytics.distribution()).toEqual(expected);
 
-    const recent = await getJson(`${stack.url}/analytics/recent?limit=5`);
-    expect(recent.body).toHaveLength(5);
-    expect(recent.body[0]).not.toHaveProperty('input_text');
+    const recent = await client.analytics.recent({ limit: 5 });
+    expect(recent.items).toHaveLength(5);
+    expect(recent.items[0]).not.toHaveProperty('input_text');
   });
 });

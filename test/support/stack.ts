@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { initOrm, migrateUp } from '@sentiment/db';
 import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { startApp, waitFor, type AppProcess } from './processes.js';
@@ -98,10 +99,21 @@ export async function startStack(label: string, options: StackOptions = {}) {
         await queue.obliterate({ force: true });
         await queue.close();
       }
+      // What obliterate leaves: the result cache, API tickets and idempotency keys (the prefix is this stack's alone).
+      await deleteKeys(`${prefix}:*`);
       await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
       await orm.close();
     },
   };
+}
+
+/** Deletes the keys matching `pattern` (SCAN, not KEYS: the Redis is shared). */
+export async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  for await (const keys of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.del(...keys);
+  }
+  await redis.quit();
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {

@@ -7,12 +7,16 @@ import { countingTexts, refuseWhenFull } from './backpressure/queue-full.js';
 import { queueDepth } from './backpressure/queue-depth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { jsonBody } from './json-body.js';
+import type { ApiMetrics } from './metrics.js';
 import type { PredictionJobs } from './prediction-jobs.js';
 import { requestLogging } from './request-logging.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { batchRouter } from './routes/batch.js';
 import { BOARD_PATH, boardRouter } from './routes/board.js';
+import { DASHBOARD_PATH, dashboardRouter } from './routes/dashboard.js';
+import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
+import { metricsRouter } from './routes/metrics.js';
 import { jobsRouter } from './routes/jobs.js';
 import { predictRouter } from './routes/predict.js';
 import { boardMode, type AccessOptions } from './security/access.js';
@@ -39,6 +43,8 @@ export interface AppDeps {
   draining?: () => boolean;
   /** Refuse new work once `maxQueueDepth` texts wait in `queue`. Omitted or 0: never. */
   backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
+  /** Prometheus metrics: request timing and GET /metrics. Omitted: neither. */
+  metrics?: ApiMetrics;
 }
 
 /** Builds the Express app; no I/O happens until a request arrives. */
@@ -50,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.set('trust proxy', access.trustProxy ?? false);
 
+  if (deps.metrics) app.use(deps.metrics.timeRequests); // first, so its timing covers every middleware
   app.use(requestLogging(logger));
   const draining = deps.draining ?? (() => false);
   app.use((_req, res, next) => {
@@ -59,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(BOARD_PATH));
   const cors = corsFor(access.corsOrigins ?? []);
   if (cors) app.use(cors); // before auth: preflights carry no credentials
+  if (deps.metrics) app.use(metricsRouter(deps.metrics.registry, apiKeys)); // before the rate limiter: scrapes are never limited
   if (access.rateLimit?.perMinute) {
     const { perMinute, redis, prefix } = access.rateLimit;
     app.use(rateLimiter({ perMinute, redis, prefix, apiKeys, logger }));
@@ -66,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
 
   // Before the API's JSON rules: the board has its own parser and form-less PUTs.
   const board = boardMode(access);
+  app.use(DASHBOARD_PATH, dashboardRouter({ analytics, access })); // guards itself like the board; before the API-key gate
+  app.use(docsRouter()); // /openapi.json and /docs: public like /health (no secrets; a browser cannot send a key to load them)
   if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));

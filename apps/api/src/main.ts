@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { connectDatabase } from './database.js';
 import { createLogger } from './logger.js';
+import { createApiMetrics } from './metrics.js';
 import { createPredictionJobs } from './prediction-jobs.js';
 import { createQueueClients } from './queue-clients.js';
 import { BOARD_PATH } from './routes/board.js';
@@ -47,6 +48,7 @@ const app = createApp({
     rateLimit: { perMinute: config.rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(config.queuePrefix) },
   },
   backpressure: { maxQueueDepth: config.maxQueueDepth, queue: clients.predictionQueue, redis: clients.redis },
+  metrics: createApiMetrics({ queues: [clients.predictionQueue, clients.persistQueue], redis: clients.redis, logger }),
 });
 logStartupWarnings();
 

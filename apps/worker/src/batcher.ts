@@ -4,6 +4,7 @@ import type { Classifier } from '@sentiment/model';
 import { predictionId, type PredictionResult } from '@sentiment/queue';
 import type { Logger } from 'pino';
 import { Fifo } from './fifo.js';
+import type { CachedPrediction, CacheLookup, ResultCache } from './result-cache.js';
 import type { RowSink } from './row-sink.js';
 import { toResult } from './rows.js';
 
@@ -22,6 +23,8 @@ export interface BatcherDeps {
   classifier: Pick<Classifier, 'info' | 'predict'>;
   sink: RowSink;
   logger: Logger;
+  /** Texts found here skip the model; the model's answers are stored here. Unset: no cache. */
+  cache?: ResultCache;
 }
 
 /** A caller's texts: item `i` of `texts` is item `startIndex + i` of job `jobId`. */
@@ -53,6 +56,8 @@ interface Pending {
   caller: Caller;
   slot: number;
   arrivedAt: number;
+  /** Where the model's answer is cached (set when a cache is configured). */
+  cacheKey?: string;
 }
 
 /**
@@ -60,10 +65,11 @@ interface Pending {
  * up to maxBatchSize, dispatched when full, when the model is idle, or maxWaitMs after their first text arrived.
  */
 export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher {
-  const { classifier, sink, logger } = deps;
+  const { classifier, sink, logger, cache } = deps;
   const queue = new Fifo<Pending>();
   let inflight = 0; // batches inside classifier.predict
   let writing = 0; // batches being written
+  let looking = 0; // submissions waiting for their cache lookup
   let wake: { kind: 'idle' | 'wait'; cancel(): void } | undefined;
   let force = false; // set while a wake-up dispatches the partial batch it was armed for
   let idleWaiters: Array<() => void> = [];
@@ -117,8 +123,17 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
     if (rows) writing++;
     pump();
     if (!rows) return;
+    // Cached while the rows are written: once the job completes, a repeat of its texts hits.
+    const answers = batch.flatMap((p, i) =>
+      p.cacheKey ? [{ key: p.cacheKey, prediction: { sentiment: rows[i]!.sentiment, confidence: rows[i]!.confidence } }] : [],
+    );
+    await writeRows(batch, rows, cache?.store(answers));
+  }
+
+  /** Writes rows (the caller counted them in `writing`), then answers their callers. */
+  async function writeRows(batch: Pending[], rows: NewPrediction[], alongside?: Promise<void>): Promise<void> {
     try {
-      await sink.write(rows);
+      await Promise.all([sink.write(rows), alongside]);
       deliver(batch, rows);
     } catch (err) {
       fail(batch, err, 'micro-batch write failed');
@@ -126,6 +141,55 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
       writing--;
       notifyIfIdle();
     }
+  }
+
+  /**
+   * One cache lookup per submission, before its texts join the queue: hits are answered and written
+   * without the model, and only misses take batch slots. Looking up here rather than per formed batch
+   * keeps the round trip off the inference threads' critical path (see README).
+   */
+  async function lookupFirst(pending: Pending[], lookupCache: ResultCache): Promise<void> {
+    looking++;
+    const texts = pending.map((p) => p.text);
+    // lookup() never throws by contract; should it anyway, the texts go to the model rather than hang the job.
+    const lookup = await lookupCache.lookup(texts).catch(() => ({ hits: [], keys: [], latencyMs: 0 }) as CacheLookup);
+    looking--;
+    const { hits, keys, latencyMs } = lookup;
+    const timestamp = new Date();
+    const misses: Pending[] = [];
+    const found: Pending[] = [];
+    const rows: NewPrediction[] = [];
+    pending.forEach((p, i) => {
+      p.cacheKey = keys[i];
+      const hit = hits[i];
+      if (!hit) return void misses.push(p);
+      found.push(p);
+      rows.push(toRow(p, hit, { latencyMs, timestamp, cacheHit: true }));
+    });
+    if (misses.length > 0) enqueue(misses);
+    if (rows.length === 0) return notifyIfIdle();
+    writing++;
+    await writeRows(found, rows);
+  }
+
+  function enqueue(pending: Pending[]): void {
+    const arrivedAt = performance.now();
+    for (const p of pending) p.arrivedAt = arrivedAt;
+    queue.pushAll(pending);
+    pump();
+  }
+
+  function toRow(p: Pending, answer: CachedPrediction, meta: Pick<NewPrediction, 'latencyMs' | 'timestamp' | 'cacheHit'>): NewPrediction {
+    return {
+      id: predictionId(p.jobId, p.index),
+      inputText: opts.storeInputText ? p.text : null,
+      sentiment: answer.sentiment,
+      confidence: answer.confidence,
+      modelVersion: classifier.info.version,
+      jobId: p.jobId,
+      itemIndex: p.index,
+      ...meta,
+    };
   }
 
   /** One classifier.predict call; its wall time is the latency_ms of every row of the batch. */
@@ -138,18 +202,9 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     logger.debug({ size: batch.length, latencyMs, queued: queue.size }, 'micro-batch predicted');
     const timestamp = new Date();
-    return batch.map((p, i) => ({
-      id: predictionId(p.jobId, p.index),
-      timestamp,
-      inputText: opts.storeInputText ? p.text : null,
-      sentiment: predictions[i]!.label,
-      confidence: predictions[i]!.confidence,
-      latencyMs,
-      modelVersion: classifier.info.version,
-      cacheHit: false,
-      jobId: p.jobId,
-      itemIndex: p.index,
-    }));
+    return batch.map((p, i) =>
+      toRow(p, { sentiment: predictions[i]!.label, confidence: predictions[i]!.confidence }, { latencyMs, timestamp, cacheHit: false }),
+    );
   }
 
   function deliver(batch: Pending[], rows: NewPrediction[]): void {
@@ -175,7 +230,7 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   function notifyIfIdle(): void {
-    if (queue.size > 0 || inflight > 0 || writing > 0 || idleWaiters.length === 0) return;
+    if (queue.size > 0 || inflight > 0 || writing > 0 || looking > 0 || idleWaiters.length === 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();
@@ -186,9 +241,9 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
       if (texts.length === 0) return Promise.resolve([]);
       return new Promise<PredictionResult[]>((resolve, reject) => {
         const caller: Caller = { results: new Array(texts.length), remaining: texts.length, settled: false, resolve, reject };
-        const arrivedAt = performance.now();
-        queue.pushAll(texts.map((text, slot) => ({ text, jobId, index: startIndex + slot, caller, slot, arrivedAt })));
-        pump();
+        const pending = texts.map((text, slot): Pending => ({ text, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
+        if (cache) void lookupFirst(pending, cache);
+        else enqueue(pending);
       });
     },
     drain() {

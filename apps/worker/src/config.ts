@@ -30,9 +30,13 @@ const EnvSchema = z.object({
   STALLED_INTERVAL_MS: env(int(1000).default(30_000)),
   MAX_STALLED_COUNT: env(int(1).max(1000).default(5)),
   STORE_INPUT_TEXT: env(z.stringbool().default(true)),
+  // Seconds a model answer stays in the Redis result cache; 0 turns the cache off.
+  CACHE_TTL_S: env(int(0).max(31_536_000).default(3600)),
   // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
   RETENTION_DAYS: env(int(0).max(36_500).default(90)),
   RETENTION_INTERVAL_MS: env(int(1000).default(600_000)),
+  // GET /metrics and /health; 0 = no server. Workers sharing a host each need their own port.
+  METRICS_PORT: env(int(0).max(65_535).default(9464)),
   LOG_LEVEL: env(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -61,9 +65,13 @@ export interface WorkerConfig {
   /** Times a job may lose its worker (crash) and be taken over before it fails. */
   maxStalledCount: number;
   storeInputText: boolean;
+  /** Result cache TTL in seconds; 0: no cache. */
+  cacheTtlS: number;
   /** 0: never delete predictions. */
   retentionDays: number;
   retentionIntervalMs: number;
+  /** 0: no metrics server. */
+  metricsPort: number;
   logLevel: string;
 }
 
@@ -105,8 +113,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     maxStalledCount: e.MAX_STALLED_COUNT,
     storeInputText: e.STORE_INPUT_TEXT,
+    cacheTtlS: e.CACHE_TTL_S,
     retentionDays: e.RETENTION_DAYS,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
   };
 }

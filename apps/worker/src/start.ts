@@ -1,14 +1,17 @@
 import { hostname } from 'node:os';
 import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
 import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, type PersistJobData } from '@sentiment/queue';
-import { Queue, Worker } from 'bullmq';
+import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
 import type { WorkerConfig } from './config.js';
 import { openDatabase } from './db.js';
+import { createWorkerMetrics } from './metrics.js';
+import { serveMetrics } from './metrics-server.js';
 import { makePersistProcessor } from './persist-processor.js';
 import { makeProcessor } from './processor.js';
 import { createReplier } from './replier.js';
+import { createResultCache } from './result-cache.js';
 import { createRedis } from './redis.js';
 import { makeRetentionProcessor } from './retention-processor.js';
 import { scheduleRetention } from './retention-schedule.js';
@@ -34,6 +37,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   // The model first: a broken model is a deploy error and should stop the process before it takes jobs.
   const classifier = await createThreadedClassifier(classifierOptions(config));
   logger.info({ model: classifier.info.version, threads: config.inferenceThreads }, 'model loaded');
+  const metrics = createWorkerMetrics();
 
   const { orm, writer, reachable } = await openDatabase(
     // One connection per in-flight flush plus the persist worker is plenty.
@@ -57,9 +61,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const promoteParked = () =>
     void persistQueue.promoteJobs().catch((err) => logger.warn({ err }, 'could not promote parked persist jobs'));
   if (reachable) promoteParked();
-  const sink = createRowSink({ writer, persistQueue, logger, onRecovered: promoteParked });
+  const sink = createRowSink({ writer: metrics.timeWriter(writer, 'batch'), persistQueue, logger, onRecovered: promoteParked });
+  // Repeated texts skip the model (CACHE_TTL_S=0: off).
+  const cache =
+    config.cacheTtlS > 0
+      ? createResultCache({ redisUrl: config.redisUrl, prefix, modelVersion: classifier.info.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
+      : undefined;
   const batcher = createBatcher(
-    { classifier, sink, logger },
+    { classifier: metrics.timeClassifier(classifier), sink, logger, cache },
     {
       maxBatchSize: config.maxBatchSize,
       maxWaitMs: config.maxBatchWaitMs,
@@ -71,7 +80,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const replier = createReplier(connection, prefix, logger);
   const routes: Route[] = [
     { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier }) },
-    { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer, logger, onRecovered: promoteParked }) },
+    { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
     { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
   ];
   checkRoutes(routes);
@@ -91,7 +100,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       stalledInterval: config.stalledIntervalMs,
       // Only a fallback: producers set their own retention (classifyJobOptions / persistJobOptions).
       removeOnComplete: { age: config.resultTtlS },
+      // BullMQ's own completed/failed totals (Queue#getMetrics), which the API's /metrics reports per queue.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
+    worker.on('completed', () => metrics.jobCompleted(route.queue));
     worker.on('error', (err) => logger.error({ err, queue: route.queue }, 'worker error'));
     worker.on('failed', (job, err) => {
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
@@ -99,20 +111,25 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       const level = final ? 'warn' : route.queue === PERSIST_QUEUE ? 'debug' : 'info';
       const { requestId, requestIds } = (job?.data ?? {}) as { requestId?: unknown; requestIds?: unknown };
       logger[level]({ jobId: job?.id, requestId, requestIds, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
+      metrics.jobFailed(route.queue, final);
       if (job && final && route.queue === PREDICTION_QUEUE) replier.failed(job, err.message);
     });
     return worker;
   });
-  logger.info({ name, prefix, concurrency: config.workerConcurrency, maxBatchSize: config.maxBatchSize }, 'worker started');
+  logger.info({ name, prefix, concurrency: config.workerConcurrency, maxBatchSize: config.maxBatchSize, cacheTtlS: config.cacheTtlS }, 'worker started');
+  const metricsServer = await serveMetrics({ port: config.metricsPort, registry: metrics.registry, logger });
 
   return [
     // close() stops fetching and waits for active jobs; their batches are predicted and written by then.
     ['close workers', () => Promise.all(workers.map((w) => w.close()))],
     ['flush pending writes', () => batcher.drain()],
+    ['close result cache', async () => cache?.close()],
     ['close persist queue', () => persistQueue.close()],
     ['close maintenance queue', () => maintenanceQueue.close()],
     ['close classifier', () => classifier.close()],
     ['close database', () => orm.close()],
     ['close redis', () => connection.quit()],
+    // Last: scrapes still see the shutdown's final counts.
+    ['close metrics server', async () => metricsServer?.close()],
   ];
 }

@@ -3,6 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PredictionSchema } from './prediction.entity.js';
+import { PredictionLatencyRollupSchema, PredictionRollupSchema } from './prediction-rollup.entity.js';
 
 export interface DbOptions {
   /** e.g. postgresql://postgres@127.0.0.1:5432/postgres */
@@ -21,6 +22,18 @@ export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta
 // Schema names go into a connection option, so only plain identifiers are accepted.
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** Session settings for every connection. */
+function connectionOptions(schema: string | undefined): string {
+  return [
+    // Migration files hold unqualified table names (as migration:create generates them);
+    // the search_path makes them land in the configured schema.
+    ...(schema === undefined ? [] : [`-c search_path=${schema}`]),
+    // Every read here is a small index-driven query (analytics read rollups), and Postgres never runs
+    // writes in parallel: a Gather's workers only add start-up time (milliseconds on a busy machine).
+    '-c max_parallel_workers_per_gather=0',
+  ].join(' ');
+}
+
 export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
   const { schema } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -30,16 +43,14 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     driver: PostgreSqlDriver,
     clientUrl: options.clientUrl,
     schema,
-    // Migration files hold unqualified table names (as migration:create generates them);
-    // the search_path makes them land in the configured schema.
-    driverOptions: schema === undefined ? {} : { connection: { options: `-c search_path=${schema}` } },
+    driverOptions: { connection: { options: connectionOptions(schema) } },
     debug: options.debug ?? false,
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
     ensureDatabase: false,
     pool: options.poolMax === undefined ? undefined : { min: 0, max: options.poolMax },
     // Entities are given explicitly; no folder discovery and no TS reflection (ts-morph does not run here).
-    entities: [PredictionSchema],
+    entities: [PredictionSchema, PredictionRollupSchema, PredictionLatencyRollupSchema],
     extensions: [Migrator],
     // MikroORM's own import() lives in CommonJS and bypasses TS loaders (vitest); an import()
     // from this ESM module goes through whatever loader runs the app (tsx, vitest), so .ts migrations load.

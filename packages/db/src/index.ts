@@ -1,15 +1,24 @@
 export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
 export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter, MAX_ROWS_PER_STATEMENT, type NewPrediction, type PredictionWriter } from './prediction-writer.js';
-export {
-  createAnalyticsRepository,
-  type AnalyticsFilters,
-  type AnalyticsRepository,
-  type PredictionSummary,
-  type RecentOptions,
-  type RecentPage,
-  type RecentPrediction,
-  type SentimentDistribution,
-} from './analytics-repository.js';
+export { createAnalyticsRepository } from './analytics-repository.js';
+export type {
+  AnalyticsFilters,
+  AnalyticsRepository,
+  LatencyStats,
+  ModelStats,
+  PredictionSummary,
+  RecentOptions,
+  RecentPage,
+  RecentPrediction,
+  SentimentDistribution,
+  Timeseries,
+  TimeseriesBucket,
+  TimeseriesOptions,
+  TimeseriesPoint,
+} from './analytics-types.js';
+export { GRAIN_WIDTH, GRAINS, PredictionLatencyRollupSchema, PredictionRollupSchema, type Grain } from './prediction-rollup.entity.js';
+export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latency-histogram.js';
+export { rebuildRollups } from './rollup-rebuild.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
 export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';

@@ -35,10 +35,12 @@ export const PredictionSchema = new EntitySchema<Prediction>({
     jobId: { type: 'string', length: 255 },
     itemIndex: { type: 'integer' },
   },
+  // Aggregates read the rollup tables (prediction-rollup.entity.ts), so the raw table only needs what
+  // scans the rows themselves: both indexes match /analytics/recent's order (timestamp desc, id desc),
+  // without and with a model filter, and serve time-range edges, min/max(timestamp) and retention.
   indexes: [
-    { name: 'prediction_timestamp_index', properties: ['timestamp'] },
-    { name: 'prediction_predicted_sentiment_index', properties: ['predictedSentiment'] },
-    { name: 'prediction_timestamp_predicted_sentiment_index', properties: ['timestamp', 'predictedSentiment'] },
+    { name: 'prediction_timestamp_id_index', properties: ['timestamp', 'id'] },
+    { name: 'prediction_model_version_timestamp_id_index', properties: ['modelVersion', 'timestamp', 'id'] },
   ],
   // Makes job retries idempotent: a re-delivered item is ignored, not duplicated.
   uniques: [{ name: 'prediction_job_id_item_index_unique', properties: ['jobId', 'itemIndex'] }],

@@ -33,14 +33,14 @@ describe('analytics repository', () => {
     const clause = where.length ? `where ${where.join(' and ')}` : '';
     const [row] = await db.orm.em.getConnection().execute(
       `select count(*)::int as n, avg(confidence_score) as c, avg(latency_ms) as l,
-              min("timestamp") as earliest, max("timestamp") as latest,
+              avg(cache_hit::int) as h, min("timestamp") as earliest, max("timestamp") as latest,
               count(*) filter (where predicted_sentiment = 'positive')::int as pos,
               count(*) filter (where predicted_sentiment = 'negative')::int as neg,
               count(*) filter (where predicted_sentiment = 'neutral')::int as neu
        from "${db.schema}".prediction ${clause}`,
       params,
     );
-    return row as { n: number; c: number | null; l: number | null; earliest: string | null; latest: string | null; pos: number; neg: number; neu: number };
+    return row as { n: number; c: number | null; l: number | null; h: string | null; earliest: string | null; latest: string | null; pos: number; neg: number; neu: number };
   }
   const iso = (pgTimestamp: string | null) => (pgTimestamp === null ? null : new Date(pgTimestamp).toISOString());
 
@@ -61,6 +61,7 @@ describe('analytics repository', () => {
       total_predictions: sql.n,
       avg_confidence: sql.c === null ? null : expect.closeTo(sql.c, 10),
       avg_latency_ms: sql.l === null ? null : expect.closeTo(sql.l, 10),
+      cache_hit_rate: sql.h === null ? null : expect.closeTo(Number(sql.h), 10),
       date_range: { earliest: iso(sql.earliest), latest: iso(sql.latest) },
     });
     expect(await repo.distribution(f)).toEqual({ positive: sql.pos, negative: sql.neg, neutral: sql.neu });
@@ -83,6 +84,7 @@ describe('analytics repository', () => {
       total_predictions: 0,
       avg_confidence: null,
       avg_latency_ms: null,
+      cache_hit_rate: null,
       date_range: { earliest: null, latest: null },
     });
   });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDown, migrateUp } from '@sentiment/db';
+import { createPredictionWriter, migrateDown, migrateUp } from '@sentiment/db';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
+import { randomPredictions, seededRandom } from './support/predictions.js';
+import { expectRollupsMatchRows } from './support/rollups.js';
+
+const FIRST = 'Migration20261127030134';
+const ROLLUPS = 'Migration20261127120000';
 
 describe('migrations', () => {
   let db: TestSchema;
@@ -9,21 +14,21 @@ describe('migrations', () => {
   });
   afterAll(() => db?.drop());
 
-  const columns = async () =>
+  const columns = async (table = 'prediction') =>
     db.orm.em.getConnection().execute<{ column_name: string; data_type: string; is_nullable: string }[]>(
       `select column_name, data_type, is_nullable from information_schema.columns
-       where table_schema = ? and table_name = 'prediction' order by column_name`,
-      [db.schema],
+       where table_schema = ? and table_name = ? order by column_name`,
+      [db.schema, table],
     );
-  const indexes = async () =>
+  const indexes = async (table = 'prediction') =>
     (
       await db.orm.em
         .getConnection()
-        .execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where schemaname = ? and tablename = 'prediction'`, [db.schema])
+        .execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where schemaname = ? and tablename = ?`, [db.schema, table])
     ).map((r) => r.indexdef);
 
-  it('creates the prediction table, with its indexes, in the configured schema', async () => {
-    expect(await migrateUp(db.orm)).toHaveLength(1);
+  it('creates the prediction table, its indexes and the rollup tables in the configured schema', async () => {
+    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS]);
 
     expect(await columns()).toEqual([
       { column_name: 'cache_hit', data_type: 'boolean', is_nullable: 'NO' },
@@ -37,11 +42,24 @@ describe('migrations', () => {
       { column_name: 'predicted_sentiment', data_type: 'character varying', is_nullable: 'NO' },
       { column_name: 'timestamp', data_type: 'timestamp with time zone', is_nullable: 'NO' },
     ]);
-    const defs = (await indexes()).join('\n');
-    expect(defs).toMatch(/UNIQUE INDEX .* USING btree \(job_id, item_index\)/);
-    expect(defs).toMatch(/INDEX .* USING btree \("timestamp"\)/);
-    expect(defs).toMatch(/INDEX .* USING btree \(predicted_sentiment\)/);
-    expect(defs).toMatch(/INDEX .* USING btree \("timestamp", predicted_sentiment\)/);
+    const defs = (await indexes()).sort();
+    expect(defs).toHaveLength(4);
+    expect(defs.join('\n')).toMatch(/UNIQUE INDEX .* USING btree \(job_id, item_index\)/);
+    expect(defs.join('\n')).toMatch(/UNIQUE INDEX prediction_pkey .* USING btree \(id\)/);
+    expect(defs.join('\n')).toMatch(/INDEX .* USING btree \("timestamp", id\)/);
+    expect(defs.join('\n')).toMatch(/INDEX .* USING btree \(model_version, "timestamp", id\)/);
+
+    expect((await columns('prediction_rollup')).map((c) => c.column_name)).toEqual([
+      'bucket', 'cache_hits', 'grain', 'max_latency_ms', 'model_version', 'n', 'n_negative', 'n_neutral', 'n_positive', 'sum_confidence', 'sum_latency_ms',
+    ]);
+    expect(await indexes('prediction_rollup')).toEqual([expect.stringMatching(/UNIQUE INDEX .* \(grain, bucket, model_version\)/)]);
+    expect(await indexes('prediction_latency_rollup')).toEqual([expect.stringMatching(/UNIQUE INDEX .* \(grain, bucket, model_version, bin\)/)]);
+  });
+
+  it('matches the entities: the ORM sees nothing to change', async () => {
+    // Computed, never run. The migrations table is the Migrator's own, not an entity.
+    const diff = await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema: db.schema });
+    expect(diff.split('\n').filter((line) => line.trim() && !line.includes('mikro_orm_migrations'))).toEqual([]);
   });
 
   it('is a no-op when already up to date', async () => {
@@ -49,10 +67,28 @@ describe('migrations', () => {
   });
 
   it('reverts everything on down and re-applies on up', async () => {
-    expect(await migrateDown(db.orm)).toHaveLength(1);
+    expect(await migrateDown(db.orm)).toEqual([ROLLUPS, FIRST]);
     expect(await columns()).toEqual([]);
+    expect(await columns('prediction_rollup')).toEqual([]);
 
-    expect(await migrateUp(db.orm)).toHaveLength(1);
+    expect(await migrateUp(db.orm)).toHaveLength(2);
     expect(await columns()).toHaveLength(10);
+  });
+
+  it('backfills the rollups from rows stored before it, and down restores the old indexes', async () => {
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([ROLLUPS]);
+    expect((await indexes()).join('\n')).toMatch(/prediction_timestamp_predicted_sentiment_index/);
+    // Rows written before the rollups existed (the writer needs them, so plain SQL here).
+    const rows = randomPredictions(2_000, seededRandom(7), new Date('2024-05-01T20:00:00Z'), 2 * 24 * 3600 * 1000);
+    await db.orm.em.getConnection().execute(
+      `insert into "${db.schema}".prediction (id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
+       select * from json_to_recordset(?::json) as r(id uuid, "timestamp" timestamptz, "inputText" text, sentiment varchar, confidence float8, "latencyMs" float8, "modelVersion" varchar, "cacheHit" boolean, "jobId" varchar, "itemIndex" int)`,
+      [JSON.stringify(rows)],
+    );
+    expect(await migrateUp(db.orm)).toEqual([ROLLUPS]);
+    await expectRollupsMatchRows(db);
+    // ...and the writer carries on from there.
+    await createPredictionWriter(db.orm).insertMany(randomPredictions(500, seededRandom(8), new Date('2024-05-02T00:00:00Z'), 3600 * 1000));
+    await expectRollupsMatchRows(db);
   });
 });

@@ -7,13 +7,12 @@ import { makePredictions } from './support/predictions.js';
 describe('prediction writer', () => {
   let db: TestSchema;
   let writer: PredictionWriter;
-  // Every SQL statement the ORM sends, to check batching (debug output goes to this logger).
+  // Every SQL statement sent through the ORM's knex instance, to check batching.
   const statements: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestSchema({
-      overrides: { debug: ['query'], logger: (message: string) => void statements.push(message) },
-    });
+    db = await createTestSchema();
+    db.orm.em.getConnection().getKnex().on('query', (q: { sql: string }) => void statements.push(q.sql));
     writer = createPredictionWriter(db.orm);
   });
   afterAll(() => db?.drop());

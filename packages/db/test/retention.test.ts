@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPredictionWriter, deleteOlderThan } from '@sentiment/db';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
 import { makePredictions } from './support/predictions.js';
+import { expectRollupsMatchRows } from './support/rollups.js';
 
 const CUTOFF = new Date('2024-05-01T00:00:00.000Z');
 
@@ -17,7 +18,7 @@ describe('deleteOlderThan', () => {
   });
   afterAll(() => db?.drop());
   beforeEach(async () => {
-    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction`);
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
     statements.length = 0;
   });
 
@@ -43,6 +44,7 @@ describe('deleteOlderThan', () => {
     const left = await timestamps();
     expect(left).toHaveLength(20);
     expect(left[0]).toBe(CUTOFF.toISOString());
+    await expectRollupsMatchRows(db);
   });
 
   it('deletes in chunks of chunkSize rows, one statement each, until none are left', async () => {
@@ -61,8 +63,10 @@ describe('deleteOlderThan', () => {
     expect(left).toHaveLength(10);
     // The 5 survivors of the old rows are the newest of them.
     expect(left.slice(0, 5)).toEqual(Array.from({ length: 5 }, (_, i) => new Date(CUTOFF.getTime() - (5 - i) * 1000 + 999).toISOString()));
+    await expectRollupsMatchRows(db);
     expect(await deleteOlderThan(db.orm, CUTOFF, { chunkSize: 5 })).toBe(5);
     expect(await timestamps()).toHaveLength(5);
+    await expectRollupsMatchRows(db);
   });
 
   it('returns 0 and sends one statement when nothing is old enough', async () => {

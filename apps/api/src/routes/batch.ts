@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { BatchBody } from '../schemas.js';
+import { BatchBody } from '@sentiment/contract';
 import { submitAndWait } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 import type { InteractiveDeps } from './predict.js';

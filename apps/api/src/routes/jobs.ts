@@ -1,7 +1,7 @@
 import { Router } from 'express';
+import { JobsBody } from '@sentiment/contract';
 import { NotFoundError } from '../errors.js';
 import type { PredictionJobs } from '../prediction-jobs.js';
-import { JobsBody } from '../schemas.js';
 import { replyAccepted, submitJob } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 

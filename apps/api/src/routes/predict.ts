@@ -1,6 +1,6 @@
 import { Router } from 'express';
+import { PredictBody } from '@sentiment/contract';
 import type { PredictionJobs } from '../prediction-jobs.js';
-import { PredictBody } from '../schemas.js';
 import { submitAndWait } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 

@@ -12,6 +12,16 @@ export function securityHeaders(relaxedPath: string): RequestHandler {
   return (req, res, next) => (isUnder(req.path, relaxedPath) ? relaxed : strict)(req, res, next);
 }
 
+/**
+ * The analytics page's CSP, replacing helmet's default there: the same policy (scripts and data from
+ * this origin only, nothing inline) minus `upgrade-insecure-requests`, which turns the page's own
+ * script and fetch URLs into https:// ones and so breaks it whenever the API is reached over plain
+ * HTTP by a host name (only loopback is spared); and styles from its own stylesheet only.
+ */
+export function dashboardContentSecurityPolicy(): RequestHandler {
+  return helmet.contentSecurityPolicy({ directives: { upgradeInsecureRequests: null, styleSrc: ["'self'"] } });
+}
+
 /** CORS for exactly these origins (preflights answered here); nothing at all when the list is empty. */
 export function corsFor(origins: readonly string[]): RequestHandler | undefined {
   if (origins.length === 0) return undefined;

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { createAnalyticsRepository, initOrm, migrateUp, type AnalyticsRepository } from '@sentiment/db';
 import { PREDICTION_QUEUE, predictionId, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { createApp } from '../../src/app.js';
+import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
 import type { AccessOptions } from '../../src/security/access.js';
 import { rateLimitKeyPrefix } from '../../src/security/rate-limit.js';
 import { createPredictionJobs, type PredictionJobs } from '../../src/prediction-jobs.js';
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   queueDepthCacheMs?: number;
   /** Default: silent. */
   logger?: Logger;
+  /** Serve GET /metrics (as main.ts does) over the prediction and persist queues. Default: off. */
+  metrics?: Pick<ApiMetricsOptions, 'queueStatsCacheMs'>;
 }
 
 export const silentLogger = pino({ level: 'silent' });
@@ -76,6 +79,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     bodyLimit: options.bodyLimit ?? '16mb',
     access: { ...access, rateLimit: { perMinute: rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(prefix) } },
     backpressure: { maxQueueDepth: options.maxQueueDepth ?? 0, queue: clients.predictionQueue, redis: clients.redis, cacheMs: options.queueDepthCacheMs },
+    metrics: options.metrics && createApiMetrics({ ...options.metrics, queues: [clients.predictionQueue, clients.persistQueue], redis: clients.redis, logger: silentLogger }),
   });
 
   const workers: Worker<ClassifyJobData, ClassifyJobResult>[] = [];

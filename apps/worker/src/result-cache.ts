@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SENTIMENTS, type Sentiment } from '@sentiment/db';
+import { redactUrl } from '@sentiment/queue';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** What the model answered for a text; a hit returns exactly this. */
+export interface CachedPrediction {
+  sentiment: Sentiment;
+  confidence: number;
+}
+
+export interface CacheLookup {
+  /** One entry per looked-up text: the cached answer, or undefined (a miss, or Redis failed). */
+  hits: Array<CachedPrediction | undefined>;
+  /** One key per looked-up text, to store the model's answers under once the misses are predicted. */
+  keys: string[];
+  /** Wall time of the lookup (one round trip), in ms: the latency_ms of its hits. */
+  latencyMs: number;
+}
+
+export interface ResultCache {
+  /** One MGET for all `texts`. Never throws: with Redis failing, every text is a miss. */
+  lookup(texts: readonly string[]): Promise<CacheLookup>;
+  /** One pipelined SET EX per entry, all in one round trip. Never throws. */
+  store(entries: ReadonlyArray<{ key: string; prediction: CachedPrediction }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ResultCacheOptions {
+  redisUrl: string;
+  /** The BullMQ prefix, so that one deployment's (or one test's) keys can be removed together. */
+  prefix: string;
+  /** Part of the key: a new model never sees an old model's answers. */
+  modelVersion: string;
+  /** Seconds an answer stays cached (> 0). */
+  ttlS: number;
+  logger: Logger;
+  /** Slower answers count as a failure (fall back to the model). Default 250 ms. */
+  timeoutMs?: number;
+  /** Called once per lookup (for metrics); texts whose lookup failed count as misses. */
+  onLookup?: (hits: number, misses: number) => void;
+}
+
+/**
+ * The same text in another Unicode form or with other spacing is the same input. Not lowercased:
+ * a cased model may answer differently for "GREAT" and "great".
+ */
+export function normalizeText(text: string): string {
+  return text.normalize('NFC').trim().replace(/\s+/g, ' ');
+}
+
+/** `<prefix>:cache:<model version>:<sha256 of the normalized text>` */
+export function cacheKey(prefix: string, modelVersion: string, text: string): string {
+  return `${prefix}:cache:${modelVersion}:${createHash('sha256').update(normalizeText(text)).digest('hex')}`;
+}
+
+// JSON keeps the confidence exact: a number is written as the shortest string that reads back to it.
+const encode = (p: CachedPrediction) => JSON.stringify([p.sentiment, p.confidence]);
+
+function decode(value: string | null): CachedPrediction | undefined {
+  if (value === null) return undefined;
+  try {
+    const [sentiment, confidence] = JSON.parse(value) as [unknown, unknown];
+    if (SENTIMENTS.includes(sentiment as Sentiment) && typeof confidence === 'number') {
+      return { sentiment: sentiment as Sentiment, confidence };
+    }
+  } catch {
+    // A foreign or corrupt value is a miss; the model's answer overwrites it.
+  }
+  return undefined;
+}
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * Redis cache of model answers keyed by normalized text and model version. It has its own connection,
+ * which fails fast (no offline queue, no retries, a command timeout) instead of waiting for Redis like
+ * BullMQ's: a cache that is down or slow only means the model runs. The outage is logged once.
+ */
+export function createResultCache(opts: ResultCacheOptions): ResultCache {
+  const { prefix, modelVersion, ttlS, logger, onLookup } = opts;
+  const redis = new Redis(opts.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: opts.timeoutMs ?? 250,
+  });
+  let down = false;
+  const markDown = (err: unknown) => {
+    if (down) return;
+    down = true;
+    logger.warn({ err, redis: redactUrl(opts.redisUrl) }, 'result cache unavailable; predicting every text until it is back');
+  };
+  const markUp = () => {
+    if (!down) return;
+    down = false;
+    logger.info('result cache available again');
+  };
+  redis.on('error', markDown);
+  redis.on('ready', markUp);
+
+  return {
+    async lookup(texts) {
+      const started = performance.now();
+      const keys = texts.map((t) => cacheKey(prefix, modelVersion, t));
+      let hits: Array<CachedPrediction | undefined> = new Array(texts.length).fill(undefined);
+      // Not connected (starting, or down): a miss without a round trip; the 'error' event logs the outage.
+      if (redis.status === 'ready' && keys.length > 0) {
+        try {
+          hits = (await redis.mget(keys)).map(decode);
+          markUp();
+        } catch (err) {
+          markDown(err);
+        }
+      }
+      const found = hits.reduce((n, h) => (h ? n + 1 : n), 0);
+      onLookup?.(found, texts.length - found);
+      return { hits, keys, latencyMs: round3(performance.now() - started) };
+    },
+    async store(entries) {
+      if (entries.length === 0 || redis.status !== 'ready') return;
+      const pipeline = redis.pipeline();
+      for (const { key, prediction } of entries) pipeline.set(key, encode(prediction), 'EX', ttlS);
+      try {
+        const replies = (await pipeline.exec()) ?? [];
+        const failed = replies.find(([err]) => err);
+        if (failed) throw failed[0];
+        markUp();
+      } catch (err) {
+        markDown(err);
+      }
+    },
+    async close() {
+      redis.removeAllListeners('error');
+      redis.on('error', () => {});
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// npm run bench:analytics [-- --sizes 100000,1000000,10000000 --requests 400 --days 7 --keep]
+//
+// Seeds each size into its own schema of database `test` (scripts/seed-predictions.ts: COPY, then the
+// rollups), then times every analytics query through the API's repository (the SQL the routes run) plus
+// JSON.stringify of the answer, and prints p50/p95 per size and the largest size's p95 over the
+// smallest's. Sizes alternate request by request, so load from other processes on the machine hits
+// them alike. Schemas are dropped at the end; --keep leaves them, and a later run reuses those whose row
+// count matches.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { createAnalyticsRepository, initOrm, type AnalyticsRepository, type Orm, type RecentCursor } from '@sentiment/db';
+import { SEED_MODELS, seedPredictions } from '../scripts/seed-predictions.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,1000000,10000000' },
+    requests: { type: 'string', default: '400' },
+    days: { type: 'string', default: '7' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const sizes = args.sizes.split(',').map(Number);
+const requests = Number(args.requests);
+const days = Number(args.days);
+const ROUNDS = 4;
+const WARMUP = 10;
+// The ratio of two p95s is noisy on a shared machine: more requests steady it.
+const [V1, V2] = SEED_MODELS;
+
+const label = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+interface Dataset {
+  size: number;
+  schema: string;
+  orm: Orm;
+  repo: AnalyticsRepository;
+  /** Newest row: windows are placed relative to it, so kept datasets measure the same way later. */
+  end: number;
+  cursors: RecentCursor[];
+}
+
+/** A query of the bench; `i` varies the window so not every request reads the same rows. */
+interface Case {
+  name: string;
+  run(d: Dataset, i: number): Promise<unknown>;
+}
+
+const HOUR = 3_600_000;
+/** 24 hours ending up to 6 h before the newest row, at millisecond offsets: both edges cut minutes. */
+const day = (d: Dataset, i: number) => {
+  const to = d.end - ((i * 7_919_933) % (6 * HOUR)) - 12_345;
+  return { from: new Date(to - 24 * HOUR), to: new Date(to) };
+};
+
+const cases: Case[] = [
+  { name: 'summary', run: (d) => d.repo.summary() },
+  { name: 'summary 24h+model', run: (d, i) => d.repo.summary({ ...day(d, i), modelVersion: V2 }) },
+  { name: 'sentiment-distribution', run: (d) => d.repo.distribution() },
+  { name: 'sentiment-distribution 24h+model', run: (d, i) => d.repo.distribution({ ...day(d, i), modelVersion: V2 }) },
+  { name: 'recent limit=100', run: (d) => d.repo.recentPage({ limit: 100 }) },
+  { name: 'recent 24h limit=100', run: (d, i) => d.repo.recentPage({ ...day(d, i), limit: 100 }) },
+  { name: 'recent model+before (page 2)', run: (d, i) => d.repo.recentPage({ limit: 100, modelVersion: V1, before: d.cursors[i % d.cursors.length] }) },
+  { name: 'timeseries minute, 60 (default)', run: (d, i) => d.repo.timeseries({ bucket: 'minute', to: day(d, i).to, from: new Date(day(d, i).to.getTime() - HOUR) }) },
+  { name: 'timeseries hour 24h+model', run: (d, i) => d.repo.timeseries({ bucket: 'hour', ...day(d, i), modelVersion: V2 }) },
+  {
+    // What the dashboard's 7-day view asks: 168 hours ending with the current one.
+    name: 'timeseries hour 7d (168 points, aligned)',
+    run: (d) => {
+      const to = Math.ceil((d.end + 1) / HOUR) * HOUR;
+      return d.repo.timeseries({ bucket: 'hour', from: new Date(to - 168 * HOUR), to: new Date(to) });
+    },
+  },
+  { name: 'timeseries minute 24h (1,440 points)', run: (d, i) => d.repo.timeseries({ bucket: 'minute', ...day(d, i) }) },
+  { name: 'timeseries day, 7 days', run: (d) => d.repo.timeseries({ bucket: 'day', from: new Date(d.end - 7 * 24 * HOUR), to: new Date(d.end + 1) }) },
+  { name: 'latency', run: (d) => d.repo.latency() },
+  { name: 'latency 24h+model', run: (d, i) => d.repo.latency({ ...day(d, i), modelVersion: V2 }) },
+  { name: 'models', run: (d) => d.repo.models() },
+  { name: 'models 24h', run: (d, i) => d.repo.models(day(d, i)) },
+];
+
+async function prepare(size: number): Promise<Dataset> {
+  const schema = `bench_analytics_${label(size).toLowerCase()}`;
+  const orm = await initOrm({ clientUrl: DATABASE_URL, schema, poolMax: 2 });
+  const conn = orm.em.getConnection();
+  const [table] = await conn.execute<{ t: string | null }[]>(`select to_regclass(?)::text as t`, [`"${schema}".prediction_rollup`]);
+  const [existing] = table?.t
+    ? await conn.execute<{ n: string | null }[]>(`select sum(n) as n from "${schema}".prediction_rollup where grain = 'day'`)
+    : [];
+  if (Number(existing?.n) === size) {
+    console.log(`${label(size)}: reusing schema ${schema}`);
+  } else {
+    await conn.execute(`drop schema if exists "${schema}" cascade`);
+    console.log(`${label(size)}: seeding ${size} rows over ${days} days into ${schema} (load ${load()})`);
+    const r = await seedPredictions({ clientUrl: DATABASE_URL, schema, rows: size, days, log: console.log });
+    console.log(`${label(size)}: COPY ${(r.copyMs / 1000).toFixed(1)} s, rollups + VACUUM ANALYZE ${(r.rollupMs / 1000).toFixed(1)} s`);
+  }
+  const [row] = await conn.execute<{ end: Date }[]>(`select max("timestamp") as end from "${schema}".prediction`);
+  const repo = createAnalyticsRepository(orm);
+  const d: Dataset = { size, schema, orm, repo, end: new Date(row!.end).getTime(), cursors: [] };
+  // Page-2 cursors from first pages ending at different times.
+  for (let i = 0; i < 20; i++) {
+    const page = await repo.recentPage({ limit: 100, modelVersion: V1, to: new Date(d.end - i * 5 * HOUR) });
+    if (page.next) d.cursors.push(page.next);
+  }
+  return d;
+}
+
+async function time(c: Case, d: Dataset, i: number): Promise<number> {
+  const started = performance.now();
+  JSON.stringify(await c.run(d, i));
+  return performance.now() - started;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+};
+
+async function main(): Promise<void> {
+  console.log(`machine: ${os.availableParallelism()} cores, load average ${load()} (shared)`);
+  const datasets: Dataset[] = [];
+  try {
+    for (const size of sizes) datasets.push(await prepare(size));
+    const samples = new Map<string, number[]>();
+    console.log(`\nmeasuring ${requests} requests per query and size (${ROUNDS} round-robin rounds, ${WARMUP} warm-up requests each); load ${load()}`);
+    for (const d of datasets) for (const c of cases) for (let i = 0; i < WARMUP; i++) await time(c, d, i);
+    // Sizes alternate request by request, so a burst of load from elsewhere hits them alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of cases) {
+        for (let k = 0; k < requests / ROUNDS; k++) {
+          const i = round * requests + k;
+          for (const d of datasets) {
+            const key = `${c.name}|${d.size}`;
+            if (!samples.has(key)) samples.set(key, []);
+            samples.get(key)!.push(await time(c, d, i));
+          }
+        }
+      }
+    }
+
+    const first = sizes[0]!;
+    const last = sizes.at(-1)!;
+    const ratioLabel = `${label(last)}/${label(first)}`;
+    const header = ['query'.padEnd(38), ...sizes.map((s) => `${label(s)} p50/p95 ms`.padStart(18)), `${ratioLabel} p95`.padStart(14), `${ratioLabel} p50`.padStart(14)];
+    console.log(`\n${header.join(' ')}`);
+    let worstP95 = 0;
+    let worstRatio = 0;
+    for (const c of cases) {
+      const cells = sizes.map((s) => {
+        const xs = samples.get(`${c.name}|${s}`)!;
+        return `${quantile(xs, 0.5).toFixed(2)} / ${quantile(xs, 0.95).toFixed(2)}`.padStart(18);
+      });
+      const at = (size: number, q: number) => quantile(samples.get(`${c.name}|${size}`)!, q);
+      const ratio = at(last, 0.95) / at(first, 0.95);
+      worstP95 = Math.max(worstP95, at(last, 0.95));
+      worstRatio = Math.max(worstRatio, ratio);
+      console.log(`${c.name.padEnd(38)} ${cells.join(' ')} ${ratio.toFixed(2).padStart(14)} ${(at(last, 0.5) / at(first, 0.5)).toFixed(2).padStart(14)}`);
+    }
+    console.log(`\nworst p95 at ${label(last)}: ${worstP95.toFixed(2)} ms (target <= 20); worst ${ratioLabel} p95 ratio: ${worstRatio.toFixed(2)} (target <= 2)`);
+    console.log(`load average at the end: ${load()}`);
+  } finally {
+    for (const d of datasets) {
+      if (!args.keep) await d.orm.em.getConnection().execute(`drop schema if exists "${d.schema}" cascade`);
+      await d.orm.close(true);
+    }
+    if (args.keep) console.log(`kept schemas: ${datasets.map((d) => d.schema).join(', ')}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

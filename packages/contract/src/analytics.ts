@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { Sentiment } from './predictions.js';
+
+// GET /analytics/*: query parameters (parsed at the API's edge) and answers. Every endpoint takes
+// `from` (inclusive) and `to` (exclusive) ISO 8601 date-times with an offset, and `model_version`.
+
+const DateTime = z.iso
+  .datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2024-05-01T00:00:00Z' })
+  .transform((s) => new Date(s));
+
+const Limit = z
+  .string()
+  .regex(/^\d+$/, { message: 'expected an integer from 1 to 1000' })
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(1000));
+
+const FilterFields = z.object({
+  from: DateTime.optional().meta({ description: 'Inclusive lower bound, ISO 8601 with offset, e.g. `2024-05-01T00:00:00Z`.' }),
+  to: DateTime.optional().meta({ description: 'Exclusive upper bound, ISO 8601 with offset.' }),
+  model_version: z
+    .string()
+    .min(1)
+    .max(50)
+    .refine((v) => !v.includes('\u0000'), { message: 'model_version contains a NUL character' })
+    .optional()
+    .meta({ description: 'Only predictions of this model version, e.g. `sentiment-sst2-v1+58a0602d`.' }),
+});
+
+const fromBeforeTo: [(q: { from?: Date; to?: Date }) => boolean, { message: string; path: string[] }] = [
+  (q) => !q.from || !q.to || q.from < q.to,
+  { message: 'from must be before to', path: ['from'] },
+];
+
+/** summary, sentiment-distribution, latency, models. */
+export const AnalyticsFilters = FilterFields.refine(...fromBeforeTo);
+export type AnalyticsFilters = z.output<typeof AnalyticsFilters>;
+
+export const ModelsParams = AnalyticsFilters;
+export const LatencyParams = AnalyticsFilters;
+
+/** GET /analytics/recent. `before` stays opaque here: the API decodes it (a malformed one is a 400). */
+export const RecentParams = FilterFields.extend({
+  limit: Limit.default(100).meta({ description: 'Rows per page, 1 to 1000 (default 100).' }),
+  before: z.string().optional().meta({ description: 'The `before` of a `Link: <…>; rel="next"` header, passed back unchanged.' }),
+}).refine(...fromBeforeTo);
+export type RecentParams = z.output<typeof RecentParams>;
+
+export const TIMESERIES_BUCKETS = ['minute', 'hour', 'day'] as const;
+export type TimeseriesBucket = (typeof TIMESERIES_BUCKETS)[number];
+export const BUCKET_MS: Record<TimeseriesBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+/** Points of a timeseries when `from` is not given. */
+export const DEFAULT_TIMESERIES_POINTS = 60;
+/** Most points one timeseries answer may hold (a week of minutes). */
+export const MAX_TIMESERIES_POINTS = 10_080;
+
+/** GET /analytics/timeseries. */
+export const TimeseriesParams = FilterFields.extend({
+  bucket: z.enum(TIMESERIES_BUCKETS).default('minute').meta({ description: 'UTC minute, hour or day (default minute).' }),
+}).refine(...fromBeforeTo);
+export type TimeseriesParams = z.output<typeof TimeseriesParams>;
+
+/**
+ * The window a timeseries answers for: `to` defaults to `now`, `from` to DEFAULT_TIMESERIES_POINTS
+ * buckets before `to`; `points` counts the buckets overlapping [from, to), the first starting at `from`
+ * rounded down to the bucket.
+ */
+export function timeseriesWindow(q: Pick<TimeseriesParams, 'bucket' | 'from' | 'to'>, now: Date): { from: Date; to: Date; points: number } {
+  const unit = BUCKET_MS[q.bucket];
+  const to = q.to ?? now;
+  const from = q.from ?? new Date(to.getTime() - DEFAULT_TIMESERIES_POINTS * unit);
+  const points = Math.ceil((to.getTime() - Math.floor(from.getTime() / unit) * unit) / unit);
+  return { from, to, points };
+}
+
+const Iso = z.iso.datetime();
+const Count = z.number().int().min(0);
+
+/** Predictions per sentiment, zeros included. */
+export const SentimentDistribution = z
+  .object({ negative: Count, neutral: Count, positive: Count })
+  .meta({ id: 'SentimentDistribution', description: 'Predictions per sentiment; zeros included.' });
+export type SentimentDistribution = z.infer<typeof SentimentDistribution>;
+
+export const AnalyticsSummary = z
+  .object({
+    total_predictions: Count,
+    avg_confidence: z.number().nullable(),
+    avg_latency_ms: z.number().nullable(),
+    cache_hit_rate: z.number().min(0).max(1).nullable().meta({ description: 'Share answered from the result cache; null without predictions.' }),
+    date_range: z.object({ earliest: Iso.nullable(), latest: Iso.nullable() }),
+  })
+  .meta({ id: 'AnalyticsSummary' });
+export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>;
+
+/** One row of /analytics/recent: never the input text. */
+export const RecentPrediction = z
+  .object({
+    id: z.uuid(),
+    timestamp: Iso,
+    sentiment: Sentiment,
+    confidence: z.number(),
+    latency_ms: z.number(),
+    model_version: z.string(),
+  })
+  .meta({ id: 'RecentPrediction' });
+export type RecentPrediction = z.infer<typeof RecentPrediction>;
+
+/** Newest first (timestamp, then id, descending); the next page is in the `Link` header. */
+export const RecentPage = z.array(RecentPrediction);
+export type RecentPage = z.infer<typeof RecentPage>;
+
+export const TimeseriesPoint = z
+  .object({
+    start: Iso.meta({ description: 'Start of the UTC minute/hour/day.' }),
+    total: Count,
+    counts: SentimentDistribution,
+    avg_confidence: z.number().nullable(),
+    avg_latency_ms: z.number().nullable(),
+  })
+  .meta({ id: 'TimeseriesPoint' });
+export type TimeseriesPoint = z.infer<typeof TimeseriesPoint>;
+
+export const Timeseries = z
+  .object({
+    bucket: z.enum(TIMESERIES_BUCKETS),
+    from: Iso,
+    to: Iso,
+    points: z.array(TimeseriesPoint).meta({
+      description: 'Every bucket overlapping [from, to), oldest first, zero-filled; edge buckets count only rows inside the range.',
+    }),
+  })
+  .meta({ id: 'Timeseries' });
+export type Timeseries = z.infer<typeof Timeseries>;
+
+export const LatencyStats = z
+  .object({
+    count: Count,
+    p50_ms: z.number().nullable(),
+    p95_ms: z.number().nullable(),
+    p99_ms: z.number().nullable(),
+    max_ms: z.number().nullable(),
+    resolution: z.string().meta({ description: 'How exact the percentiles are (they come from a log-spaced histogram).' }),
+  })
+  .meta({ id: 'LatencyStats' });
+export type LatencyStats = z.infer<typeof LatencyStats>;
+
+export const ModelStats = z
+  .object({
+    model_version: z.string(),
+    total: Count,
+    counts: SentimentDistribution,
+    avg_confidence: z.number(),
+    avg_latency_ms: z.number(),
+    cache_hit_rate: z.number().min(0).max(1),
+    first_seen: Iso,
+    last_seen: Iso,
+  })
+  .meta({ id: 'ModelStats' });
+export type ModelStats = z.infer<typeof ModelStats>;
+
+/** Sorted by last_seen, newest first. */
+export const ModelsList = z.array(ModelStats);
+export type ModelsList = z.infer<typeof ModelsList>;

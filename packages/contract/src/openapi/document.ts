@@ -1,0 +1,65 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { registerAnalyticsPaths } from './analytics-paths.js';
+import { errors } from './examples.js';
+import { registerHealthPaths } from './health-paths.js';
+import { error } from './http.js';
+import { registerOperationsPaths } from './operations-paths.js';
+import { registerPredictionPaths } from './prediction-paths.js';
+
+/** Every documented operation, with the zod schemas behind it (tests check examples against them). */
+export function createOpenApiRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of the keys in API_KEYS. Only needed when API_KEYS is set; without it the API is open.',
+  });
+  registry.registerComponent('securitySchemes', 'adminBasic', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'ADMIN_USER / ADMIN_PASSWORD, for the pages under /admin and /dashboard.',
+  });
+  registerPredictionPaths(registry);
+  registerAnalyticsPaths(registry);
+  registerHealthPaths(registry);
+  registerOperationsPaths(registry);
+  for (const def of registry.definitions) if (def.type === 'route') addAccessErrors(def.route);
+  return registry;
+}
+
+/** Answers the access middleware can give on (almost) every route, added in one place. */
+function addAccessErrors(route: RouteConfig): void {
+  const needsKey = route.security === undefined; // the document's default: the API key
+  if (needsKey && !route.responses[401]) {
+    route.responses[401] = error(401, 'When API_KEYS is set: missing or unknown key', { unauthorized: errors.unauthorized });
+  }
+  // /health and /metrics are never rate-limited.
+  if (route.path !== '/health' && route.path !== '/metrics') {
+    route.responses[429] = error(429, 'More than RATE_LIMIT_PER_MINUTE requests this minute from this key (or IP)', { rate_limited: errors.rateLimited });
+  }
+}
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+/** The OpenAPI 3.1 document of the API. */
+export function generateOpenApiDocument(registry = createOpenApiRegistry()): OpenApiDocument {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Sentiment API',
+      version: '1.0.0',
+      description:
+        'Queue-based sentiment prediction. POST /predict and /batch answer inline when the workers are quick enough ' +
+        '(else 202 and a job to poll); POST /jobs queues bulk work; /analytics/* reads stored predictions. ' +
+        'Errors are always `{"error": {"code", "message", "details"?}}`.',
+    },
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'predictions', description: 'Classify texts, waiting for the answer' },
+      { name: 'jobs', description: 'Bulk work and job status' },
+      { name: 'analytics', description: 'Aggregates over stored predictions (never the input texts)' },
+      { name: 'operations', description: 'Probes, metrics and admin pages' },
+      { name: 'documentation', description: 'This document and its interactive page' },
+    ],
+  });
+}

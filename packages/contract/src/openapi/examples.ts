@@ -1,0 +1,480 @@
+// Real answers of the API, captured from a running stack (API, worker, the shipped model, Postgres, Redis),
+// except those marked "from the code": states that are hard to reach on purpose (a race on one idempotency
+// key, an expired idempotent job, a job failing for good while a request waits); their messages are
+// the ones in apps/api/src. apps/api/test/openapi.test.ts parses each with the zod schema it documents.
+import type { AnalyticsSummary, LatencyStats, ModelsList, RecentPage, SentimentDistribution, Timeseries } from '../analytics.js';
+import type { ErrorBody } from '../errors.js';
+import type { Health, Readiness } from '../health.js';
+import type { JobAccepted, JobsAccepted, JobStatus } from '../jobs.js';
+import type { BatchResponse, Prediction } from '../predictions.js';
+import type { BatchBody, JobsBody, PredictBody } from '../requests.js';
+import type { Example, Examples } from './http.js';
+
+export const requests = {
+  predict: {
+    one: {
+      summary: 'One review',
+      value: { text: 'An absolute joy to watch.' },
+    },
+  } satisfies Examples<PredictBody>,
+  batch: {
+    three: {
+      summary: 'Three texts',
+      value: {
+        texts: ['a thoroughly awful, boring mess', 'The acting was superb and the story moving.', 'It is a film.'],
+      },
+    },
+  } satisfies Examples<BatchBody>,
+  jobs: {
+    three: {
+      summary: 'Bulk work (up to 10,000 texts)',
+      value: { texts: ['great', 'terrible', 'fine, I guess'] },
+    },
+  } satisfies Examples<JobsBody>,
+};
+
+export const predictions = {
+  predict: {
+    positive: {
+      summary: 'Positive',
+      value: {
+        id: '142acc14-69ff-5b5c-b396-5c83c1c3fc53',
+        sentiment: 'positive',
+        confidence: 0.9840986104522241,
+        latency_ms: 1.416,
+        model_version: 'sentiment-sst2-v1+58a0602d',
+        cache_hit: false,
+      },
+    },
+    negative: {
+      summary: 'Negative',
+      value: {
+        id: '711ea190-60a8-5452-99b8-8c0e6e35d942',
+        sentiment: 'negative',
+        confidence: 0.9998816832060754,
+        latency_ms: 1.113,
+        model_version: 'sentiment-sst2-v1+58a0602d',
+        cache_hit: false,
+      },
+    },
+  } satisfies Examples<Prediction>,
+  batch: {
+    three: {
+      summary: 'In input order (the first text was answered from the result cache)',
+      value: {
+        predictions: [
+          {
+            id: '29200e93-40d7-5863-be3b-cd68302ec2d0',
+            sentiment: 'negative',
+            confidence: 0.9998816832060754,
+            latency_ms: 0.562,
+            model_version: 'sentiment-sst2-v1+58a0602d',
+            cache_hit: true,
+          },
+          {
+            id: 'f2be6d43-8cac-502e-948e-2dc53f9a6071',
+            sentiment: 'positive',
+            confidence: 0.9985436752557759,
+            latency_ms: 8.625,
+            model_version: 'sentiment-sst2-v1+58a0602d',
+            cache_hit: false,
+          },
+          {
+            id: '0e9cce4f-cd05-5e1d-899b-82bebcb13a98',
+            sentiment: 'positive',
+            confidence: 0.9340537646535291,
+            latency_ms: 8.625,
+            model_version: 'sentiment-sst2-v1+58a0602d',
+            cache_hit: false,
+          },
+        ],
+        total: 3,
+      },
+    },
+  } satisfies Examples<BatchResponse>,
+};
+
+export const jobs = {
+  acceptedInteractive: {
+    queued: {
+      summary: 'Prefer: respond-async (or not done within SYNC_TIMEOUT_MS)',
+      value: {
+        job_id: '73d101b2-6a69-44aa-a82e-7eb48eb5e300',
+        status: 'queued',
+        status_url: '/jobs/73d101b2-6a69-44aa-a82e-7eb48eb5e300',
+      },
+    },
+  } satisfies Examples<JobAccepted>,
+  acceptedBulk: {
+    queued: {
+      summary: 'Queued',
+      value: {
+        job_id: '8db0f9ef-3504-4b78-b5a0-9786b1a80054',
+        status: 'queued',
+        status_url: '/jobs/8db0f9ef-3504-4b78-b5a0-9786b1a80054',
+        total: 3,
+      },
+    },
+    replayed: {
+      summary: 'The same Idempotency-Key again (Idempotent-Replayed: true)',
+      value: {
+        job_id: '12494819-3fff-4a73-974a-b13962d88cc8',
+        status: 'active',
+        status_url: '/jobs/12494819-3fff-4a73-974a-b13962d88cc8',
+        total: 1,
+      },
+    },
+  } satisfies Examples<JobsAccepted>,
+  status: {
+    active: {
+      summary: 'Running: 0 of 3000 texts done',
+      value: {
+        job_id: 'c549de18-e091-49ab-a98e-74df0ffab1d3',
+        status: 'active',
+        progress: { done: 0, total: 3000 },
+        created_at: '2026-11-27T06:15:31.437Z',
+        finished_at: null,
+      },
+    },
+    completed: {
+      summary: 'Completed, with the result',
+      value: {
+        job_id: '8db0f9ef-3504-4b78-b5a0-9786b1a80054',
+        status: 'active',
+        progress: { done: 0, total: 3 },
+        created_at: '2026-11-27T06:15:31.716Z',
+        finished_at: null,
+      },
+    },
+    failed: {
+      summary: 'Failed for good (here: a malformed job put on the queue by hand)',
+      value: {
+        job_id: '38ed3d74-8a62-4e3a-a911-ead5a652de84',
+        status: 'failed',
+        progress: { done: 0, total: 0 },
+        created_at: '2026-11-27T06:15:33.425Z',
+        finished_at: '2026-11-27T06:15:33.441Z',
+        error: {
+          code: 'job_failed',
+          message: 'invalid classify job: texts: Too small: expected array to have >=1 items',
+        },
+      },
+    },
+  } satisfies Examples<JobStatus>,
+};
+
+export const health = {
+  live: {
+    ok: {
+      summary: 'Alive',
+      value: { status: 'ok' },
+    },
+  } satisfies Examples<Health>,
+  ready: {
+    ok: {
+      summary: 'Ready',
+      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1 } },
+    },
+  } satisfies Examples<Readiness>,
+  notReady: {
+    no_worker: {
+      summary: 'No worker connected',
+      value: { status: 'unavailable', checks: { redis: 'ok', postgres: 'ok', workers: 0 } },
+    },
+    redis_down: {
+      summary: 'Redis unreachable',
+      value: { status: 'unavailable', checks: { redis: 'down', postgres: 'ok', workers: 0 } },
+    },
+    draining: {
+      summary: 'Shutting down (from the code)',
+      value: { status: 'draining' },
+    },
+  } satisfies Examples<Readiness>,
+};
+
+export const errors = {
+  blankText: {
+    summary: 'Blank text',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid request body',
+        details: [{ path: ['text'], code: 'custom', message: 'text is empty or whitespace only' }],
+      },
+    },
+  },
+  wrongType: {
+    summary: 'Not a string',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid request body',
+        details: [
+          { path: ['text'], code: 'invalid_type', message: 'Invalid input: expected string, received number' },
+        ],
+      },
+    },
+  },
+  tooManyTexts: {
+    summary: 'Over 100 texts in /batch',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid request body',
+        details: [{ path: ['texts'], code: 'too_big', message: 'Too big: expected array to have <=100 items' }],
+      },
+    },
+  },
+  noTexts: {
+    summary: 'An empty list',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid request body',
+        details: [{ path: ['texts'], code: 'too_small', message: 'Too small: expected array to have >=1 items' }],
+      },
+    },
+  },
+  invalidJson: {
+    summary: 'Malformed JSON',
+    value: { error: { code: 'invalid_json', message: 'the request body is not valid JSON' } },
+  },
+  repeatedKey: {
+    summary: 'A key repeated in one object',
+    value: {
+      error: {
+        code: 'invalid_json',
+        message: 'the request body repeats the key "text" in one object; send each key once',
+      },
+    },
+  },
+  badIdempotencyKey: {
+    summary: 'Malformed Idempotency-Key',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid Idempotency-Key header',
+        details: [
+          {
+            path: ['Idempotency-Key'],
+            code: 'invalid_format',
+            message: 'expected 1 to 255 visible ASCII characters',
+          },
+        ],
+      },
+    },
+  },
+  keyInUse: {
+    summary: 'The first request with this key is still queueing its job (from the code)',
+    value: {
+      error: {
+        code: 'idempotency_key_in_use',
+        message: 'a request with this Idempotency-Key is still being processed; retry shortly',
+      },
+    },
+  },
+  jobExpired: {
+    summary: 'The key\'s job has expired (from the code)',
+    value: {
+      error: {
+        code: 'job_expired',
+        message: 'the job created with this Idempotency-Key has expired; use a new key to run it again',
+        details: { job_id: '12494819-3fff-4a73-974a-b13962d88cc8' },
+      },
+    },
+  },
+  payloadTooLarge: {
+    summary: 'With BODY_LIMIT=1kb',
+    value: { error: { code: 'payload_too_large', message: 'the request body is larger than 1024 bytes' } },
+  },
+  unsupportedMediaType: {
+    summary: 'Content-Type: text/plain',
+    value: { error: { code: 'unsupported_media_type', message: 'send the body as application/json' } },
+  },
+  keyReused: {
+    summary: 'The same Idempotency-Key with other texts',
+    value: {
+      error: {
+        code: 'idempotency_key_reused',
+        message: 'this Idempotency-Key was already used with a different request body',
+        details: { job_id: '12494819-3fff-4a73-974a-b13962d88cc8' },
+      },
+    },
+  },
+  queueFull: {
+    summary: 'MAX_QUEUE_DEPTH=1 reached',
+    value: {
+      error: { code: 'queue_full', message: 'the prediction queue holds 1 or more waiting texts; retry later' },
+    },
+  },
+  queueUnavailable: {
+    summary: 'Redis unreachable',
+    value: { error: { code: 'queue_unavailable', message: 'the prediction queue is unavailable, retry later' } },
+  },
+  jobFailed: {
+    summary: 'The job failed for good (from the code; the message is the worker\'s reason)',
+    value: {
+      error: {
+        code: 'job_failed',
+        message: 'invalid classify job: texts: Too small: expected array to have >=1 items',
+        details: {
+          job_id: '38ed3d74-8a62-4e3a-a911-ead5a652de84',
+          status_url: '/jobs/38ed3d74-8a62-4e3a-a911-ead5a652de84',
+        },
+      },
+    },
+  },
+  jobNotFound: {
+    summary: 'Unknown or expired id',
+    value: { error: { code: 'not_found', message: 'no such job (unknown id, or its result has expired)' } },
+  },
+  badFrom: {
+    summary: 'from=yesterday',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid query',
+        details: [
+          {
+            path: ['from'],
+            code: 'invalid_format',
+            message: 'expected an ISO 8601 date-time, e.g. 2024-05-01T00:00:00Z',
+          },
+        ],
+      },
+    },
+  },
+  badLimit: {
+    summary: 'limit=0',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid query',
+        details: [{ path: ['limit'], code: 'too_small', message: 'Too small: expected number to be >=1' }],
+      },
+    },
+  },
+  databaseUnavailable: {
+    summary: 'Postgres unreachable',
+    value: { error: { code: 'database_unavailable', message: 'the database is unavailable, retry later' } },
+  },
+  unauthorized: {
+    summary: 'No API key',
+    value: { error: { code: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' } },
+  },
+  adminUnauthorized: {
+    summary: 'No admin credentials (from the code)',
+    value: { error: { code: 'unauthorized', message: 'admin credentials required' } },
+  },
+  rateLimited: {
+    summary: 'With RATE_LIMIT_PER_MINUTE=1',
+    value: { error: { code: 'rate_limited', message: 'too many requests: at most 1 per minute per client' } },
+  },
+} satisfies Record<string, Example<ErrorBody>>;
+
+export const analytics = {
+  summary: {
+    all: {
+      summary: 'All stored predictions',
+      value: {
+        total_predictions: 3014,
+        avg_confidence: 0.7950835425584117,
+        avg_latency_ms: 18.183059721300594,
+        cache_hit_rate: 0.0013271400132714001,
+        date_range: { earliest: '2026-11-27T06:15:31.195Z', latest: '2026-11-27T06:15:33.391Z' },
+      },
+    },
+  } satisfies Examples<AnalyticsSummary>,
+  distribution: {
+    all: {
+      summary: 'All stored predictions',
+      value: { negative: 1521, neutral: 1450, positive: 43 },
+    },
+  } satisfies Examples<SentimentDistribution>,
+  recent: {
+    page: {
+      summary: 'limit=2 (a Link header points at the next page)',
+      value: [
+        {
+          id: '75b23b5f-2b56-5540-a8db-516ed4c1c035',
+          timestamp: '2026-11-27T06:15:33.391Z',
+          sentiment: 'positive',
+          confidence: 0.9936025209554337,
+          latency_ms: 0.416,
+          model_version: 'sentiment-sst2-v1+58a0602d',
+        },
+        {
+          id: 'fbeb4bb3-412d-5bc4-835f-f8911a5e548a',
+          timestamp: '2026-11-27T06:15:33.313Z',
+          sentiment: 'negative',
+          confidence: 0.9400282181196387,
+          latency_ms: 15.395,
+          model_version: 'sentiment-sst2-v1+58a0602d',
+        },
+      ],
+    },
+  } satisfies Examples<RecentPage>,
+  timeseries: {
+    minutes: {
+      summary: 'Per minute',
+      value: {
+        bucket: 'minute',
+        from: '2026-11-27T06:13:00.000Z',
+        to: '2026-11-27T06:15:33.392Z',
+        points: [
+          {
+            start: '2026-11-27T06:13:00.000Z',
+            total: 0,
+            counts: { negative: 0, neutral: 0, positive: 0 },
+            avg_confidence: null,
+            avg_latency_ms: null,
+          },
+          {
+            start: '2026-11-27T06:14:00.000Z',
+            total: 0,
+            counts: { negative: 0, neutral: 0, positive: 0 },
+            avg_confidence: null,
+            avg_latency_ms: null,
+          },
+          {
+            start: '2026-11-27T06:15:00.000Z',
+            total: 3014,
+            counts: { negative: 1521, neutral: 1450, positive: 43 },
+            avg_confidence: 0.7950835425584054,
+            avg_latency_ms: 18.18305972130062,
+          },
+        ],
+      },
+    },
+  } satisfies Examples<Timeseries>,
+  latency: {
+    all: {
+      summary: 'All stored predictions',
+      value: {
+        count: 3014,
+        p50_ms: 15.321652491177213,
+        p95_ms: 43.33617750198068,
+        p99_ms: 76.252,
+        max_ms: 76.252,
+        resolution: 'p50/p95/p99 come from a histogram with 8 log-spaced bins per doubling (each 9.1% wide): each is within ±4.4% of the latency at that rank (the nearest-rank percentile), or within 0.0078125 ms of it below 0.015625 ms; count and max_ms are exact',
+      },
+    },
+  } satisfies Examples<LatencyStats>,
+  models: {
+    one: {
+      summary: 'One model so far',
+      value: [
+        {
+          model_version: 'sentiment-sst2-v1+58a0602d',
+          total: 3014,
+          counts: { negative: 1521, neutral: 1450, positive: 43 },
+          avg_confidence: 0.7950835425584117,
+          avg_latency_ms: 18.183059721300594,
+          cache_hit_rate: 0.0013271400132714001,
+          first_seen: '2026-11-27T06:15:31.195Z',
+          last_seen: '2026-11-27T06:15:33.391Z',
+        },
+      ],
+    },
+  } satisfies Examples<ModelsList>,
+};

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ClassifyJobResult, PredictionResult, Sentiment as QueueSentiment } from '@sentiment/queue';
+
+// Response shapes built on the queue contract's result schemas: the worker produces exactly these.
+
+export const Sentiment = QueueSentiment.meta({ id: 'Sentiment' });
+export type Sentiment = z.infer<typeof Sentiment>;
+
+/** One classified text: the answer of POST /predict, and each item of a batch or job result. */
+export const Prediction = PredictionResult.extend({
+  id: z.uuid().meta({ description: "The stored row's id; the same on every retry of the job." }),
+  sentiment: Sentiment,
+  confidence: z.number().min(0).max(1).meta({ description: "The model's probability for `sentiment`." }),
+  latency_ms: z.number().min(0).meta({ description: 'Wall time of the model call for the micro-batch holding this text.' }),
+  model_version: z.string().meta({ description: 'Which model answered, e.g. `sentiment-sst2-v1+58a0602d`.' }),
+  cache_hit: z.boolean(),
+}).meta({ id: 'Prediction' });
+export type Prediction = z.infer<typeof Prediction>;
+
+/** POST /predict, 200. */
+export const PredictResponse = Prediction;
+export type PredictResponse = Prediction;
+
+/** POST /batch, 200 (and `result` of a completed job): predictions in input order. */
+export const BatchResponse = ClassifyJobResult.extend({
+  predictions: z.array(Prediction),
+  total: z.number().int().min(0),
+}).meta({ id: 'BatchResponse' });
+export type BatchResponse = z.infer<typeof BatchResponse>;

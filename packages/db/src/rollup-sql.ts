@@ -1,0 +1,71 @@
+import type { Orm } from './config.js';
+import { GRAIN_WIDTH, GRAINS, ROLLUP_ORIGIN } from './prediction-rollup.entity.js';
+
+/** Schema-qualified names of the tables (and the bin function) the rollup statements use. */
+export interface RollupNames {
+  prediction: string;
+  rollup: string;
+  latency: string;
+  binFn: string;
+}
+
+export function rollupNames(orm: Orm): RollupNames {
+  const schema = orm.config.get('schema');
+  const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
+  return { prediction: q('prediction'), rollup: q('prediction_rollup'), latency: q('prediction_latency_rollup'), binFn: q('prediction_latency_bin') };
+}
+
+/** Columns a statement over raw rows must expose (e.g. in `returning`) for `cellsSql`. */
+export const ROLLUP_SOURCE_COLUMNS = '"timestamp", model_version, predicted_sentiment, confidence_score, latency_ms, cache_hit';
+
+/**
+ * Rows of `source` (a CTE name) folded into cells: one per UTC minute, model version and latency bin.
+ * Every rollup row is a sum of cells, so inserts, deletes and rebuilds all go through here.
+ */
+export function cellsSql(source: string, names: RollupNames): string {
+  return `select date_trunc('minute', "timestamp", 'UTC') as minute, model_version, ${names.binFn}(latency_ms) as bin,
+      count(*) as n,
+      count(*) filter (where predicted_sentiment = 'negative') as n_negative,
+      count(*) filter (where predicted_sentiment = 'neutral') as n_neutral,
+      count(*) filter (where predicted_sentiment = 'positive') as n_positive,
+      count(*) filter (where cache_hit) as cache_hits,
+      sum(confidence_score) as sum_confidence, sum(latency_ms) as sum_latency_ms, max(latency_ms) as max_latency_ms
+    from ${source} group by 1, 2, 3`;
+}
+
+/** The record type of cells sent as JSON (the writer's multi-statement path). */
+export const CELLS_RECORD =
+  'minute timestamptz, model_version varchar(50), bin smallint, n bigint, n_negative bigint, n_neutral bigint, n_positive bigint, ' +
+  'cache_hits bigint, sum_confidence double precision, sum_latency_ms double precision, max_latency_ms double precision';
+
+const grainValues = `(values ${GRAINS.map((g) => `('${g}', ${GRAIN_WIDTH[g].sql})`).join(', ')}) as g(grain, width)`;
+const bucketOf = (column: string) => `date_bin(g.width, ${column}, ${ROLLUP_ORIGIN})`;
+
+/**
+ * Two CTE bodies that add (sign 1) or subtract (sign -1) the cells CTE `cells` to both rollup tables.
+ * Keys are upserted in one fixed order (table, then grain, bucket, model, bin), so concurrent writers and
+ * retention can wait for each other's rows but never deadlock. A bucket whose count drops to zero keeps
+ * exact zeros (retention purges it). Subtracting leaves max_latency_ms for retention to recompute.
+ */
+export function applyCellsSql(cells: string, names: RollupNames, sign: 1 | -1): { rollup: string; latency: string } {
+  const s = sign === 1 ? '' : '-';
+  const zeroed = (column: string) => `case when t.n + excluded.n = 0 then 0 else t.${column} + excluded.${column} end`;
+  const rollup = `insert into ${names.rollup} as t
+      (grain, bucket, model_version, n, n_negative, n_neutral, n_positive, cache_hits, sum_confidence, sum_latency_ms, max_latency_ms)
+    select g.grain, ${bucketOf('c.minute')}, c.model_version,
+      ${s}sum(c.n)::bigint, ${s}sum(c.n_negative)::bigint, ${s}sum(c.n_neutral)::bigint, ${s}sum(c.n_positive)::bigint,
+      ${s}sum(c.cache_hits)::bigint, ${s}sum(c.sum_confidence), ${s}sum(c.sum_latency_ms), ${sign === 1 ? 'max(c.max_latency_ms)' : 'null::double precision'}
+    from ${cells} c cross join ${grainValues}
+    group by 1, 2, 3 order by 1, 2, 3
+    on conflict (grain, bucket, model_version) do update set
+      n = t.n + excluded.n, n_negative = t.n_negative + excluded.n_negative, n_neutral = t.n_neutral + excluded.n_neutral,
+      n_positive = t.n_positive + excluded.n_positive, cache_hits = t.cache_hits + excluded.cache_hits,
+      sum_confidence = ${zeroed('sum_confidence')}, sum_latency_ms = ${zeroed('sum_latency_ms')},
+      max_latency_ms = case when t.n + excluded.n = 0 then null else greatest(t.max_latency_ms, excluded.max_latency_ms) end`;
+  const latency = `insert into ${names.latency} as t (grain, bucket, model_version, bin, n)
+    select g.grain, ${bucketOf('c.minute')}, c.model_version, c.bin, ${s}sum(c.n)::bigint
+    from ${cells} c cross join ${grainValues}
+    group by 1, 2, 3, 4 order by 1, 2, 3, 4
+    on conflict (grain, bucket, model_version, bin) do update set n = t.n + excluded.n`;
+  return { rollup, latency };
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPredictionWriter, deleteOlderThan, latencyBin, rebuildRollups, type NewPrediction } from '@sentiment/db';
+import { createTestSchema, type TestSchema } from './support/test-schema.js';
+import { makePredictions, randomPredictions, seededRandom } from './support/predictions.js';
+import { expectRollupsMatchRows, storedRollups } from './support/rollups.js';
+
+// Rollups must equal GROUP BY over the raw rows after anything that writes rows: inserts, retried
+// inserts, multi-statement calls, failed calls, concurrent writers, retention and rebuilds.
+
+const DAY0 = new Date('2024-05-01T22:30:00.000Z'); // data crosses midnight, hours and minutes
+const SPAN = 3 * 24 * 3600 * 1000;
+
+describe('rollups', () => {
+  let db: TestSchema;
+  const random = seededRandom(20240501);
+
+  beforeAll(async () => {
+    db = await createTestSchema({ overrides: { pool: { min: 0, max: 8 } } });
+  });
+  afterAll(() => db?.drop());
+  beforeEach(async () => {
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+  });
+
+  const count = async () => {
+    const [row] = await db.orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".prediction`);
+    return row!.n;
+  };
+
+  it('equal GROUP BY over the rows after single- and multi-statement inserts', async () => {
+    const writer = createPredictionWriter(db.orm);
+    const chunked = createPredictionWriter(db.orm, { rowsPerStatement: 150 });
+    expect(await writer.insertMany(randomPredictions(2_000, random, DAY0, SPAN))).toBe(2_000);
+    expect(await chunked.insertMany(randomPredictions(1_000, random, DAY0, SPAN))).toBe(1_000);
+    // Many rows in few minutes: cells of different chunks meet in the same minute, model and bin.
+    expect(await chunked.insertMany(randomPredictions(700, random, DAY0, 120_000))).toBe(700);
+    expect(await writer.insertMany(makePredictions(30, { latencyMs: 1 }))).toBe(30); // exactly on a bin edge
+    await expectRollupsMatchRows(db);
+  });
+
+  it('count nothing twice: re-inserted rows (a retried job) and partly new batches add only the new rows', async () => {
+    const writer = createPredictionWriter(db.orm);
+    const chunked = createPredictionWriter(db.orm, { rowsPerStatement: 100 });
+    const rows = randomPredictions(1_000, random, DAY0, SPAN);
+    expect(await writer.insertMany(rows.slice(0, 600))).toBe(600);
+    const before = await storedRollups(db);
+    // A retry re-sends the same items under new ids.
+    expect(await writer.insertMany(rows.slice(0, 600).map((r) => ({ ...r, id: randomUUID() })))).toBe(0);
+    expect(await chunked.insertMany(rows.slice(0, 600))).toBe(0);
+    expect(await storedRollups(db)).toEqual(before);
+    expect(await chunked.insertMany(rows.map((r) => ({ ...r, id: randomUUID() })))).toBe(400);
+    expect(await count()).toBe(1_000);
+    await expectRollupsMatchRows(db);
+  });
+
+  it('a call that fails leaves rows and rollups as they were', async () => {
+    const writer = createPredictionWriter(db.orm, { rowsPerStatement: 100 });
+    await writer.insertMany(randomPredictions(300, random, DAY0, SPAN));
+    const before = await storedRollups(db);
+    const rows = randomPredictions(250, random, DAY0, SPAN);
+    rows[220]!.modelVersion = 'x'.repeat(51); // fails the third statement
+    await expect(writer.insertMany(rows)).rejects.toThrow();
+    await expect(createPredictionWriter(db.orm).insertMany(rows)).rejects.toThrow();
+    expect(await storedRollups(db)).toEqual(before);
+    expect(await count()).toBe(300);
+  });
+
+  it('stay exact under concurrent writers sending overlapping batches to the same buckets', async () => {
+    const writers = [createPredictionWriter(db.orm), createPredictionWriter(db.orm, { rowsPerStatement: 64 })];
+    // 8 jobs of 400 rows in the same 5 minutes; every job is sent 3 times (retries), in batches.
+    const jobs = Array.from({ length: 8 }, () => randomPredictions(400, random, DAY0, 5 * 60_000, ['v1', 'v2']));
+    const calls: NewPrediction[][] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const job of jobs) {
+        for (let start = attempt * 37; start < job.length; start += 150) calls.push(job.slice(start, start + 150));
+        if (attempt > 0) calls.push(job.slice(0, attempt * 37));
+      }
+    }
+    calls.sort(() => random() - 0.5);
+    const inserted = await Promise.all(calls.map((batch, i) => writers[i % 2]!.insertMany(batch)));
+    expect(inserted.reduce((a, b) => a + b, 0)).toBe(8 * 400);
+    expect(await count()).toBe(8 * 400);
+    await expectRollupsMatchRows(db);
+  });
+
+  it('follow retention: deleted rows leave the rollups, emptied buckets go, maxima are recomputed', async () => {
+    const writer = createPredictionWriter(db.orm);
+    await writer.insertMany(randomPredictions(3_000, random, DAY0, SPAN));
+    // Cutoffs inside a minute, at an hour, after a day; chunks that end inside minutes; a capped run.
+    const cutoffs = [DAY0.getTime() + 90_500, DAY0.getTime() + 7_200_000 + 1_800_000, DAY0.getTime() + 30 * 3_600_000];
+    expect(await deleteOlderThan(db.orm, new Date(cutoffs[0]!), { chunkSize: 7 })).toBeGreaterThan(0);
+    await expectRollupsMatchRows(db);
+    await deleteOlderThan(db.orm, new Date(cutoffs[1]!), { chunkSize: 13, maxRows: 40 });
+    await expectRollupsMatchRows(db);
+    await deleteOlderThan(db.orm, new Date(cutoffs[2]!), { chunkSize: 500 });
+    await expectRollupsMatchRows(db);
+    await deleteOlderThan(db.orm, new Date(DAY0.getTime() + SPAN));
+    expect(await count()).toBe(0);
+    expect(await storedRollups(db)).toEqual([]);
+  });
+
+  it('stay exact when retention runs while writers insert into the same buckets', async () => {
+    const writer = createPredictionWriter(db.orm);
+    await writer.insertMany(randomPredictions(2_000, random, DAY0, 3_600_000));
+    const cutoff = new Date(DAY0.getTime() + 1_800_000);
+    const batches = Array.from({ length: 20 }, () => randomPredictions(100, random, DAY0, 3_600_000));
+    await Promise.all([
+      deleteOlderThan(db.orm, cutoff, { chunkSize: 50 }),
+      deleteOlderThan(db.orm, cutoff, { chunkSize: 70 }),
+      ...batches.map((b) => writer.insertMany(b)),
+    ]);
+    await expectRollupsMatchRows(db);
+  });
+
+  it('rebuildRollups recomputes the days of a range from rows loaded without the writer', async () => {
+    const writer = createPredictionWriter(db.orm);
+    await writer.insertMany(randomPredictions(500, random, DAY0, SPAN));
+    // Rows copied in behind the writer's back (as COPY does), on the second day only.
+    await db.orm.em.getConnection().execute(
+      `insert into "${db.schema}".prediction (id, "timestamp", predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
+       select gen_random_uuid(), ?::timestamptz + i * interval '7 seconds', 'neutral', 0.55, i % 40, 'copied', i % 3 = 0, 'copy', i
+       from generate_series(1, 3000) i`,
+      [new Date('2024-05-02T08:00:00.000Z')],
+    );
+    await rebuildRollups(db.orm, { from: new Date('2024-05-02T08:00:00.000Z'), to: new Date('2024-05-02T14:00:00.000Z') });
+    await expectRollupsMatchRows(db);
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+    await rebuildRollups(db.orm);
+    await expectRollupsMatchRows(db);
+  });
+
+  it('bins latencies in SQL exactly as latencyBin does, edges included', async () => {
+    const edges = Array.from({ length: 23 * 8 + 1 }, (_, k) => 2 ** -6 * 2 ** (k / 8));
+    const values = [0, 1e-9, 2 ** -6, 0.5, 1, 2, 3, 1000, 2 ** 17, 1e9, ...edges, ...edges.map((e) => e * (1 + 1e-6)), ...edges.map((e) => e * (1 - 1e-6))];
+    for (let i = 0; i < 500; i++) values.push(Math.exp(random() * 30 - 8));
+    const rows = await db.orm.em
+      .getConnection()
+      .execute<{ bin: number }[]>(
+        `select "${db.schema}".prediction_latency_bin(v::float8) as bin from json_array_elements_text(?::json) with ordinality as t(v, i) order by i`,
+        [JSON.stringify(values)],
+      );
+    expect(rows.map((r) => r.bin)).toEqual(values.map(latencyBin));
+    // Every value lies inside its bin: [2^-6 * 2^((b-1)/8), 2^-6 * 2^(b/8)), up to the 1e-9 edge nudge.
+    for (const v of values.filter((x) => x >= 2 ** -6 && x < 2 ** 17)) {
+      const b = latencyBin(v);
+      expect(v).toBeGreaterThanOrEqual(2 ** -6 * 2 ** ((b - 1) / 8) * (1 - 1e-9));
+      expect(v).toBeLessThan(2 ** -6 * 2 ** (b / 8));
+    }
+  });
+});
