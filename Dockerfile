@@ -2,6 +2,9 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core); the worker's inference
+# threads and onnxruntime would keep ~10-20 MiB more resident with them (docs/benchmarks.md, "Memory").
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/

@@ -44,12 +44,12 @@ const pretty = process.stdout.isTTY && process.env.LOG_PRETTY !== '0';
 
 const children: ChildProcess[] = [];
 let stopping = false;
-function run(name: string, entry: string): void {
+function run(name: string, entry: string, env: NodeJS.ProcessEnv = {}): void {
   // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
   // (a second signal would make the apps skip their graceful shutdown).
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'],
-    env: process.env,
+    env: { ...process.env, ...env },
     detached: true,
   });
   // The apps always log JSON (what log collectors want); only this terminal view is prettified.
@@ -73,4 +73,5 @@ process.once('SIGTERM', () => stop(0));
 process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
 run('api', 'apps/api/src/main.ts');
-run('worker', 'apps/worker/src/main.ts');
+// Two malloc arenas instead of up to 8 per core: as in the Dockerfile (docs/benchmarks.md, "Memory").
+run('worker', 'apps/worker/src/main.ts', { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' });

@@ -1,5 +1,6 @@
 export * from './classifier.js';
-export { loadClassifier, type ClassifierOptions, type ClassifierTuning, type LocalClassifier } from './load-classifier.js';
+export { type ClassifierOptions, type ClassifierTuning, type LocalClassifier } from './load-classifier.js';
+export { loadClassifier } from './load-on-demand.js';
 export { createThreadedClassifier, type ThreadedClassifierOptions } from './threaded-classifier.js';
 export { ModelLoadError } from './model-load-error.js';
 export { defaultModelDir } from './default-model.js';

@@ -16,7 +16,7 @@ export interface ClassifierTuning {
   maxLength?: number;
   /** Texts per ONNX run (default 32). */
   maxBatchSize?: number;
-  /** true: only onnx/model_quantized.onnx; false: only onnx/model.onnx; unset: see ModelFiles.readOnnx. */
+  /** true: only onnx/model_quantized.onnx; false: only onnx/model.onnx; unset: see ModelFiles.locateOnnx. */
   quantized?: boolean;
 }
 
@@ -31,6 +31,19 @@ export interface LocalClassifier extends Classifier {
 }
 
 const SUPPORTED_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
+
+/**
+ * Opens the ONNX weights. A function of its own so that a Hub model's bytes become garbage once the
+ * session exists (onnxruntime keeps its own copy): a closure in loadClassifier would keep them alive.
+ */
+async function openOnnx(files: ModelFiles, options: ClassifierOptions): Promise<{ model: OnnxModel; file: string; sha256: string }> {
+  const { file, weights, sha256 } = await files.locateOnnx(options.quantized);
+  try {
+    return { model: await createOnnxModel(weights, { intraOpThreads: options.intraOpThreads ?? 1 }), file, sha256 };
+  } catch (error) {
+    files.fail(`${file} is not a valid ONNX model (${(error as Error).message})`, error);
+  }
+}
 
 export async function loadClassifier(options: ClassifierOptions): Promise<LocalClassifier> {
   // Annotated so TypeScript treats files.fail() (returns never) as ending the control flow.
@@ -57,26 +70,20 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
     files.fail(`tokenizer.json could not be loaded as a tokenizer (${(error as Error).message})`, error);
   }
 
-  const onnx = await files.readOnnx(options.quantized);
-  let model: OnnxModel;
-  try {
-    model = await createOnnxModel(onnx.bytes, { intraOpThreads: options.intraOpThreads ?? 1 });
-  } catch (error) {
-    files.fail(`${onnx.file} is not a valid ONNX model (${(error as Error).message})`, error);
-  }
+  const { model, file: onnxFile, sha256 } = await openOnnx(files, options);
   const fail = async (problem: string, cause?: unknown): Promise<never> => {
     await model.release();
     return files.fail(problem, cause);
   };
   const unsupported = model.inputNames.filter((name) => !SUPPORTED_INPUTS.has(name));
   if (!model.inputNames.includes('input_ids') || unsupported.length > 0) {
-    await fail(`${onnx.file} must take input_ids (and optionally attention_mask, token_type_ids), not ${model.inputNames.join(', ')}`);
+    await fail(`${onnxFile} must take input_ids (and optionally attention_mask, token_type_ids), not ${model.inputNames.join(', ')}`);
   }
 
   const name = modelName(options);
   const info: ClassifierInfo = {
     name,
-    version: `${name}+${onnx.sha256.slice(0, 8)}`,
+    version: `${name}+${sha256.slice(0, 8)}`,
     labels,
     maxLength: tokenizer.maxLength,
   };
@@ -90,7 +97,7 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
     for (const input of model.inputNames) feeds[input] = all[input as keyof typeof all];
     const { data, dims } = await model.run(feeds);
     if (dims.length !== 2 || dims[0] !== sequences.length || dims[1] !== labels.length) {
-      throw new Error(`${onnx.file} returned shape [${dims}], expected [${sequences.length}, ${labels.length}] (config.json has ${labels.length} labels)`);
+      throw new Error(`${onnxFile} returned shape [${dims}], expected [${sequences.length}, ${labels.length}] (config.json has ${labels.length} labels)`);
     }
     return sequences.map((_, row) => toPrediction(softmax(data, row * labels.length, labels.length), labels, neutralThreshold));
   }

@@ -19,13 +19,16 @@ export interface OnnxOptions {
   intraOpThreads?: number;
 }
 
-export async function createOnnxModel(bytes: Uint8Array, { intraOpThreads = 1 }: OnnxOptions = {}): Promise<OnnxModel> {
-  const session = await ort.InferenceSession.create(bytes, {
+/** `weights`: the model's bytes, or the path of its file (onnxruntime then reads it without the JS heap). */
+export async function createOnnxModel(weights: Uint8Array | string, { intraOpThreads = 1 }: OnnxOptions = {}): Promise<OnnxModel> {
+  const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3, // errors only: graph-optimizer warnings are noise in service logs
-  });
+  };
+  const session =
+    typeof weights === 'string' ? await ort.InferenceSession.create(weights, options) : await ort.InferenceSession.create(weights, options);
   const output = session.outputNames[0]!;
   return {
     inputNames: session.inputNames,

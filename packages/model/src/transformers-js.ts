@@ -1,10 +1,19 @@
 // The only file that imports @xenova/transformers: tokenizers and Hub file resolution.
+// Only the modules we use, not the package root: the root also loads pipelines, models and image/audio
+// processors (sharp), which cost every classifier thread memory for nothing.
 import path from 'node:path';
-import { AutoTokenizer, env } from '@xenova/transformers';
+import type { AutoTokenizer as AutoTokenizerType, env as envType } from '@xenova/transformers';
+// @ts-expect-error: untyped deep import (typed through the root's declarations below)
+import { env as untypedEnv } from '@xenova/transformers/src/env.js';
+// @ts-expect-error: untyped deep import
+import { AutoTokenizer as UntypedAutoTokenizer } from '@xenova/transformers/src/tokenizers.js';
 // getModelFile is the library's own local-folder → cache → Hub resolution; it is not re-exported at the root.
 // @ts-expect-error: untyped deep import
 import { getModelFile } from '@xenova/transformers/src/utils/hub.js';
 import { chunkedEncoder } from './runtime/chunked-encoder.js';
+
+const env: typeof envType = untypedEnv;
+const AutoTokenizer: typeof AutoTokenizerType = UntypedAutoTokenizer;
 
 /** Where a model comes from: a local folder in HF layout, or a Hub id (cache first, remote only if allowed). */
 export type ModelSource = { modelDir: string } | { modelId: string; cacheDir?: string; allowRemote?: boolean };

@@ -54,6 +54,16 @@ describe('model load errors', () => {
     );
   });
 
+  it('names an ONNX file that cannot be read', async () => {
+    const dir = brokenModel('unreadable-onnx', (d) => {
+      fs.rmSync(path.join(d, 'onnx', 'model.onnx'));
+      fs.mkdirSync(path.join(d, 'onnx', 'model.onnx'));
+    });
+    expect((await loadError({ modelDir: dir })).message).toMatch(
+      new RegExp(`^model folder ${dir}: onnx/model.onnx could not be read: EISDIR`),
+    );
+  });
+
   it('names an invalid tokenizer.json', async () => {
     const dir = brokenModel('bad-tokenizer', (d) => fs.writeFileSync(path.join(d, 'tokenizer.json'), '{"model": '));
     expect((await loadError({ modelDir: dir })).message).toMatch(

@@ -11,11 +11,15 @@ export interface ChunkedEncoderParts {
   prefix: number[];
   suffix: number[];
   maxLength: number;
-  /** Memo entries kept before the memo is cleared (bounded memory under unbounded vocabularies). */
+  /**
+   * Memo entries kept before the memo is cleared (bounded memory under unbounded vocabularies). 20,000
+   * holds every distinct chunk of SST-2's 67k training sentences (14,816) and is ~3.5 MiB per classifier
+   * thread when full; 50,000 was ~9 MiB for the same hit rate there (97.7%).
+   */
   memoSize?: number;
 }
 
-export function chunkedEncoder({ encodeContent, prefix, suffix, maxLength, memoSize = 50_000 }: ChunkedEncoderParts) {
+export function chunkedEncoder({ encodeContent, prefix, suffix, maxLength, memoSize = 20_000 }: ChunkedEncoderParts) {
   const memo = new Map<string, number[]>();
   const limit = maxLength - suffix.length;
   return function encode(text: string): number[] {

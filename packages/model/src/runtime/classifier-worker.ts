@@ -1,5 +1,6 @@
 // Worker-thread entry of createThreadedClassifier: loads its own classifier and answers predict requests,
 // so tokenization and inference never run on the caller's event loop.
+import './skip-onnxruntime-web.js'; // first: before transformers.js loads
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadClassifier, type LocalClassifier } from '../load-classifier.js';
 import { ModelLoadError } from '../model-load-error.js';

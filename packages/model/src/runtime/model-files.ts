@@ -62,8 +62,11 @@ export class ModelFiles {
   /**
    * The ONNX weights: `quantized` true/false asks for exactly one file; left unset, local folders prefer
    * the full-precision file and Hub ids the quantized one (transformers.js' own default).
+   * A local file is returned as its path, for onnxruntime to read itself: bytes read here would sit in
+   * the JS heap's external memory until a full GC, several MiB per classifier thread. Hub files (cached
+   * or downloaded by transformers.js) come as bytes.
    */
-  async readOnnx(quantized?: boolean): Promise<{ file: string; bytes: Uint8Array; sha256: string }> {
+  async locateOnnx(quantized?: boolean): Promise<{ file: string; weights: string | Uint8Array; sha256: string }> {
     const candidates =
       quantized === true
         ? [QUANTIZED_ONNX_FILE]
@@ -73,9 +76,25 @@ export class ModelFiles {
             ? [ONNX_FILE, QUANTIZED_ONNX_FILE]
             : [QUANTIZED_ONNX_FILE, ONNX_FILE];
     for (const file of candidates) {
+      if ('modelDir' in this.source) {
+        const filePath = path.join(path.resolve(this.source.modelDir), file);
+        if (!fs.existsSync(filePath)) continue;
+        return { file, weights: filePath, sha256: await this.hashFile(file, filePath) };
+      }
       const bytes = await this.read(file);
-      if (bytes) return { file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+      if (bytes) return { file, weights: bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
     }
     this.fail(`${candidates.join(' and ')} ${candidates.length > 1 ? 'are' : 'is'} missing`);
+  }
+
+  /** SHA-256 of a file, streamed: the whole file is never in memory. */
+  private async hashFile(file: string, filePath: string): Promise<string> {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of fs.createReadStream(filePath)) hash.update(chunk as Buffer);
+    } catch (error) {
+      this.fail(`${file} could not be read: ${(error as Error).message}`, error);
+    }
+    return hash.digest('hex');
   }
 }
