@@ -1,94 +1,152 @@
-// npm run bench:pipeline — the pipeline's throughput and latency next to the model's own speed, in one run.
+// npm run bench:pipeline [-- --model shipped|heavy] — the pipeline's throughput and latency next to the
+// model's own speed, in one run. See docs/benchmarks.md.
 import os from 'node:os';
-import { createThreadedClassifier, defaultModelDir } from '@sentiment/model';
-import { getJson, postJson, startStack } from '../test/support/stack.js';
-import { waitFor } from '../test/support/processes.js';
-import { benchTexts, median, percentile } from './texts.js';
+import { parseArgs } from 'node:util';
+import { startBenchStack } from './stack.js';
+import { cpuPerItem, cpuSnapshot, CPU_COMPONENTS } from './cpu.js';
+import { measureFloors } from './floors.js';
+import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, type LoadResult } from './load.js';
+import { parseModelKind, resolveModel, sizes } from './models.js';
+import { median, TextSource } from './texts.js';
 
-const threads = Number(process.env.INFERENCE_THREADS ?? os.availableParallelism());
-const batchSize = Number(process.env.MAX_BATCH_SIZE ?? 32);
-const f = (x: number, d = 1) => x.toFixed(d);
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    reps: { type: 'string', default: '3' },
+    scale: { type: 'string', default: '1' },
+    threads: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'heavy-dir': { type: 'string' },
+    'worker-env': { type: 'string', multiple: true },
+  },
+});
+const model = resolveModel(parseModelKind(args.model), args['heavy-dir']);
+const reps = Number(args.reps);
+const size = sizes(model.kind, Number(args.scale));
+const threads = Number(args.threads ?? process.env.INFERENCE_THREADS ?? os.availableParallelism());
+const batchSize = Number(args['batch-size'] ?? process.env.MAX_BATCH_SIZE ?? 32);
+const workerEnv = { MODEL_DIR: model.dir, INFERENCE_THREADS: String(threads), MAX_BATCH_SIZE: String(batchSize), LOG_LEVEL: 'warn', ...envPairs(args['worker-env']) };
+const texts = new TextSource();
 
-async function modelOnly() {
-  const classifier = await createThreadedClassifier({ modelDir: defaultModelDir, threads, intraOpThreads: 1 });
-  const texts = benchTexts(10_000);
-  await classifier.predict(texts.slice(0, 64)); // warm-up
-  const batches: string[][] = [];
-  for (let i = 0; i < texts.length; i += batchSize) batches.push(texts.slice(i, i + batchSize));
-  const start = performance.now();
-  let next = 0;
-  // Keep one batch in flight per thread, as the worker's batcher does.
-  await Promise.all(
-    Array.from({ length: threads }, async () => {
-      while (next < batches.length) await classifier.predict(batches[next++]!);
-    }),
-  );
-  const textsPerS = texts.length / ((performance.now() - start) / 1000);
-  const single: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const t = performance.now();
-    await classifier.predict([texts[i]!]);
-    single.push(performance.now() - t);
-  }
-  await classifier.close();
-  return { textsPerS, singleMs: median(single) };
+console.log(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(`model: ${model.kind} (${model.dir}); worker: 1 process × ${threads} inference threads × 1 intra-op thread, MAX_BATCH_SIZE=${batchSize}`);
+if (args['worker-env']) console.log(`worker env overrides: ${args['worker-env'].join(' ')}`);
+console.log(`${reps} repetitions; texts never repeat within the run (no result-cache hits)\n`);
+
+interface Rep {
+  modelTps: number;
+  singleMs: number;
+  c1: LoadResult;
+  c64: LoadResult;
+  jobsTps: number;
+  c64Batch: number;
+  c64Busy: number;
+  jobsBatch: number;
+  jobsBusy: number;
+  /** CPU ms per text (per request for /predict) of each process, per phase. */
+  cpu: Record<'c1' | 'c64' | 'jobs', Record<string, number>>;
 }
 
-async function predictLoad(url: string, concurrency: number, requests: number) {
-  const texts = benchTexts(requests);
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
-        const text = texts[next++]!;
-        const t = performance.now();
-        const res = await postJson(`${url}/predict`, { text });
-        if (res.status !== 200) failures++;
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rps: requests / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), failures };
-}
-
-async function bulkJob(url: string, n: number) {
-  const texts = benchTexts(n);
-  const start = Date.now();
-  const { body } = await postJson(`${url}/jobs`, { texts });
-  // Poll like a client would; the job's own finished_at (set when its last rows are written) ends the clock.
-  const done = await waitFor('the bulk job', async () => {
-    const s = await getJson(`${url}${body.status_url}`);
-    return s.body.status === 'completed' || s.body.status === 'failed' ? s.body : undefined;
-  }, { timeoutMs: 600_000, intervalMs: 100 });
-  if (done.status !== 'completed') throw new Error(`bulk job ${done.status}: ${JSON.stringify(done.error)}`);
-  return n / ((Date.parse(done.finished_at) - start) / 1000);
-}
-
-console.log(`machine: ${os.availableParallelism()} cores; worker: 1 process × ${threads} inference threads, MAX_BATCH_SIZE=${batchSize}`);
-const model = await modelOnly();
-console.log(`model only (tokenize + run, batch ${batchSize}, ${threads} threads): ${f(model.textsPerS, 0)} texts/s; one text: ${f(model.singleMs, 2)} ms (median)`);
-
-const stack = await startStack('bench', { workerEnv: { INFERENCE_THREADS: String(threads), LOG_LEVEL: 'warn' }, apiEnv: { LOG_LEVEL: 'warn' } });
+const modelOnly = await openModelOnly({ modelDir: model.dir, threads, batchSize });
+const stack = await startBenchStack('bench', { workerEnv, apiEnv: { LOG_LEVEL: 'warn', SYNC_TIMEOUT_MS: '30000' } });
 try {
-  await predictLoad(stack.url, 8, 200); // warm-up
-  console.log('\nPOST /predict       req/s     p50 ms   p95 ms   p99 ms   non-200');
-  const rows: Record<number, Awaited<ReturnType<typeof predictLoad>>> = {};
-  for (const [c, n] of [[1, 300], [8, 1500], [64, 4000]] as const) {
-    const r = (rows[c] = await predictLoad(stack.url, c, n));
-    console.log(`  concurrency ${String(c).padEnd(3)}  ${f(r.rps).padStart(8)} ${f(r.p50, 2).padStart(8)} ${f(r.p95, 2).padStart(8)} ${f(r.p99, 2).padStart(8)}   ${r.failures}`);
+  await modelOnly.throughput(texts.take(Math.min(size.modelTexts, batchSize * threads * 2))); // warm-up
+  await predictLoad(stack.url, 8, texts.take(size.warmup));
+  const runs: Rep[] = [];
+  for (let r = 0; r < reps; r++) {
+    // Model alone first, with the stack idle, then the three pipeline paths: each repetition sees the same machine load.
+    const modelTps = await modelOnly.throughput(texts.take(size.modelTexts));
+    const singleMs = await modelOnly.singleMs(texts.take(size.singleCalls));
+    let cpu = await cpuSnapshot(stack);
+    const c1 = await predictLoad(stack.url, 1, texts.take(size.c1Requests));
+    const c1Cpu = cpuPerItem(cpu, (cpu = await cpuSnapshot(stack)), size.c1Requests);
+    let since = new Date();
+    const c64 = await predictLoad(stack.url, 64, texts.take(size.c64Requests));
+    const c64Cpu = cpuPerItem(cpu, (cpu = await cpuSnapshot(stack)), size.c64Requests);
+    const c64Stats = await batchStats(stack, since);
+    since = new Date();
+    cpu = await cpuSnapshot(stack);
+    const jobTexts = texts.take(size.jobTexts);
+    const jobsTps = await bulkJobs(stack.url, jobTexts);
+    const jobsCpu = cpuPerItem(cpu, await cpuSnapshot(stack), jobTexts.length);
+    const jobsStats = await batchStats(stack, since);
+    const busy = (modelMs: number, seconds: number) => modelMs / (threads * seconds * 1000);
+    const rep: Rep = {
+      modelTps,
+      singleMs,
+      c1,
+      c64,
+      jobsTps,
+      c64Batch: c64Stats.meanSize,
+      c64Busy: busy(c64Stats.modelMs, c64.seconds),
+      jobsBatch: jobsStats.meanSize,
+      jobsBusy: busy(jobsStats.modelMs, jobTexts.length / jobsTps),
+      cpu: { c1: c1Cpu, c64: c64Cpu, jobs: jobsCpu },
+    };
+    runs.push(rep);
+    console.log(
+      `rep ${r + 1}: model ${fmt(modelTps, 0)} texts/s, one text ${fmt(singleMs, 2)} ms | /predict c1 p50 ${fmt(c1.p50, 2)} ms | ` +
+        `c64 ${fmt(c64.rps, 0)} req/s | /jobs ${fmt(jobsTps, 0)} texts/s | non-200: ${c1.failures + c64.failures}`,
+    );
   }
-  const runs = [await bulkJob(stack.url, 10_000), await bulkJob(stack.url, 10_000), await bulkJob(stack.url, 10_000)];
-  const bulk = median(runs);
-  console.log(`\nPOST /jobs 10,000 texts: ${f(bulk, 0)} texts/s (median of ${runs.map((r) => f(r, 0)).join(', ')})`);
-  console.log('\nsummary');
-  console.log(`  /jobs texts/s ÷ model-only texts/s: ${f(bulk / model.textsPerS, 2)}`);
-  console.log(`  /predict p50 at concurrency 1 − model time for one text: ${f(rows[1]!.p50 - model.singleMs, 2)} ms`);
-  console.log(`  /predict at concurrency 64: ${f(rows[64]!.rps, 0)} req/s`);
+
+  const col = (pick: (r: Rep) => number, digits = 1) => [...runs.map((r) => fmt(pick(r), digits)), fmt(median(runs.map(pick)), digits)];
+  console.log('');
+  printTable(
+    ['', ...runs.map((_, i) => `rep ${i + 1}`), 'median'],
+    [
+      ['model only: texts/s (batch ' + batchSize + ', ' + threads + ' threads)', ...col((r) => r.modelTps, 0)],
+      ['model only: one text, ms', ...col((r) => r.singleMs, 2)],
+      ['/predict c1: req/s', ...col((r) => r.c1.rps)],
+      ['/predict c1: p50 ms', ...col((r) => r.c1.p50, 2)],
+      ['/predict c1: p99 ms', ...col((r) => r.c1.p99, 2)],
+      ['/predict c64: req/s', ...col((r) => r.c64.rps, 0)],
+      ['/predict c64: p50 ms', ...col((r) => r.c64.p50)],
+      ['/predict c64: p99 ms', ...col((r) => r.c64.p99)],
+      ['/predict c64: mean micro-batch', ...col((r) => r.c64Batch)],
+      ['/predict c64: model busy %', ...col((r) => r.c64Busy * 100, 0)],
+      [`/jobs (${size.jobTexts} texts): texts/s`, ...col((r) => r.jobsTps, 0)],
+      ['/jobs: mean micro-batch', ...col((r) => r.jobsBatch)],
+      ['/jobs: model busy %', ...col((r) => r.jobsBusy * 100, 0)],
+    ],
+  );
+
+  console.log('\nCPU time per text, ms (medians; /proc of each process; 1000 ÷ texts/s × cores = what the machine has per text)');
+  const phases = ['c1', 'c64', 'jobs'] as const;
+  printTable(
+    ['', '/predict c1', '/predict c64', '/jobs'],
+    [
+      ...CPU_COMPONENTS.map((c) => [c, ...phases.map((ph) => fmt(median(runs.map((r) => r.cpu[ph][c]!)), 3))]),
+      ['sum', ...phases.map((ph) => fmt(median(runs.map((r) => Object.values(r.cpu[ph]).reduce((a, b) => a + b, 0))), 3))],
+      [
+        `wall ms per text × ${os.availableParallelism()} cores`,
+        ...[(r: Rep) => r.c1.rps, (r: Rep) => r.c64.rps, (r: Rep) => r.jobsTps].map((rate) => fmt(median(runs.map((r) => (1000 / rate(r)) * os.availableParallelism())), 3)),
+      ],
+    ],
+  );
+
+  const m = (pick: (r: Rep) => number) => median(runs.map(pick));
+  const heavy = model.kind === 'heavy';
+  const check = (value: number, target: number, atLeast: boolean) => ((atLeast ? value >= target : value <= target) ? 'meets' : 'BELOW target');
+  const jobsRatio = m((r) => r.jobsTps / r.modelTps);
+  const c64Ratio = m((r) => r.c64.rps / r.modelTps);
+  const overhead = m((r) => r.c1.p50 - r.singleMs);
+  const c64 = m((r) => r.c64.rps);
+  console.log('\nsummary (medians of per-repetition values)                      value   target');
+  const line = (label: string, value: string, target: string) => console.log(`  ${label.padEnd(60)} ${value.padStart(7)}   ${target}`);
+  line('/jobs texts/s ÷ model-only texts/s', fmt(jobsRatio, 2), heavy ? `≥ 0.90: ${check(jobsRatio, 0.9, true)}` : `≥ 0.70: ${check(jobsRatio, 0.7, true)}`);
+  line('/predict c64 req/s ÷ model-only texts/s', fmt(c64Ratio, 2), heavy ? `≥ 0.90: ${check(c64Ratio, 0.9, true)}` : '');
+  line('/predict c1 p50 − model time for one text (ms)', fmt(overhead, 2), heavy ? '' : `≤ 3 ms: ${check(overhead, 3, false)}`);
+  line('/predict c64 req/s', fmt(c64, 0), heavy ? '' : `≥ 2000: ${check(c64, 2000, true)}`);
+  const floors = await measureFloors(stack);
+  console.log(
+    `\nfixed costs under /predict c1 (medians, each alone): HTTP round trip to /health ${fmt(floors.httpMs, 2)} ms, ` +
+      `Redis PING ${fmt(floors.redisMs, 2)} ms, Postgres one-row INSERT + commit ${fmt(floors.pgCommitMs, 2)} ms`,
+  );
+  console.log(`idle stack, CPU ms per second: api ${fmt(floors.idleCpu.api!)}, worker ${fmt(floors.idleCpu['worker event loop']! + floors.idleCpu['worker other threads']!)}, rest of the machine ${fmt(floors.idleCpu['rest of the machine']!)}`);
+  const failures = runs.reduce((n, r) => n + r.c1.failures + r.c64.failures, 0);
+  if (failures > 0) console.log(`\n${failures} /predict answers were not 200 (202 = SYNC_TIMEOUT_MS ran out).`);
 } finally {
   await stack.stop();
+  await modelOnly.close();
 }

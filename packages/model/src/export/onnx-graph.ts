@@ -1,8 +1,10 @@
 // Small typed helpers over onnx-proto for building inference graphs in code:
 // the training export and the test fixtures both describe graphs with these.
+import os from 'node:os';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
+const littleEndian = os.endianness() === 'LE';
 type AttrValue = number | number[] | string | Float32Array;
 export type Dim = number | string;
 
@@ -23,6 +25,10 @@ export function tensor(
     values instanceof Float32Array ? DataType.float : values instanceof Int32Array ? DataType.int32 : DataType.int64;
   const expected = dims.reduce((a, b) => a * b, 1);
   if (values.length !== expected) throw new Error(`tensor ${name}: ${values.length} values for dims [${dims}]`);
+  // On little-endian hosts the array's own bytes are already the wire format (large weights: one copy).
+  if (littleEndian) {
+    return { name, dims, dataType, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
+  }
   const raw = new Uint8Array(values.byteLength);
   const view = new DataView(raw.buffer);
   values.forEach((v: number | bigint, i: number) => {
@@ -79,10 +85,13 @@ export interface GraphSpec {
   docString?: string;
 }
 
-/** Serialises a model at IR version 7 (readable by every onnxruntime since 1.6). */
+/**
+ * Serialises a model at IR version 7 (readable by every onnxruntime since 1.6), or 8 for opsets
+ * 15 and up, which the ONNX spec ties to IR 8.
+ */
 export function encodeModel(spec: GraphSpec): Uint8Array {
   const model = onnx.ModelProto.create({
-    irVersion: 7,
+    irVersion: (spec.opset ?? 13) >= 15 ? 8 : 7,
     producerName: spec.producer ?? '@sentiment/model',
     docString: spec.docString ?? '',
     opsetImport: [{ domain: '', version: spec.opset ?? 13 }],
