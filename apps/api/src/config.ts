@@ -38,6 +38,7 @@ const Env = z.object({
   RESULT_TTL_S: PositiveInt.default(3600),
   BODY_LIMIT: ByteSize.default('16mb'),
   SHUTDOWN_TIMEOUT_MS: PositiveInt.default(10_000),
+  HEAP_GROWING_PERCENT: NonNegativeInt.max(300).default(25),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   ADMIN_USER: z.string().min(1).optional(),
@@ -65,6 +66,8 @@ export interface ApiConfig {
   resultTtlS: number;
   bodyLimit: string;
   shutdownTimeoutMs: number;
+  /** V8 grows the old generation to (1 + this/100) × live before its next full GC; 0: V8's own (up to 4×). */
+  heapGrowingPercent: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** NODE_ENV=production: without admin credentials the board is not mounted at all. */
   production: boolean;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     resultTtlS: e.RESULT_TTL_S,
     bodyLimit: e.BODY_LIMIT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     admin: e.ADMIN_USER && e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
