@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       resultTtlS: 3600,
       bodyLimit: '16mb',
       shutdownTimeoutMs: 10_000,
+      heapGrowingPercent: 25,
       logLevel: 'info',
       production: false,
       admin: undefined,
