@@ -4,6 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
+import type { Prediction } from '@sentiment/client';
 import { usage } from './exit-codes.js';
 
 export const OUTPUT_FORMATS = ['jsonl', 'csv'] as const;
@@ -62,4 +63,16 @@ export function openResultWriter(out: string | undefined, format: OutputFormat, 
 /** Keeps `out` from being overwritten by a typo'd `--out` pointing at the input itself. */
 export function checkOutput(out: string | undefined, input: string): void {
   if (out && path.resolve(out) === path.resolve(input)) throw usage(`--out ${out} is the input file itself`);
+}
+
+/** The columns every result row carries for a prediction (after the row's own position columns). */
+export function predictionColumns(p: Prediction): Row {
+  return {
+    sentiment: p.sentiment,
+    confidence: p.confidence,
+    model_version: p.model_version,
+    id: p.id,
+    latency_ms: p.latency_ms,
+    cache_hit: p.cache_hit,
+  };
 }

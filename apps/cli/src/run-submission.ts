@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, InvalidResponseError, JobFailedError, type Client, type JobStatus, type Prediction } from '@sentiment/client';
 import { chunkIdempotencyKey, type SubmissionIdentity } from './chunks.js';
 import type { Input } from './input/read.js';
-import type { ResultWriter, Row } from './output.js';
+import { predictionColumns, type ResultWriter, type Row } from './output.js';
 import type { Progress } from './progress.js';
 import { saveState, type ChunkState, type SubmissionState } from './state.js';
 
@@ -113,16 +113,7 @@ async function pollChunk(deps: RunDeps, chunk: ChunkState): Promise<JobStatus | 
 function rowsOf(input: Input, chunk: ChunkState, predictions: Prediction[]): Row[] {
   return predictions.map((p, k) => {
     const item = input.items[chunk.start + k]!;
-    return {
-      line: item.line,
-      text: item.text,
-      sentiment: p.sentiment,
-      confidence: p.confidence,
-      model_version: p.model_version,
-      id: p.id,
-      latency_ms: p.latency_ms,
-      cache_hit: p.cache_hit,
-    };
+    return { line: item.line, text: item.text, ...predictionColumns(p) };
   });
 }
 

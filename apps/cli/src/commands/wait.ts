@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { usage } from '../exit-codes.js';
-import { openResultWriter, outputFormatOf, type OutputFormat } from '../output.js';
+import { openResultWriter, outputFormatOf, predictionColumns, type OutputFormat } from '../output.js';
 import { isSubmissionId, loadState } from '../state.js';
 import { resumeSubmission } from '../submission.js';
 
@@ -41,15 +41,7 @@ export async function waitCommand(ctx: CommandContext, id: string, options: Wait
   progress.stop();
   const writer = openResultWriter(output.path, output.format, ['index', 'sentiment', 'confidence', 'model_version', 'id', 'latency_ms', 'cache_hit']);
   await writer.write(
-    done.result.predictions.map((p, index) => ({
-      index,
-      sentiment: p.sentiment,
-      confidence: p.confidence,
-      model_version: p.model_version,
-      id: p.id,
-      latency_ms: p.latency_ms,
-      cache_hit: p.cache_hit,
-    })),
+    done.result.predictions.map((p, index) => ({ index, ...predictionColumns(p) })),
   );
   await writer.finish();
 }
