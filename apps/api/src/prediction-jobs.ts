@@ -85,17 +85,17 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
+  /** The one place a classify job is added: retries, retention and the source's priority. */
+  function queueJob(jobId: string, data: ClassifyJobData): Promise<ClassifyJob> {
+    const priority = PRIORITY[data.source];
+    return guarded(() => queue.add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(priority > 0 && { priority }) }));
+  }
+
   /** Queues a new job; when waiting, the reply is expected before the job exists, so none is missed. */
   async function add(texts: string[], source: JobSource, { requestId, wait }: SubmitOptions, jobId: string): Promise<Submitted> {
     const reply = wait ? replies.expect(jobId) : undefined;
     try {
-      const job = await guarded(() =>
-        queue.add(
-          JobName.classify,
-          { texts, source, requestId, ...(reply && { replyTo: replies.channel }) },
-          { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) },
-        ),
-      );
+      const job = await queueJob(jobId, { texts, source, requestId, ...(reply && { replyTo: replies.channel }) });
       return { job, replayed: false, reply };
     } catch (err) {
       reply?.cancel();
@@ -123,7 +123,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
             replyTo: replies.channel,
           };
           try {
-            const job = await guarded(() => queue.add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(PRIORITY[source] > 0 && { priority: PRIORITY[source] }) }));
+            const job = await queueJob(jobId, data);
             return { job, replies: expected };
           } catch (err) {
             expected.forEach((r) => r.cancel());
