@@ -1,5 +1,5 @@
-import type { Job, JobState } from 'bullmq';
-import { JobProgress, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import type { JobState } from 'bullmq';
+import { JobProgress, type ClassifyJobResult } from '@sentiment/queue';
 
 export type JobStatus = 'queued' | 'active' | 'completed' | 'failed';
 
@@ -28,12 +28,29 @@ export interface JobView {
   error?: { code: string; message: string };
 }
 
+/**
+ * The fields of a BullMQ job that a status view needs. Not the job itself: that carries every text
+ * (~1 MB for a 10,000-text job), which a client polling progress would otherwise reload each time.
+ */
+export interface JobSnapshot {
+  id: string;
+  /** The job's text count. */
+  total: number;
+  timestamp: number;
+  finishedOn?: number;
+  /** As the worker reported it; BullMQ's default before any report is the number 0. */
+  progress: unknown;
+  /** Read only for completed jobs. */
+  returnvalue?: ClassifyJobResult;
+  failedReason?: string;
+}
+
 /** The `GET /jobs/:id` body for a job in `state`. */
-export function jobView(job: Job<ClassifyJobData, ClassifyJobResult>, state: JobState): JobView {
+export function jobView(job: JobSnapshot, state: JobState): JobView {
   const status = toStatus(state);
-  const total = job.data.texts.length;
+  const { total } = job;
   const view: JobView = {
-    job_id: job.id!,
+    job_id: job.id,
     status,
     progress: progressOf(job, status, total),
     created_at: new Date(job.timestamp).toISOString(),
@@ -44,7 +61,7 @@ export function jobView(job: Job<ClassifyJobData, ClassifyJobResult>, state: Job
   return view;
 }
 
-function progressOf(job: Job, status: JobStatus, total: number): JobProgress {
+function progressOf(job: JobSnapshot, status: JobStatus, total: number): JobProgress {
   if (status === 'completed') return { done: total, total };
   // The worker reports { done, total }; before its first report BullMQ's default is the number 0.
   const reported = JobProgress.safeParse(job.progress);

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Job } from 'bullmq';
-import { ClassifyJobResult, JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
+import type { Job, JobState } from 'bullmq';
+import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
 import { createCoalescer } from './coalescer.js';
 import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
-import { jobView, shareView, toStatus, type JobView } from './job-status.js';
+import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
 
 type ClassifyJob = Job<ClassifyJobData, ClassifyJobResult>;
@@ -45,6 +45,8 @@ const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
 /** Texts one coalesced job may carry: about one micro-batch's worth per inference thread. */
 const SHARED_JOB_MAX_TEXTS = 64;
+/** Text counts of jobs polled before their first progress report, kept so a poll need not reload the texts. */
+const KNOWN_TOTALS = 10_000;
 /** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
 const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
 
@@ -179,6 +181,39 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     }
   }
 
+  const totals = new Map<string, number>();
+  /**
+   * What a status view needs of job `id`, read field by field (HMGET on BullMQ's job hash): the texts
+   * are read only while neither the worker's progress nor the result gives their count, and once per job.
+   */
+  async function snapshot(id: string, state: JobState): Promise<JobSnapshot | null> {
+    const key = queue.toKey(id);
+    const completed = state === 'completed';
+    const [timestamp, finishedOn, progressRaw, failedReason, returnRaw] = await redis.hmget(
+      key,
+      'timestamp',
+      'finishedOn',
+      'progress',
+      'failedReason',
+      ...(completed ? ['returnvalue'] : []),
+    );
+    if (timestamp === null) return null; // removed in between
+    const progress: unknown = progressRaw ? JSON.parse(progressRaw) : 0;
+    const returnvalue = completed && returnRaw ? (JSON.parse(returnRaw) as ClassifyJobResult) : undefined;
+    const total = returnvalue?.total ?? reportedTotal(progress) ?? totals.get(id) ?? (await textCount(key, id));
+    if (total === undefined) return null;
+    return { id, total, timestamp: Number(timestamp), finishedOn: finishedOn ? Number(finishedOn) : undefined, progress, returnvalue, failedReason: failedReason ?? undefined };
+  }
+
+  async function textCount(key: string, id: string): Promise<number | undefined> {
+    const data = await redis.hget(key, 'data');
+    if (data === null) return undefined;
+    const total = (JSON.parse(data) as ClassifyJobData).texts.length;
+    if (totals.size >= KNOWN_TOTALS) totals.delete(totals.keys().next().value!);
+    totals.set(id, total);
+    return total;
+  }
+
   /** A 202'd share of a coalesced job, seen through its ticket. */
   async function viewTicket(ticket: string): Promise<JobView | null> {
     const raw = await redis.get(ticketKey(ticket));
@@ -186,7 +221,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
     const { jobId, start, count } = JSON.parse(raw) as { jobId: string; start: number; count: number };
     const state = await queue.getJobState(jobId);
     if (state === 'unknown') return null;
-    const job: ClassifyJob | undefined = await queue.getJob(jobId);
+    const job = await snapshot(jobId, state);
     return job ? shareView(jobView(job, state), ticket, start, count) : null;
   }
 
@@ -291,7 +326,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
         // round, a job finishing in between would show as completed with no result.)
         const state = await queue.getJobState(id);
         if (state === 'unknown') return viewTicket(id);
-        const job: ClassifyJob | undefined = await queue.getJob(id);
+        const job = await snapshot(id, state);
         return job ? jobView(job, state) : null;
       });
     },
@@ -305,6 +340,11 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
       return (await redis.ping().catch(() => null)) === 'PONG';
     },
   };
+}
+
+function reportedTotal(progress: unknown): number | undefined {
+  const reported = JobProgress.safeParse(progress);
+  return reported.success ? reported.data.total : undefined;
 }
 
 function isRedisConnectionError(err: unknown): boolean {
