@@ -96,6 +96,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/analytics', analyticsRouter({ analytics }));
 
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler(logger));
   return app;
 }

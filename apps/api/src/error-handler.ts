@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { DatabaseUnavailableError, HttpError, NotFoundError } from './errors.js';
 
 export const notFound: RequestHandler = (req, _res, next) => {
@@ -6,14 +7,16 @@ export const notFound: RequestHandler = (req, _res, next) => {
 };
 
 /** The one place errors become responses: `{ error: { code, message, details? } }`, never a stack trace. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
-  if (res.headersSent) return next(err);
-  const known = toHttpError(err);
-  // Known errors are logged by pino-http with the response; only bugs need their stack in the log.
-  if (!known) req.log.error({ err, reqId: req.id }, 'unhandled error');
-  const e = known ?? new HttpError(500, 'internal_error', 'internal server error');
-  res.status(e.status).set(e.headers).json({ error: { code: e.code, message: e.message, details: e.details } });
-};
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const known = toHttpError(err);
+    // Known errors show in the request's own log line (its status); only bugs need their stack in the log.
+    if (!known) logger.error({ err, reqId: req.id }, 'unhandled error');
+    const e = known ?? new HttpError(500, 'internal_error', 'internal server error');
+    res.status(e.status).set(e.headers).json({ error: { code: e.code, message: e.message, details: e.details } });
+  };
+}
 
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
