@@ -15,6 +15,12 @@ export interface BatcherOptions {
   maxWaitMs: number;
   /** Batches predicted at once: one per inference thread, so no thread idles while the next fills. */
   maxInflight: number;
+  /**
+   * With a backlog of at least two full batches, up to this many full batches are taken from the head
+   * of the queue at once, sorted by text length and cut into batches: a batch is padded to its longest
+   * text, so similar lengths waste less of the model's work. 1 (the default): plain FIFO batches.
+   */
+  sortWindow?: number;
   /** false: rows are stored with input_text NULL. */
   storeInputText: boolean;
 }
@@ -63,10 +69,13 @@ interface Pending {
 /**
  * Dynamic micro-batcher (like Triton's): pools texts from all concurrent jobs FIFO into batches of
  * up to maxBatchSize, dispatched when full, when the model is idle, or maxWaitMs after their first text arrived.
+ * Under a backlog, batches are cut from length-sorted windows of the queue's head (see sortWindow).
  */
 export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher {
   const { classifier, sink, logger, cache } = deps;
   const queue = new Fifo<Pending>();
+  /** Batches cut from one sorted window, dispatched before anything behind them in the queue. */
+  const ready: Pending[][] = [];
   let inflight = 0; // batches inside classifier.predict
   let writing = 0; // batches being written
   let looking = 0; // submissions waiting for their cache lookup
@@ -75,17 +84,28 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   let idleWaiters: Array<() => void> = [];
 
   function pump(): void {
-    while (inflight < opts.maxInflight && queue.size > 0) {
-      const waited = performance.now() - queue.peek()!.arrivedAt;
-      if (!force && queue.size < opts.maxBatchSize && waited < opts.maxWaitMs) {
-        armWake(waited);
-        return;
+    while (inflight < opts.maxInflight && (ready.length > 0 || queue.size > 0)) {
+      if (ready.length === 0) {
+        const waited = performance.now() - queue.peek()!.arrivedAt;
+        if (!force && queue.size < opts.maxBatchSize && waited < opts.maxWaitMs) {
+          armWake(waited);
+          return;
+        }
       }
       force = false;
       inflight++;
-      void runBatch(queue.take(opts.maxBatchSize));
+      void runBatch(nextBatch());
     }
     notifyIfIdle();
+  }
+
+  function nextBatch(): Pending[] {
+    if (ready.length > 0) return ready.shift()!;
+    const full = Math.min(opts.sortWindow ?? 1, Math.floor(queue.size / opts.maxBatchSize));
+    if (full < 2) return queue.take(opts.maxBatchSize);
+    const window = queue.take(full * opts.maxBatchSize).sort((a, b) => a.text.length - b.text.length);
+    for (let i = 0; i < window.length; i += opts.maxBatchSize) ready.push(window.slice(i, i + opts.maxBatchSize));
+    return ready.shift()!;
   }
 
   // An idle model takes a partial batch on the next turn of the event loop (texts submitted together
@@ -230,7 +250,7 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   function notifyIfIdle(): void {
-    if (queue.size > 0 || inflight > 0 || writing > 0 || looking > 0 || idleWaiters.length === 0) return;
+    if (queue.size > 0 || ready.length > 0 || inflight > 0 || writing > 0 || looking > 0 || idleWaiters.length === 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();

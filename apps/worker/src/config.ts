@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   NEUTRAL_THRESHOLD: env(z.coerce.number().min(0).max(1).optional()),
   MAX_BATCH_SIZE: env(int(1).max(1024).default(32)),
   MAX_BATCH_WAIT_MS: env(int(0).max(10_000).default(5)),
+  BATCH_SORT_WINDOW: env(int(1).max(1024).default(8)),
   WORKER_CONCURRENCY: env(int(1).max(10_000).default(64)),
   CHUNK_SIZE: env(int(1).max(10_000).default(256)),
   RESULT_TTL_S: env(int(1).default(3600)),
@@ -56,6 +57,8 @@ export interface WorkerConfig {
   neutralThreshold: number | undefined;
   maxBatchSize: number;
   maxBatchWaitMs: number;
+  /** Full batches per length-sorted window under a backlog; 1: FIFO batches. */
+  batchSortWindow: number;
   workerConcurrency: number;
   chunkSize: number;
   resultTtlS: number;
@@ -105,6 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     neutralThreshold: e.NEUTRAL_THRESHOLD,
     maxBatchSize: e.MAX_BATCH_SIZE,
     maxBatchWaitMs: e.MAX_BATCH_WAIT_MS,
+    batchSortWindow: e.BATCH_SORT_WINDOW,
     workerConcurrency: e.WORKER_CONCURRENCY,
     chunkSize: e.CHUNK_SIZE,
     resultTtlS: e.RESULT_TTL_S,

@@ -73,6 +73,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       maxBatchSize: config.maxBatchSize,
       maxWaitMs: config.maxBatchWaitMs,
       maxInflight: config.inferenceThreads,
+      sortWindow: config.batchSortWindow,
       storeInputText: config.storeInputText,
     },
   );

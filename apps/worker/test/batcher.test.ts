@@ -94,6 +94,35 @@ describe('micro-batcher', () => {
     expect(batches.map((b) => b.length)).toEqual([3]);
   });
 
+  it('under a backlog, cuts batches from length-sorted windows of the queue head, answers still in order', async () => {
+    const { batcher, batches } = setup({ maxBatchSize: 4, maxInflight: 1, sortWindow: 3 });
+    const jobId = `job-${uniqueId()}`;
+    // 26 texts of scrambled lengths queued at once: windows of 3 full batches (12 texts), then 2 left over.
+    const lengths = Array.from({ length: 26 }, (_, i) => 5 + ((i * 7) % 13) * 3);
+    const all = lengths.map((n, i) => `t${i} ` + 'good '.repeat(n).slice(0, n));
+    const results = [await batcher.submit({ jobId, startIndex: 0, texts: all })];
+
+    expect(batches.map((b) => b.length)).toEqual([4, 4, 4, 4, 4, 4, 2]);
+    for (const w of [0, 1]) {
+      // Each window holds exactly the next 12 texts in arrival order, sorted by length across its batches.
+      const windowTexts = batches.slice(3 * w, 3 * w + 3).flat();
+      expect(new Set(windowTexts)).toEqual(new Set(all.slice(12 * w, 12 * w + 12)));
+      expect(windowTexts.map((t) => t.length)).toEqual(windowTexts.map((t) => t.length).sort((a, b) => a - b));
+    }
+    expect(batches[6]).toEqual(all.slice(24)); // fewer than two full batches left: FIFO
+    // The caller still gets its texts' answers in its own order.
+    const alone = await classifier.predict(all);
+    expect(results.flat().map((r) => r.id)).toEqual(all.map((_, i) => predictionId(jobId, i)));
+    expect(results.flat().map((r) => r.sentiment)).toEqual(alone.map((p) => p.label));
+  });
+
+  it('keeps FIFO batches when sorting is off', async () => {
+    const { batcher, batches } = setup({ maxBatchSize: 4, maxInflight: 1, sortWindow: 1 });
+    const all = Array.from({ length: 14 }, (_, i) => `t${i} ` + 'x'.repeat(30 - 2 * i));
+    await Promise.all([batcher.submit({ jobId: `job-${uniqueId()}`, startIndex: 0, texts: all.slice(0, 2) }), batcher.submit({ jobId: `job-${uniqueId()}`, startIndex: 0, texts: all.slice(2) })]);
+    expect(batches.flat()).toEqual(all);
+  });
+
   it('stores NULL input text when asked not to keep texts', async () => {
     const { batcher } = setup({ storeInputText: false });
     const jobId = `job-${uniqueId()}`;

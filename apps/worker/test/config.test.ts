@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       intraOpThreads: 1,
       maxBatchSize: 32,
       maxBatchWaitMs: 5,
+      batchSortWindow: 8,
       workerConcurrency: 64,
       chunkSize: 256,
       storeInputText: true,
