@@ -116,8 +116,12 @@ export interface ModelOnlyOptions {
 }
 
 export interface ModelOnly {
-  /** Texts/s over `texts`, cut into batches of batchSize, one batch in flight per thread (as the worker's batcher keeps them). */
-  throughput(texts: string[]): Promise<number>;
+  /**
+   * Texts/s over `texts`, cut into batches of batchSize, one batch in flight per thread (as the worker's
+   * batcher keeps them). With `sortWindow` > 1, each run of that many batches is first sorted by text
+   * length, as the worker's batcher does under a backlog (BATCH_SORT_WINDOW).
+   */
+  throughput(texts: string[], sortWindow?: number): Promise<number>;
   /** Median wall time of predict([text]) over `texts`, one at a time. */
   singleMs(texts: string[]): Promise<number>;
   close(): Promise<void>;
@@ -127,7 +131,8 @@ export interface ModelOnly {
 export async function openModelOnly({ modelDir, threads, intraOpThreads = 1, batchSize }: ModelOnlyOptions): Promise<ModelOnly> {
   const classifier = await createThreadedClassifier({ modelDir, threads, intraOpThreads, maxBatchSize: batchSize });
   return {
-    async throughput(texts) {
+    async throughput(texts, sortWindow = 1) {
+      if (sortWindow > 1) texts = lengthSortedWindows(texts, batchSize * sortWindow);
       const batches: string[][] = [];
       for (let i = 0; i < texts.length; i += batchSize) batches.push(texts.slice(i, i + batchSize));
       let next = 0;
@@ -150,6 +155,12 @@ export async function openModelOnly({ modelDir, threads, intraOpThreads = 1, bat
     },
     close: () => classifier.close(),
   };
+}
+
+function lengthSortedWindows(texts: string[], window: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < texts.length; i += window) out.push(...texts.slice(i, i + window).sort((a, b) => a.length - b.length));
+  return out;
 }
 
 export interface BatchStats {

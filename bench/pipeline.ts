@@ -25,7 +25,9 @@ const reps = Number(args.reps);
 const size = sizes(model.kind, Number(args.scale));
 const threads = Number(args.threads ?? process.env.INFERENCE_THREADS ?? os.availableParallelism());
 const batchSize = Number(args['batch-size'] ?? process.env.MAX_BATCH_SIZE ?? 32);
-const workerEnv = { MODEL_DIR: model.dir, INFERENCE_THREADS: String(threads), MAX_BATCH_SIZE: String(batchSize), LOG_LEVEL: 'warn', ...envPairs(args['worker-env']) };
+const workerEnvOverrides = envPairs(args['worker-env']);
+const sortWindow = Number(workerEnvOverrides.BATCH_SORT_WINDOW ?? process.env.BATCH_SORT_WINDOW ?? 8);
+const workerEnv = { MODEL_DIR: model.dir, INFERENCE_THREADS: String(threads), MAX_BATCH_SIZE: String(batchSize), LOG_LEVEL: 'warn', BATCH_SORT_WINDOW: String(sortWindow), ...workerEnvOverrides };
 const texts = new TextSource();
 
 console.log(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -35,6 +37,8 @@ console.log(`${reps} repetitions; texts never repeat within the run (no result-c
 
 interface Rep {
   modelTps: number;
+  /** Model only, batches cut from length-sorted windows as the worker's batcher forms them under a backlog. */
+  modelSortedTps: number;
   singleMs: number;
   c1: LoadResult;
   c64: LoadResult;
@@ -56,6 +60,7 @@ try {
   for (let r = 0; r < reps; r++) {
     // Model alone first, with the stack idle, then the three pipeline paths: each repetition sees the same machine load.
     const modelTps = await modelOnly.throughput(texts.take(size.modelTexts));
+    const modelSortedTps = sortWindow > 1 ? await modelOnly.throughput(texts.take(size.modelTexts), sortWindow) : modelTps;
     const singleMs = await modelOnly.singleMs(texts.take(size.singleCalls));
     let cpu = await cpuSnapshot(stack);
     const c1 = await predictLoad(stack.url, 1, texts.take(size.c1Requests));
@@ -73,6 +78,7 @@ try {
     const busy = (modelMs: number, seconds: number) => modelMs / (threads * seconds * 1000);
     const rep: Rep = {
       modelTps,
+      modelSortedTps,
       singleMs,
       c1,
       c64,
@@ -96,6 +102,7 @@ try {
     ['', ...runs.map((_, i) => `rep ${i + 1}`), 'median'],
     [
       ['model only: texts/s (batch ' + batchSize + ', ' + threads + ' threads)', ...col((r) => r.modelTps, 0)],
+      [`model only, length-sorted windows of ${sortWindow} batches: texts/s`, ...col((r) => r.modelSortedTps, 0)],
       ['model only: one text, ms', ...col((r) => r.singleMs, 2)],
       ['/predict c1: req/s', ...col((r) => r.c1.rps)],
       ['/predict c1: p50 ms', ...col((r) => r.c1.p50, 2)],
@@ -135,6 +142,7 @@ try {
   console.log('\nsummary (medians of per-repetition values)                      value   target');
   const line = (label: string, value: string, target: string) => console.log(`  ${label.padEnd(60)} ${value.padStart(7)}   ${target}`);
   line('/jobs texts/s ÷ model-only texts/s', fmt(jobsRatio, 2), heavy ? `≥ 0.90: ${check(jobsRatio, 0.9, true)}` : `≥ 0.70: ${check(jobsRatio, 0.7, true)}`);
+  line(`/jobs texts/s ÷ model-only with the worker's length-sorted batches`, fmt(m((r) => r.jobsTps / r.modelSortedTps), 2), '');
   line('/predict c64 req/s ÷ model-only texts/s', fmt(c64Ratio, 2), heavy ? `≥ 0.90: ${check(c64Ratio, 0.9, true)}` : '');
   line('/predict c1 p50 − model time for one text (ms)', fmt(overhead, 2), heavy ? '' : `≤ 3 ms: ${check(overhead, 3, false)}`);
   line('/predict c64 req/s', fmt(c64, 0), heavy ? '' : `≥ 2000: ${check(c64, 2000, true)}`);
