@@ -142,7 +142,7 @@ try {
   console.log('\nsummary (medians of per-repetition values)                      value   target');
   const line = (label: string, value: string, target: string) => console.log(`  ${label.padEnd(60)} ${value.padStart(7)}   ${target}`);
   line('/jobs texts/s ÷ model-only texts/s', fmt(jobsRatio, 2), heavy ? `≥ 0.90: ${check(jobsRatio, 0.9, true)}` : `≥ 0.70: ${check(jobsRatio, 0.7, true)}`);
-  line(`/jobs texts/s ÷ model-only with the worker's length-sorted batches`, fmt(m((r) => r.jobsTps / r.modelSortedTps), 2), '');
+  line('/jobs texts/s ÷ model-only on length-sorted batches', fmt(m((r) => r.jobsTps / r.modelSortedTps), 2), '');
   line('/predict c64 req/s ÷ model-only texts/s', fmt(c64Ratio, 2), heavy ? `≥ 0.90: ${check(c64Ratio, 0.9, true)}` : '');
   line('/predict c1 p50 − model time for one text (ms)', fmt(overhead, 2), heavy ? '' : `≤ 3 ms: ${check(overhead, 3, false)}`);
   line('/predict c64 req/s', fmt(c64, 0), heavy ? '' : `≥ 2000: ${check(c64, 2000, true)}`);

@@ -23,7 +23,7 @@ export interface CacheLookup {
 export interface ResultCache {
   /** One MGET for all `texts`. Never throws: with Redis failing, every text is a miss. */
   lookup(texts: readonly string[]): Promise<CacheLookup>;
-  /** One pipelined SET EX per entry, all in one round trip. Never throws. */
+  /** Every entry SET with the TTL by one script call: one round trip, one command. Never throws. */
   store(entries: ReadonlyArray<{ key: string; prediction: CachedPrediction }>): Promise<void>;
   close(): Promise<void>;
 }
@@ -75,6 +75,16 @@ function decode(value: string | null): CachedPrediction | undefined {
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
+ * SET key value EX ttl for each key: KEYS are the keys, ARGV[1] the TTL, ARGV[i + 1] the value of KEYS[i].
+ * One command for the whole batch: a pipeline of one SET per entry cost the worker 2–4× the CPU (ioredis
+ * builds a command, a promise and a reply per entry; measured 330–350 against 73–150 µs per 32 entries).
+ */
+const SET_EACH_EX = `for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end
+return #KEYS`;
+
+type CacheRedis = Redis & { setEachEx(keyCount: number, ...keysTtlValues: (string | number)[]): Promise<number> };
+
+/**
  * Redis cache of model answers keyed by normalized text and model version. It has its own connection,
  * which fails fast (no offline queue, no retries, a command timeout) instead of waiting for Redis like
  * BullMQ's: a cache that is down or slow only means the model runs. The outage is logged once.
@@ -85,7 +95,8 @@ export function createResultCache(opts: ResultCacheOptions): ResultCache {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: opts.timeoutMs ?? 250,
-  });
+  }) as CacheRedis;
+  redis.defineCommand('setEachEx', { lua: SET_EACH_EX });
   let down = false;
   const markDown = (err: unknown) => {
     if (down) return;
@@ -120,12 +131,8 @@ export function createResultCache(opts: ResultCacheOptions): ResultCache {
     },
     async store(entries) {
       if (entries.length === 0 || redis.status !== 'ready') return;
-      const pipeline = redis.pipeline();
-      for (const { key, prediction } of entries) pipeline.set(key, encode(prediction), 'EX', ttlS);
       try {
-        const replies = (await pipeline.exec()) ?? [];
-        const failed = replies.find(([err]) => err);
-        if (failed) throw failed[0];
+        await redis.setEachEx(entries.length, ...entries.map((e) => e.key), ttlS, ...entries.map((e) => encode(e.prediction)));
         markUp();
       } catch (err) {
         markDown(err);
