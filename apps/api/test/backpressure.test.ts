@@ -48,6 +48,20 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
     }
   });
 
+  it('counts every text of jobs shared by requests arriving together', async () => {
+    const h2 = await createHarness({ maxQueueDepth: 6, queueDepthCacheMs: 0, syncTimeoutMs: 200 });
+    try {
+      // Six waiting requests at once share jobs (coalescing); with no worker, each ends as a 202.
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => request(h2.app).post('/predict').send({ text: `shared ${i}` })));
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
+      expect(await h2.clients.predictionQueue.count()).toBeLessThan(6);
+      const next = await request(h2.app).post('/predict?async=true').send({ text: 'seven' });
+      expect({ status: next.status, code: next.body.error?.code }).toEqual(FULL);
+    } finally {
+      await h2.close();
+    }
+  });
+
   it('still answers reads while full', async () => {
     const counts = await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized');
     expect(counts).toBeGreaterThan(0);

@@ -57,20 +57,31 @@ export interface QueueDepthOptions {
   cacheMs?: number;
 }
 
-export function queueDepth({ queue, redis, limit, cacheMs = 250 }: QueueDepthOptions): QueueDepth {
+type DepthRedis = Redis & {
+  sumWaitingTexts(keyCount: number, ...keysAndArgs: string[]): Promise<number>;
+  recordTextCount(jobKey: string, texts: string): Promise<number>;
+};
+
+export function queueDepth({ queue, redis: connection, limit, cacheMs = 250 }: QueueDepthOptions): QueueDepth {
+  // Defined commands run as EVALSHA: the script text is sent once, not with every call.
+  if (!('sumWaitingTexts' in connection)) {
+    connection.defineCommand('sumWaitingTexts', { lua: SUM_WAITING_TEXTS });
+    connection.defineCommand('recordTextCount', { lua: RECORD_TEXT_COUNT, numberOfKeys: 1 });
+  }
+  const redis = connection as DepthRedis;
   let cached: { value: number; at: number } | undefined;
   let inFlight: Promise<number> | undefined;
 
   async function read(): Promise<number> {
     const keys = [queue.keys.wait!, queue.keys.paused!, queue.keys.prioritized!, queue.keys.delayed!];
-    const value = Number(await redis.eval(SUM_WAITING_TEXTS, keys.length, ...keys, queue.toKey(''), String(limit)));
+    const value = Number(await redis.sumWaitingTexts(keys.length, ...keys, queue.toKey(''), String(limit)));
     cached = { value, at: Date.now() };
     return value;
   }
 
   return {
     async record(jobId, texts) {
-      await redis.eval(RECORD_TEXT_COUNT, 1, queue.toKey(jobId), String(texts));
+      await redis.recordTextCount(queue.toKey(jobId), String(texts));
     },
     waitingTexts() {
       if (cached && Date.now() - cached.at < cacheMs) return Promise.resolve(cached.value);

@@ -35,10 +35,11 @@ export function refuseWhenFull(depth: QueueDepth, maxQueueDepth: number, logger:
 /** The same jobs, with each new job's text count recorded for `depth` (with or without an Idempotency-Key). */
 export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: Logger): PredictionJobs {
   async function recorded(submitted: Submitted): Promise<Submitted> {
-    // The job's own count: a coalesced job holds several requests' texts (each records the same number).
-    // The job is queued either way: an unrecorded count only makes it weigh 1 text, so 1-text jobs skip it.
+    // The job's own count, once per job: of the requests sharing a coalesced job, the one holding its
+    // first text records it. The job is queued either way: an unrecorded count only makes it weigh
+    // 1 text, so 1-text jobs skip it.
     const texts = submitted.job.data.texts.length;
-    if (!submitted.replayed && texts > 1) {
+    if (!submitted.replayed && texts > 1 && (submitted.share?.start ?? 0) === 0) {
       await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
     }
     return submitted;
