@@ -1,8 +1,10 @@
 // Load generators and measurements shared by the benchmarks: closed-loop /predict clients, bulk /jobs,
 // the model on its own, and what the worker's rows say about its micro-batches.
 import http from 'node:http';
+import { Queue } from 'bullmq';
 import { createThreadedClassifier } from '@sentiment/model';
-import { getJson, postJson, type Stack } from '../test/support/stack.js';
+import { PREDICTION_QUEUE } from '@sentiment/queue';
+import { getJson, postJson, TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
 import { waitFor } from '../test/support/processes.js';
 import { median, percentile } from './texts.js';
 
@@ -161,6 +163,30 @@ function lengthSortedWindows(texts: string[], window: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < texts.length; i += window) out.push(...texts.slice(i, i + window).sort((a, b) => a.length - b.length));
   return out;
+}
+
+export interface QueueTimeline {
+  jobs: number;
+  /** Mean time from the job's add to a worker taking it, ms. */
+  waitMs: number;
+  /** Mean time from a worker taking it to its completion (cache lookup, model, rows written, reply sent), ms. */
+  workMs: number;
+}
+
+/**
+ * Where the (at most `atMost`) jobs completed since `since` spent their time, from BullMQ's own timestamps (whole ms each,
+ * so only means over many jobs are meaningful).
+ */
+export async function queueTimeline(stack: Stack, since: number, atMost: number): Promise<QueueTimeline> {
+  const queue = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  try {
+    // Newest first: the phase that just ended.
+    const jobs = (await queue.getJobs(['completed'], 0, atMost - 1)).filter((j) => j.timestamp >= since && j.processedOn && j.finishedOn);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+    return { jobs: jobs.length, waitMs: mean(jobs.map((j) => j.processedOn! - j.timestamp)), workMs: mean(jobs.map((j) => j.finishedOn! - j.processedOn!)) };
+  } finally {
+    await queue.close();
+  }
 }
 
 export interface BatchStats {

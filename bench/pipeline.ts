@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
 import { cpuPerItem, cpuSnapshot, CPU_COMPONENTS } from './cpu.js';
 import { measureFloors } from './floors.js';
-import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, type LoadResult } from './load.js';
+import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, queueTimeline, type LoadResult, type QueueTimeline } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
 import { median, TextSource } from './texts.js';
 
@@ -41,6 +41,7 @@ interface Rep {
   modelSortedTps: number;
   singleMs: number;
   c1: LoadResult;
+  c1Timeline: QueueTimeline;
   c64: LoadResult;
   jobsTps: number;
   c64Batch: number;
@@ -63,9 +64,12 @@ try {
     const modelSortedTps = sortWindow > 1 ? await modelOnly.throughput(texts.take(size.modelTexts), sortWindow) : modelTps;
     const singleMs = await modelOnly.singleMs(texts.take(size.singleCalls));
     let cpu = await cpuSnapshot(stack);
+    const c1Start = Date.now();
     const c1 = await predictLoad(stack.url, 1, texts.take(size.c1Requests));
     const c1Cpu = cpuPerItem(cpu, (cpu = await cpuSnapshot(stack)), size.c1Requests);
+    const c1Timeline = await queueTimeline(stack, c1Start, size.c1Requests);
     let since = new Date();
+    cpu = await cpuSnapshot(stack);
     const c64 = await predictLoad(stack.url, 64, texts.take(size.c64Requests));
     const c64Cpu = cpuPerItem(cpu, (cpu = await cpuSnapshot(stack)), size.c64Requests);
     const c64Stats = await batchStats(stack, since);
@@ -81,6 +85,7 @@ try {
       modelSortedTps,
       singleMs,
       c1,
+      c1Timeline,
       c64,
       jobsTps,
       c64Batch: c64Stats.meanSize,
@@ -116,6 +121,13 @@ try {
       ['/jobs: mean micro-batch', ...col((r) => r.jobsBatch)],
       ['/jobs: model busy %', ...col((r) => r.jobsBusy * 100, 0)],
     ],
+  );
+
+  const t = (pick: (x: QueueTimeline) => number) => fmt(median(runs.map((r) => pick(r.c1Timeline))), 2);
+  console.log(
+    `\n/predict c1, where the time goes (medians of per-repetition means; BullMQ's own timestamps, whole ms each): ` +
+      `queued → taken by a worker ${t((x) => x.waitMs)} ms, taken → completed (cache lookup, model, rows written, reply sent) ${t((x) => x.workMs)} ms, ` +
+      `the rest of the ${fmt(median(runs.map((r) => r.c1.p50)), 2)} ms p50 is HTTP, the API and the reply's way back (jobs: ${median(runs.map((r) => r.c1Timeline.jobs))})`,
   );
 
   console.log('\nCPU time per text, ms (medians; /proc of each process; 1000 ÷ texts/s × cores = what the machine has per text)');
