@@ -1,12 +1,16 @@
 // The fixed costs under one /predict at concurrency 1, each measured alone on this machine: an HTTP round
 // trip to the API, a Redis round trip and a one-row Postgres commit. /predict does at least one of each
 // (plus the queue's Lua scripts and the worker's wake-up), so they bound how small its overhead can get.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
 import { cpuPerItem, cpuSnapshot } from './cpu.js';
-import { getStatus } from './load.js';
-import { median } from './texts.js';
+import { getStatus, predictLoad } from './load.js';
+import { median, TextSource } from './texts.js';
 
 export interface Floors {
   httpMs: number;
@@ -14,6 +18,41 @@ export interface Floors {
   pgCommitMs: number;
   /** CPU ms per second the idle stack spends (timers, BullMQ's blocking fetches and stall checks, …). */
   idleCpu: Record<string, number>;
+}
+
+export interface ExpressFloor {
+  rps: number;
+  /** CPU ms per request of the Express process and of this (load generator) process. */
+  serverCpuMs: number;
+  clientCpuMs: number;
+}
+
+const processCpuMs = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 1/100 s ticks
+};
+
+/**
+ * The cheapest Express request on this machine (bench/floor-server.ts: express.json() and res.json(), no
+ * work) at concurrency 64 from the same load generator: the CPU any Express API pays per request here.
+ */
+export async function measureExpressFloor(requests = 10_000): Promise<ExpressFloor> {
+  const entry = fileURLToPath(new URL('./floor-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [port] = (await once(child.stdout!, 'data')) as [Buffer];
+    const url = `http://127.0.0.1:${String(port).trim()}`;
+    const texts = new TextSource();
+    await predictLoad(url, 64, texts.take(2000));
+    const server = processCpuMs(child.pid!);
+    const client = process.cpuUsage();
+    const { rps } = await predictLoad(url, 64, texts.take(requests));
+    const used = process.cpuUsage(client);
+    return { rps, serverCpuMs: (processCpuMs(child.pid!) - server) / requests, clientCpuMs: (used.user + used.system) / 1000 / requests };
+  } finally {
+    child.kill();
+  }
 }
 
 async function medianOf(times: number, op: () => Promise<unknown>): Promise<number> {

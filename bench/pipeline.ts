@@ -4,7 +4,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
 import { cpuPerItem, cpuSnapshot, CPU_COMPONENTS } from './cpu.js';
-import { measureFloors } from './floors.js';
+import { measureExpressFloor, measureFloors } from './floors.js';
 import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, queueTimeline, type LoadResult, type QueueTimeline } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
 import { median, TextSource } from './texts.js';
@@ -163,6 +163,13 @@ try {
     `\nfixed costs under /predict c1 (medians, each alone): HTTP round trip to /health ${fmt(floors.httpMs, 2)} ms, ` +
       `Redis PING ${fmt(floors.redisMs, 2)} ms, Postgres one-row INSERT + commit ${fmt(floors.pgCommitMs, 2)} ms`,
   );
+  if (!heavy) {
+    const express = await measureExpressFloor();
+    console.log(
+      `an empty Express route (express.json + res.json, bench/floor-server.ts) at c64, alone: ${fmt(express.rps, 0)} req/s, ` +
+        `${fmt(express.serverCpuMs, 3)} ms of server CPU and ${fmt(express.clientCpuMs, 3)} ms of load-generator CPU per request`,
+    );
+  }
   console.log(`idle stack, CPU ms per second: api ${fmt(floors.idleCpu.api!)}, worker ${fmt(floors.idleCpu['worker event loop']! + floors.idleCpu['worker other threads']!)}, rest of the machine ${fmt(floors.idleCpu['rest of the machine']!)}`);
   const failures = runs.reduce((n, r) => n + r.c1.failures + r.c64.failures, 0);
   if (failures > 0) console.log(`\n${failures} /predict answers were not 200 (202 = SYNC_TIMEOUT_MS ran out).`);
