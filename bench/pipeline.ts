@@ -15,6 +15,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '3' },
     scale: { type: 'string', default: '1' },
     threads: { type: 'string' },
+    'intra-op': { type: 'string' },
     'batch-size': { type: 'string' },
     'heavy-dir': { type: 'string' },
     'worker-env': { type: 'string', multiple: true },
@@ -24,14 +25,15 @@ const model = resolveModel(parseModelKind(args.model), args['heavy-dir']);
 const reps = Number(args.reps);
 const size = sizes(model.kind, Number(args.scale));
 const threads = Number(args.threads ?? process.env.INFERENCE_THREADS ?? os.availableParallelism());
+const intraOpThreads = Number(args['intra-op'] ?? process.env.INTRA_OP_THREADS ?? 1);
 const batchSize = Number(args['batch-size'] ?? process.env.MAX_BATCH_SIZE ?? 32);
 const workerEnvOverrides = envPairs(args['worker-env']);
 const sortWindow = Number(workerEnvOverrides.BATCH_SORT_WINDOW ?? process.env.BATCH_SORT_WINDOW ?? 8);
-const workerEnv = { MODEL_DIR: model.dir, INFERENCE_THREADS: String(threads), MAX_BATCH_SIZE: String(batchSize), LOG_LEVEL: 'warn', BATCH_SORT_WINDOW: String(sortWindow), ...workerEnvOverrides };
+const workerEnv = { MODEL_DIR: model.dir, INFERENCE_THREADS: String(threads), INTRA_OP_THREADS: String(intraOpThreads), MAX_BATCH_SIZE: String(batchSize), LOG_LEVEL: 'warn', BATCH_SORT_WINDOW: String(sortWindow), ...workerEnvOverrides };
 const texts = new TextSource();
 
 console.log(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model.trim()}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.log(`model: ${model.kind} (${model.dir}); worker: 1 process × ${threads} inference threads × 1 intra-op thread, MAX_BATCH_SIZE=${batchSize}`);
+console.log(`model: ${model.kind} (${model.dir}); worker: 1 process × ${threads} inference threads × ${intraOpThreads} intra-op threads, MAX_BATCH_SIZE=${batchSize}`);
 if (args['worker-env']) console.log(`worker env overrides: ${args['worker-env'].join(' ')}`);
 console.log(`${reps} repetitions; texts never repeat within the run (no result-cache hits)\n`);
 
@@ -52,7 +54,7 @@ interface Rep {
   cpu: Record<'c1' | 'c64' | 'jobs', Record<string, number>>;
 }
 
-const modelOnly = await openModelOnly({ modelDir: model.dir, threads, batchSize });
+const modelOnly = await openModelOnly({ modelDir: model.dir, threads, intraOpThreads, batchSize });
 const stack = await startBenchStack('bench', { workerEnv, apiEnv: { LOG_LEVEL: 'warn', SYNC_TIMEOUT_MS: '30000' } });
 try {
   await modelOnly.throughput(texts.take(Math.min(size.modelTexts, batchSize * threads * 2))); // warm-up
@@ -106,7 +108,7 @@ try {
   printTable(
     ['', ...runs.map((_, i) => `rep ${i + 1}`), 'median'],
     [
-      ['model only: texts/s (batch ' + batchSize + ', ' + threads + ' threads)', ...col((r) => r.modelTps, 0)],
+      [`model only: texts/s (batch ${batchSize}, ${threads} threads × ${intraOpThreads} intra-op)`, ...col((r) => r.modelTps, 0)],
       [`model only, length-sorted windows of ${sortWindow} batches: texts/s`, ...col((r) => r.modelSortedTps, 0)],
       ['model only: one text, ms', ...col((r) => r.singleMs, 2)],
       ['/predict c1: req/s', ...col((r) => r.c1.rps)],
