@@ -15,7 +15,7 @@ const ticksPerSecond = (() => {
 })();
 
 /** utime + stime of a process or thread, in ms (fields 14 and 15 of /proc/…/stat); 0 once it has exited. */
-function cpuMs(statPath: string): number {
+export function cpuMs(statPath: string): number {
   try {
     const stat = fs.readFileSync(statPath, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

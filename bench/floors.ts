@@ -3,12 +3,11 @@
 // (plus the queue's Lua scripts and the worker's wake-up), so they bound how small its overhead can get.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
-import { cpuPerItem, cpuSnapshot } from './cpu.js';
+import { cpuMs, cpuPerItem, cpuSnapshot } from './cpu.js';
 import { getStatus, predictLoad } from './load.js';
 import { median, TextSource } from './texts.js';
 
@@ -27,11 +26,7 @@ export interface ExpressFloor {
   clientCpuMs: number;
 }
 
-const processCpuMs = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 1/100 s ticks
-};
+const processCpuMs = (pid: number) => cpuMs(`/proc/${pid}/stat`);
 
 /**
  * The cheapest Express request on this machine (bench/floor-server.ts: express.json() and res.json(), no
