@@ -12,7 +12,13 @@ export interface Prediction {
 
 export interface ClassifierInfo {
   name: string;
-  /** Stored with every prediction as model_version, e.g. `sentiment-sst2-v1+1a2b3c4d`. */
+  /**
+   * Stored with every prediction as model_version (varchar(50)) and keying cached answers, e.g.
+   * `sentiment-sst2-v1+1a2b3c4d`: the name, compacted to at most 41 characters, `+`, and 8 hex of a sha256
+   * over everything that changes answers: config.json, tokenizer.json, tokenizer_config.json, normalizer.json
+   * (when present), the ONNX file in use, the effective token limit and, for a model without a neutral
+   * class, the neutral threshold. Never longer than 50 characters; see runtime/model-version.ts.
+   */
   version: string;
   labels: SentimentLabel[];
   maxLength: number;

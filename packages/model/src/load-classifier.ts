@@ -2,10 +2,13 @@
 import type { Classifier, ClassifierInfo, Prediction, SentimentLabel } from './classifier.js';
 import { createOnnxModel, type Int64Input, type OnnxModel } from './onnx-session.js';
 import { buildFeeds, planBatches } from './runtime/batching.js';
+import { ModelLoadError } from './model-load-error.js';
 import { labelsFromConfig } from './runtime/labels.js';
 import { ModelFiles, modelName } from './runtime/model-files.js';
+import { modelVersion, type ModelVersionParts } from './runtime/model-version.js';
 import { DEFAULT_NEUTRAL_THRESHOLD, softmax, toPrediction } from './runtime/scoring.js';
-import { loadTokenizer, type ModelSource, type WordPieceTokenizer } from './transformers-js.js';
+import { loadModelTokenizer } from './runtime/model-tokenizer.js';
+import type { ModelSource, WordPieceTokenizer } from './transformers-js.js';
 
 export interface ClassifierTuning {
   /** onnxruntime intra-op threads per run (default 1: several sessions usually share the cores). */
@@ -45,6 +48,24 @@ async function openOnnx(files: ModelFiles, options: ClassifierOptions): Promise<
   }
 }
 
+/** Model files whose bytes change answers besides the ONNX weights; a missing optional one is left out. */
+const VERSIONED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+const OPTIONAL_VERSIONED_FILES = ['normalizer.json'] as const;
+
+/**
+ * sha256 of the model files that go into ClassifierInfo.version besides the ONNX file in use (hashed when
+ * it is located). Called before the ONNX session exists, so a failure here has nothing to release.
+ */
+async function hashVersionedFiles(files: ModelFiles): Promise<ModelVersionParts['files']> {
+  const hashed: ModelVersionParts['files'] = [];
+  for (const file of [...VERSIONED_FILES, ...OPTIONAL_VERSIONED_FILES]) {
+    const sha256 = await files.sha256(file);
+    if (sha256 !== undefined) hashed.push({ path: file, sha256 });
+    else if ((VERSIONED_FILES as readonly string[]).includes(file)) files.fail(`${file} is missing`);
+  }
+  return hashed;
+}
+
 export async function loadClassifier(options: ClassifierOptions): Promise<LocalClassifier> {
   // Annotated so TypeScript treats files.fail() (returns never) as ending the control flow.
   const files: ModelFiles = new ModelFiles(options);
@@ -65,11 +86,13 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
   const cap = Math.min(options.maxLength ?? Infinity, positions);
   let tokenizer: WordPieceTokenizer;
   try {
-    tokenizer = await loadTokenizer(options, Number.isFinite(cap) ? cap : undefined);
+    tokenizer = await loadModelTokenizer(options, Number.isFinite(cap) ? cap : undefined, files);
   } catch (error) {
+    if (error instanceof ModelLoadError) throw error;
     files.fail(`tokenizer.json could not be loaded as a tokenizer (${(error as Error).message})`, error);
   }
 
+  const versionedFiles = await hashVersionedFiles(files);
   const { model, file: onnxFile, sha256 } = await openOnnx(files, options);
   const fail = async (problem: string, cause?: unknown): Promise<never> => {
     await model.release();
@@ -80,14 +103,19 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
     await fail(`${onnxFile} must take input_ids (and optionally attention_mask, token_type_ids), not ${model.inputNames.join(', ')}`);
   }
 
+  const neutralThreshold = options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD;
   const name = modelName(options);
   const info: ClassifierInfo = {
     name,
-    version: `${name}+${sha256.slice(0, 8)}`,
+    // Everything that changes answers: the files, the ONNX file in use, the effective token limit and, for a
+    // model without a neutral class, the threshold (a three-class model ignores it: no version split).
+    version: modelVersion(name, {
+      files: [...versionedFiles, { path: onnxFile, sha256 }],
+      settings: { maxLength: tokenizer.maxLength, neutralThreshold: labels.includes('neutral') ? undefined : neutralThreshold },
+    }),
     labels,
     maxLength: tokenizer.maxLength,
   };
-  const neutralThreshold = options.neutralThreshold ?? DEFAULT_NEUTRAL_THRESHOLD;
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
   let closed = false;
 

@@ -21,6 +21,8 @@ export function modelName(source: ModelSource): string {
 
 export class ModelFiles {
   readonly where: string;
+  /** sha256 of each file read or hashed so far, so that no file is hashed (or read) twice. */
+  private readonly digests = new Map<string, string>();
   constructor(readonly source: ModelSource) {
     this.where = describeSource(source);
   }
@@ -39,7 +41,9 @@ export class ModelFiles {
 
   async read(file: string): Promise<Uint8Array | undefined> {
     try {
-      return await readModelFile(this.source, file);
+      const bytes = await readModelFile(this.source, file);
+      if (bytes) this.digests.set(file, createHash('sha256').update(bytes).digest('hex'));
+      return bytes;
     } catch (error) {
       // Hub downloads fail here (network, auth); local reads only fail on I/O errors.
       this.fail(`${file} could not be read: ${(error as Error).message}`, error);
@@ -82,9 +86,23 @@ export class ModelFiles {
         return { file, weights: filePath, sha256: await this.hashFile(file, filePath) };
       }
       const bytes = await this.read(file);
-      if (bytes) return { file, weights: bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+      if (bytes) return { file, weights: bytes, sha256: this.digests.get(file)! };
     }
     this.fail(`${candidates.join(' and ')} ${candidates.length > 1 ? 'are' : 'is'} missing`);
+  }
+
+  /**
+   * SHA-256 of a model file's bytes, undefined when it does not exist. A file already read (readJson,
+   * locateOnnx) is not read again; a local file is hashed streamed, a Hub file is read.
+   */
+  async sha256(file: string): Promise<string | undefined> {
+    const known = this.digests.get(file);
+    if (known !== undefined) return known;
+    if ('modelDir' in this.source) {
+      const filePath = path.join(path.resolve(this.source.modelDir), file);
+      return fs.existsSync(filePath) ? this.hashFile(file, filePath) : undefined;
+    }
+    return (await this.read(file)) ? this.digests.get(file) : undefined;
   }
 
   /** SHA-256 of a file, streamed: the whole file is never in memory. */
@@ -95,6 +113,8 @@ export class ModelFiles {
     } catch (error) {
       this.fail(`${file} could not be read: ${(error as Error).message}`, error);
     }
-    return hash.digest('hex');
+    const digest = hash.digest('hex');
+    this.digests.set(file, digest);
+    return digest;
   }
 }
