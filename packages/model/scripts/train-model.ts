@@ -1,34 +1,49 @@
-// Trains the project's sentiment model on SST-2 and writes it, ready to ship, in HF / Transformers.js layout:
-//   npm run train:model -- --data ../shared/data/sst2 [--out DIR] [--seed N] [--epochs N] [--models N] [--threads N]
+// Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
+//   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
+//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--prepare-only]
+// (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createOnnxModel } from '../src/onnx-session.js';
-import { configJson, modelCard, type RunSummary } from '../src/export/model-card.js';
 import { gruEnsembleToOnnx } from '../src/export/gru-ensemble-onnx.js';
-import { onnxAccuracy } from '../src/export/onnx-eval.js';
-import { countToken, encodeTexts } from '../src/training/encoded-set.js';
-import { ensembleAccuracy, memberSeed, trainEnsemble } from '../src/training/run-ensemble.js';
-import { readSst2 } from '../src/training/sst2-tsv.js';
+import { onnxLogits } from '../src/export/onnx-eval.js';
+import { createOnnxModel } from '../src/onnx-session.js';
+import { PLACEHOLDERS } from '../src/runtime/normalize-text.js';
+import { NORMALIZER_FILE, loadNormalizer } from '../src/runtime/model-tokenizer.js';
+import { ModelFiles } from '../src/runtime/model-files.js';
+import { bertWords } from '../src/training/bert-pretokenize.js';
+import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
+import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
+import { predictedClass } from '../src/training/gru-network.js';
+import { frequentWords, trainingText } from '../src/training/multi-corpus.js';
+import { trainEnsemble } from '../src/training/run-ensemble.js';
+import { fitTemperature } from '../src/training/temperature.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/training/train-gru.js';
-import { buildVocab } from '../src/training/vocab.js';
+import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
+import { multiConfigJson } from '../src/export/multi-config.js';
 
-const NAME = 'sentiment-sst2-v1';
+const NAME = 'sentiment-multi-v2';
 const MAX_LENGTH = 128;
 const repoRoot = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 const { values: args } = parseArgs({
   options: {
-    data: { type: 'string', default: path.resolve(repoRoot, '../shared/data/sst2') },
+    'data-dir': { type: 'string', default: path.resolve(repoRoot, '../shared/data') },
     out: { type: 'string', default: path.join(repoRoot, 'packages/model/models', NAME) },
     seed: { type: 'string', default: '1' },
-    epochs: { type: 'string', default: String(DEFAULT_TRAIN_CONFIG.epochs) },
+    epochs: { type: 'string', default: '2' },
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
+    hidden: { type: 'string', default: '64' },
+    embed: { type: 'string', default: '64' },
+    'vocab-size': { type: 'string', default: '20000' },
+    'train-length': { type: 'string', default: '80' },
+    corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
+    'prepare-only': { type: 'boolean', default: false },
   },
 });
 
@@ -37,100 +52,97 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 const log = (message: string) => console.log(`[${seconds(started).toFixed(0).padStart(4)} s] ${message}`);
 const int = (name: string, value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
   return n;
 };
 const seed = int('seed', args.seed);
-const members = Math.max(1, int('models', args.models));
-const threads = Math.max(1, int('threads', args.threads));
-const epochs = Math.max(1, int('epochs', args.epochs));
+const epochs = int('epochs', args.epochs);
+const members = int('models', args.models);
+const threads = int('threads', args.threads);
+const trainLength = int('train-length', args['train-length']);
 const out = path.resolve(args.out);
+const dataDir = path.resolve(args['data-dir']);
 
-const train = await readSst2(path.join(args.data, 'train.tsv'));
-const dev = await readSst2(path.join(args.data, 'dev.tsv'));
-log(`read ${train.length} training and ${dev.length} dev examples from ${args.data}`);
+const corpora: CorpusSplits[] = [];
+for (const name of args.corpora.split(',').map((s) => s.trim()).filter(Boolean)) corpora.push(await loadCorpus(dataDir, name));
+const train: Example[] = corpora.flatMap((c) => c.train.map((r) => ({ ...r, text: trainingText(c.spec.name, r.text) })));
+const calibration = corpora.flatMap((c) => c.calibration);
+log(`read ${train.length} training, ${calibration.length} calibration and ${corpora.reduce((a, c) => a + c.dev.length, 0)} dev texts from ${dataDir}`);
+for (const c of corpora) log(`  ${c.spec.name.padEnd(24)} train ${String(c.train.length).padStart(6)}  calibration ${String(c.calibration.length).padStart(5)}  dev ${String(c.dev.length).padStart(5)} (${c.spec.dev})`);
 
-const vocab = buildVocab(train.map((r) => r.text));
+// 1. Text normalisation: its only resource is the hashtag word list, taken from the training texts.
 await mkdir(path.join(out, 'onnx'), { recursive: true });
+const normalizerSpec = { type: 'social-v1', hashtag_words: frequentWords(train.map((r) => r.text), 30_000) };
+await writeFile(path.join(out, NORMALIZER_FILE), JSON.stringify(normalizerSpec));
+const normalize = (await loadNormalizer(new ModelFiles({ modelDir: out })))!;
+
+// 2. WordPiece vocabulary learned on the normalised training texts.
+const wordCounts = new Map<string, number>();
+for (const r of train) for (const w of bertWords(normalize(r.text))) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
+const vocab = trainWordPiece(wordCounts, { vocabSize: int('vocab-size', args['vocab-size']), keepWhole: Object.values(PLACEHOLDERS) });
 await writeFile(path.join(out, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
 await writeFile(path.join(out, 'tokenizer_config.json'), `${JSON.stringify(tokenizerConfigJson(MAX_LENGTH), null, 2)}\n`);
-log(`vocabulary: ${vocab.size} tokens; tokenizer written to ${out}`);
+log(`normaliser (${normalizerSpec.hashtag_words.length} hashtag words) and WordPiece vocabulary (${vocab.size} tokens, ${wordCounts.size} distinct training words) written to ${out}`);
 
-// Encode through the runtime tokenizer reading the files just written: the ids inference will see.
-const trainSet = await encodeTexts({ modelDir: out }, train, MAX_LENGTH);
-const devSet = await encodeTexts({ modelDir: out }, dev, MAX_LENGTH);
+// 3. Encode through the runtime's normaliser + tokenizer: the ids inference will see.
 const unk = vocab.get('[UNK]')!;
-const trainUnk = countToken(trainSet, unk);
-const devUnkRate = countToken(devSet, unk) / devSet.ids.length;
-log(`encoded ${trainSet.ids.length} train tokens ([UNK]: ${trainUnk}), ${devSet.ids.length} dev tokens ([UNK]: ${(devUnkRate * 100).toFixed(2)} %)`);
+const trainSet = await encodeTexts({ modelDir: out }, train, trainLength);
+log(`encoded ${trainSet.labels.length} training texts: ${trainSet.ids.length} tokens (cut at ${trainLength}), [UNK] ${((countToken(trainSet, unk) / trainSet.ids.length) * 100).toFixed(3)} %`);
+const devSets = new Map<string, EncodedSet>();
+for (const c of corpora) {
+  const set = await encodeTexts({ modelDir: out }, c.dev, MAX_LENGTH);
+  devSets.set(c.spec.name, set);
+  log(`  dev ${c.spec.name.padEnd(24)} ${set.ids.length / set.labels.length < 10 ? ' ' : ''}${(set.ids.length / set.labels.length).toFixed(1)} tokens/text, [UNK] ${((countToken(set, unk) / set.ids.length) * 100).toFixed(3)} %`);
+}
+if (args['prepare-only']) process.exit(0);
+const calibrationSet = await encodeTexts({ modelDir: out }, calibration, MAX_LENGTH);
+// Progress logs only: a fixed sample of the pooled dev texts.
+const devSample = await encodeTexts({ modelDir: out }, corpora.flatMap((c) => c.dev.filter((_, i) => i % 6 === 0)), MAX_LENGTH);
 
+// 4. Train the ensemble members on worker threads.
 const config: TrainConfig = {
   ...DEFAULT_TRAIN_CONFIG,
   epochs,
   seed,
-  shape: { vocab: vocab.size, embed: 64, hidden: 64, classes: 2 },
+  shape: { vocab: vocab.size, embed: int('embed', args.embed), hidden: int('hidden', args.hidden), classes: LABELS.length },
 };
 const trainStarted = performance.now();
-log(`training ${members} member(s) on ${threads} thread(s), ${epochs} epoch(s) each`);
-const results = await trainEnsemble(trainSet, devSet, config, {
+log(`training ${members} member(s) on ${threads} thread(s), ${epochs} epoch(s), shape ${JSON.stringify(config.shape)}`);
+const results = await trainEnsemble(trainSet, devSample, config, {
   members,
   threads,
   onMessage(m) {
-    if (m.type === 'progress') {
-      log(`member ${m.member}: ${(m.done * 100).toFixed(0)} % (epoch ${m.epoch + 1}), loss ${m.meanLoss.toFixed(4)}`);
-    } else if (m.type === 'epoch') {
-      log(`member ${m.member}: epoch ${m.epoch + 1} dev accuracy ${(m.devAccuracy * 100).toFixed(2)} %`);
-    }
+    if (m.type === 'progress') log(`member ${m.member}: ${(m.done * 100).toFixed(0)} % (epoch ${m.epoch + 1}), loss ${m.meanLoss.toFixed(4)}`);
+    else if (m.type === 'epoch') log(`member ${m.member}: epoch ${m.epoch + 1} dev-sample accuracy ${(m.devAccuracy * 100).toFixed(2)} %`);
   },
 });
 const trainSeconds = seconds(trainStarted);
-const ensembleDev = ensembleAccuracy(results, devSet.labels, 2);
-log(`trained in ${trainSeconds.toFixed(0)} s; members ${results.map((r) => (r.devAccuracy * 100).toFixed(2)).join(', ')} %, ensemble ${(ensembleDev * 100).toFixed(2)} %`);
+log(`trained in ${trainSeconds.toFixed(0)} s`);
 
-const onnxBytes = gruEnsembleToOnnx(
-  results.map((r) => r.params),
-  { name: NAME, docString: `${NAME}: ensemble of ${members} bidirectional GRUs trained on SST-2` },
-);
+// 5. Calibrate: fit the temperature on the calibration split (held out of training, never dev).
+const docString = `${NAME}: ensemble of ${members} bidirectional GRUs, three classes, trained on ${corpora.map((c) => c.spec.name).join(', ')}`;
+const uncalibrated = await createOnnxModel(gruEnsembleToOnnx(results.map((r) => r.params), { name: NAME, docString }), { intraOpThreads: 2 });
+const calibrationLogits = await onnxLogits(uncalibrated, calibrationSet);
+await uncalibrated.release();
+const temperature = fitTemperature(calibrationLogits.logits, calibrationSet.labels, LABELS.length);
+log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
+
+// 6. Export and check: the ONNX file as shipped, per-corpus dev accuracy.
+const onnxBytes = gruEnsembleToOnnx(results.map((r) => r.params), { name: NAME, docString, temperature });
 await writeFile(path.join(out, 'onnx', 'model.onnx'), onnxBytes);
-const onnxSha256 = createHash('sha256').update(onnxBytes).digest('hex');
-const shipped = await createOnnxModel(onnxBytes, { intraOpThreads: 1 });
-const onnxDev = await onnxAccuracy(shipped, devSet);
-await shipped.release();
-log(`exported onnx/model.onnx (${(onnxBytes.length / 1e6).toFixed(2)} MB, sha256 ${onnxSha256}); ONNX dev accuracy ${(onnxDev * 100).toFixed(2)} %`);
-
-const summaryBase = { name: NAME, shape: config.shape, maxLength: MAX_LENGTH, members: results.map((r) => ({ seed: memberSeed(seed, r.member), devAccuracy: r.devAccuracy })) };
-await writeFile(path.join(out, 'config.json'), `${JSON.stringify(configJson(summaryBase), null, 2)}\n`);
-
-async function listFiles(dir: string, prefix = ''): Promise<{ path: string; bytes: number }[]> {
-  const files: { path: string; bytes: number }[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await listFiles(path.join(dir, entry.name), rel)));
-    else if (entry.name !== 'README.md') files.push({ path: rel, bytes: (await stat(path.join(dir, entry.name))).size });
-  }
-  return files;
+const shipped = await createOnnxModel(onnxBytes, { intraOpThreads: 2 });
+for (const [name, set] of devSets) {
+  const { logits } = await onnxLogits(shipped, set);
+  let right = 0;
+  for (let i = 0; i < set.labels.length; i++) if (predictedClass(logits.subarray(i * 3, i * 3 + 3), 3, set.binary?.[i] === 1) === set.labels[i]) right++;
+  log(`  dev ${name.padEnd(24)} accuracy ${((right / set.labels.length) * 100).toFixed(2)} %`);
 }
-
-const command = `npm run train:model -- ${process.argv.slice(2).join(' ')}`.trim();
-const { epochs: _e, ...rest } = DEFAULT_TRAIN_CONFIG;
-const summary: RunSummary = {
-  ...summaryBase,
-  config: { ...rest, epochs },
-  seed,
-  ensembleDevAccuracy: ensembleDev,
-  onnxDevAccuracy: onnxDev,
-  trainExamples: train.length,
-  devExamples: dev.length,
-  trainUnkTokens: trainUnk,
-  devUnkRate,
-  command,
-  trainSeconds,
-  totalSeconds: seconds(started),
-  threads: Math.min(threads, members),
-  machine: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`,
-  files: await listFiles(out),
-  onnxSha256,
-};
-await writeFile(path.join(out, 'README.md'), modelCard(summary));
-const total = summary.files.reduce((a, f) => a + f.bytes, 0) + (await readFile(path.join(out, 'README.md'))).length;
-log(`wrote ${out} (${(total / 1e6).toFixed(2)} MB in all)`);
+await shipped.release();
+await writeFile(
+  path.join(out, 'config.json'),
+  `${JSON.stringify(multiConfigJson({ name: NAME, shape: config.shape, maxLength: MAX_LENGTH, members: members, temperature, corpora: corpora.map((c) => c.spec.name) }), null, 2)}\n`,
+);
+log(
+  `wrote ${out}: onnx/model.onnx ${(onnxBytes.length / 1e6).toFixed(2)} MB (sha256 ${createHash('sha256').update(onnxBytes).digest('hex').slice(0, 16)}…); ` +
+    `${seconds(started).toFixed(0)} s in all on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}`,
+);

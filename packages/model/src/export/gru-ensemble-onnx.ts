@@ -10,9 +10,11 @@ const f32 = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? a :
 export interface ExportOptions {
   name?: string;
   docString?: string;
+  /** Calibration temperature: the output is log(mean probabilities) / temperature (default 1: no scaling). */
+  temperature?: number;
 }
 
-export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString }: ExportOptions = {}): Uint8Array {
+export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString, temperature = 1 }: ExportOptions = {}): Uint8Array {
   if (members.length === 0) throw new Error('no members to export');
   const shape = members[0]!.shape;
   for (const m of members) {
@@ -27,6 +29,7 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
     tensor('one', [], Float32Array.of(1)),
     tensor('big', [], Float32Array.of(1e9)),
     tensor('inv_members', [], Float32Array.of(1 / members.length)),
+    tensor('inv_temperature', [], Float32Array.of(1 / temperature)),
   ];
   // Shared by all members: true lengths for the GRU, and -1e9 at padded positions for the max-pooling.
   nodes.push(
@@ -72,7 +75,8 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
   nodes.push(
     node('Sum', probs, ['probs_sum']),
     node('Mul', ['probs_sum', 'inv_members'], ['probs']),
-    node('Log', ['probs'], ['logits']),
+    node('Log', ['probs'], ['log_probs']),
+    node('Mul', ['log_probs', 'inv_temperature'], ['logits']),
   );
   return encodeModel({
     name,

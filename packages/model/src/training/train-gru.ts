@@ -1,7 +1,7 @@
 // Trains one GRU classifier: shuffled minibatches, Adam with linear decay to 0, dropout on the pooled vector.
 import { Adam } from './adam.js';
 import type { EncodedSet } from './encoded-set.js';
-import { GruNetwork } from './gru-network.js';
+import { binaryMass, GruNetwork, predictedClass } from './gru-network.js';
 import { initParams, type GruParams, type GruShape } from './gru-params.js';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
 
@@ -31,6 +31,7 @@ export interface TrainProgress {
 }
 
 export interface Evaluation {
+  /** A binary-corpus example counts as right when its negative-vs-positive answer is. */
   accuracy: number;
   /** Probability of each class per example, [n, classes]. */
   probs: Float32Array;
@@ -43,12 +44,8 @@ export function evaluate(net: GruNetwork, set: EncodedSet): Evaluation {
   let correct = 0;
   for (let i = 0; i < n; i++) {
     const p = net.forward(set.ids, set.offsets[i]!, set.offsets[i + 1]! - set.offsets[i]!);
-    let best = 0;
-    for (let c = 0; c < C; c++) {
-      probs[i * C + c] = p[c]!;
-      if (p[c]! > p[best]!) best = c;
-    }
-    if (best === set.labels[i]) correct++;
+    for (let c = 0; c < C; c++) probs[i * C + c] = p[c]!;
+    if (predictedClass(p, C, set.binary?.[i] === 1) === set.labels[i]) correct++;
   }
   return { accuracy: n ? correct / n : 0, probs };
 }
@@ -81,10 +78,11 @@ export function trainGru(
       for (let k = b; k < end; k++) {
         const i = order[k]!;
         const label = train.labels[i]!;
+        const binary = train.binary?.[i] === 1;
         const p = net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
-        lossSum -= Math.log(Math.max(p[label]!, 1e-12));
+        lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, config.shape.classes) : 1), 1e-12));
         lossCount++;
-        net.backward(label, scale);
+        net.backward(label, scale, binary);
       }
       adam.step(config.learningRate * (1 - step / totalSteps));
       step++;
