@@ -1,98 +1,473 @@
-// Accuracy of a model on labelled SST-2-format data, plus its answers on everyday sentences.
-// Usage: npm run eval:model -- --data ../shared/data/sst2/dev.tsv [--model DIR]   (paths relative to the repo root)
+// How good is a model, next to two word-list scorers run on the same texts (AFINN-165 via `sentiment`,
+// VADER via `vader-sentiment`)? Works for binary (negative/positive) and three-class models alike.
+//
+//   npm run eval:model -- --data FILE [--model DIR]                   one labelled TSV, detailed report
+//   npm run eval:model -- --all [--model DIR] [--data-dir DIR]        every corpus' dev split, summary table
+//   npm run eval:model -- --everyday [--baseline DIR]                 20 everyday sentences, markdown table
+//   … --json FILE                                                     also every figure as JSON
+//
+// Paths are relative to the repo root. See USAGE below for the details.
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_NEUTRAL_THRESHOLD, defaultModelDir, loadClassifier, type Prediction } from '../src/index.js';
-// Same reading as training: header check, trailing-space trim, PTB detokenization ("does n't" → "doesn't").
-import { readSst2 } from '../src/training/sst2-tsv.js';
+import { EVERYDAY_SENTENCES } from '../src/export/everyday-sentences.js';
+import { calibrationBins, CLASSES, scoreSystem, type CalibrationBin, type SystemScores } from '../src/eval/metrics.js';
+import {
+  DEFAULT_NEUTRAL_THRESHOLD,
+  defaultModelDir,
+  loadClassifier,
+  SENTIMENT_LABELS,
+  type Classifier,
+  type Prediction,
+  type SentimentLabel,
+} from '../src/index.js';
+import { CORPORA, LABELS, loadCorpus, readLabelledTsv, type CorpusSpec, type Example } from '../src/training/corpora.js';
+import { wordListScorers, type WordListScorer } from './lib/word-lists.js';
 
 /** Script paths are relative to the repo root, whatever the cwd npm gives the script. */
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const defaultDataDir = path.resolve(repoRoot, '..', 'shared', 'data');
 
-/** Everyday texts unlike SST-2's movie reviews; `expected` is what a reader would say. */
-const SAMPLE_SENTENCES: { text: string; expected: 'negative' | 'neutral' | 'positive' }[] = [
-  { text: 'The delivery was late and the box was damaged.', expected: 'negative' },
-  { text: 'Thanks, the support team solved my problem in minutes!', expected: 'positive' },
-  { text: 'Great value for the price, I would buy it again.', expected: 'positive' },
-  { text: 'The app keeps crashing every time I open it.', expected: 'negative' },
-  { text: 'My order number is 48213.', expected: 'neutral' },
-  { text: 'Absolutely love these headphones, the sound is amazing.', expected: 'positive' },
-  { text: 'I waited an hour on hold and nobody answered.', expected: 'negative' },
-  { text: 'The package arrived on Tuesday.', expected: 'neutral' },
-  { text: 'Not bad at all, better than I expected.', expected: 'positive' },
-  { text: 'It is not good, I want a refund.', expected: 'negative' },
-  { text: 'Can you tell me when the store opens?', expected: 'neutral' },
-  { text: 'Oh great, another update that breaks everything.', expected: 'negative' },
-];
+/** The project's targets: three-class corpora, model macro-recall ≥ best peer + 0.05; SST-2, binary accuracy ≥ 0.85. */
+const TARGET_MARGIN = 0.05;
+const TARGET_BINARY_ACCURACY = 0.85;
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string' } } });
-if (!values.data) throw new Error('usage: eval-model --data <tsv> [--model <dir>]');
-const dataFile = path.resolve(repoRoot, values.data);
-const modelDir = values.model ? path.resolve(repoRoot, values.model) : defaultModelDir;
+const USAGE = `usage:
+  npm run eval:model -- --data FILE [--model DIR] [--json FILE] [--everyday [--baseline DIR]]
+  npm run eval:model -- --all [--data-dir DIR] [--model DIR] [--json FILE] [--everyday [--baseline DIR]]
+  npm run eval:model -- --everyday [--baseline DIR] [--model DIR] [--json FILE]
 
-const rows = await readSst2(dataFile);
-const classifier = await loadClassifier({ modelDir, neutralThreshold: 0 });
-const started = process.hrtime.bigint();
-const raw = await classifier.predict(rows.map((r) => r.text));
-const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  --data FILE      one labelled TSV ("sentence<TAB>label" SST-2 0/1, or "text<TAB>label" negative/neutral/positive)
+  --all            the dev split of every corpus in packages/model/src/training/corpora.ts
+  --data-dir DIR   where the corpora live with --all (default: ../shared/data)
+  --model DIR      model folder (default: the package's default model)
+  --json FILE      also write every figure as JSON
+  --everyday       a markdown table of the model's answers on 20 everyday sentences
+  --baseline DIR   with --everyday: another model's answers next to it (e.g. the v1 folder)
+  Paths are relative to the repository root. --data and --all exclude each other; give at least one of
+  --data, --all, --everyday.`;
 
-const gold = rows.map((r) => (r.label === 1 ? 'positive' : 'negative'));
-const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+class UsageError extends Error {}
 
-/** Confusion counts with abstentions (`neutral`) kept apart. */
-function confusion(predicted: Prediction['label'][]) {
-  const m = { tp: 0, fn: 0, fp: 0, tn: 0, neutralPos: 0, neutralNeg: 0 };
-  predicted.forEach((p, i) => {
-    const positive = gold[i] === 'positive';
-    if (p === 'neutral') positive ? m.neutralPos++ : m.neutralNeg++;
-    else if (positive) p === 'positive' ? m.tp++ : m.fn++;
-    else p === 'negative' ? m.tn++ : m.fp++;
-  });
-  const f1 = (tp: number, fp: number, fn: number) => (2 * tp) / (2 * tp + fp + fn || 1);
-  const macroF1 = (f1(m.tp, m.fp, m.fn) + f1(m.tn, m.fn, m.fp)) / 2;
-  return { ...m, accuracy: (m.tp + m.tn) / predicted.length, macroF1 };
+interface Options {
+  data?: string;
+  all: boolean;
+  dataDir: string;
+  modelDir: string;
+  json?: string;
+  everyday: boolean;
+  baseline?: string;
 }
 
-const noThreshold = confusion(raw.map((p) => p.label));
-const atDefault = confusion(raw.map((p) => (p.confidence < DEFAULT_NEUTRAL_THRESHOLD ? 'neutral' : p.label)));
-const answered = rows.length - atDefault.neutralPos - atDefault.neutralNeg;
+function parseCli(argv: string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        all: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        model: { type: 'string' },
+        json: { type: 'string' },
+        everyday: { type: 'boolean' },
+        baseline: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const all = values.all ?? false;
+  const everyday = values.everyday ?? false;
+  if (values.data !== undefined && all) throw new UsageError('--data and --all exclude each other');
+  if (values.data === undefined && !all && !everyday) throw new UsageError('nothing to do: give --data FILE, --all or --everyday');
+  if (values['data-dir'] !== undefined && !all) throw new UsageError('--data-dir only applies to --all');
+  if (values.baseline !== undefined && !everyday) throw new UsageError('--baseline only applies to --everyday');
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') throw new UsageError(`--${name} needs a non-empty value`);
+  }
 
-console.log(`model   ${classifier.info.version}  (${modelDir})`);
-console.log(`data    ${dataFile}: ${rows.length} texts, ${(rows.length / seconds).toFixed(0)} texts/s in-process\n`);
-console.log(`threshold off:  accuracy ${pct(noThreshold.accuracy)}  macro-F1 ${noThreshold.macroF1.toFixed(4)}`);
-console.log(
-  `threshold ${DEFAULT_NEUTRAL_THRESHOLD}:  ${atDefault.neutralPos + atDefault.neutralNeg} neutral abstentions ` +
-    `(${pct(1 - answered / rows.length)}); accuracy on all ${pct(atDefault.accuracy)}, ` +
-    `on answered ${pct((atDefault.tp + atDefault.tn) / (answered || 1))}, macro-F1 on answered ${atDefault.macroF1.toFixed(4)}\n`,
-);
-console.log(`confusion at threshold ${DEFAULT_NEUTRAL_THRESHOLD} (rows: gold, columns: predicted)`);
-console.table({
-  'gold negative': { negative: atDefault.tn, positive: atDefault.fp, neutral: atDefault.neutralNeg },
-  'gold positive': { negative: atDefault.fn, positive: atDefault.tp, neutral: atDefault.neutralPos },
-});
+  const resolve = (p: string) => path.resolve(repoRoot, p);
+  const options: Options = {
+    all,
+    everyday,
+    dataDir: resolve(values['data-dir'] ?? defaultDataDir),
+    modelDir: values.model !== undefined ? resolve(values.model) : defaultModelDir,
+    ...(values.data !== undefined && { data: resolve(values.data) }),
+    ...(values.json !== undefined && { json: resolve(values.json) }),
+    ...(values.baseline !== undefined && { baseline: resolve(values.baseline) }),
+  };
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+  if (options.data !== undefined && !isFile(options.data)) throw new UsageError(`--data: no such file ${options.data}`);
+  if (!isDir(options.modelDir)) throw new UsageError(`--model: no such folder ${options.modelDir}`);
+  if (options.baseline !== undefined && !isDir(options.baseline)) throw new UsageError(`--baseline: no such folder ${options.baseline}`);
+  if (options.all) {
+    if (!isDir(options.dataDir)) throw new UsageError(`--data-dir: no such folder ${options.dataDir}`);
+    const missing = CORPORA.filter((c) => !isFile(path.join(options.dataDir, c.name, 'train.tsv'))).map((c) => c.name);
+    if (missing.length > 0) throw new UsageError(`--all: ${options.dataDir} lacks ${missing.join(', ')} (each needs <name>/train.tsv)`);
+  }
+  return options;
+}
 
-// How confident is the model? Guides the choice of DEFAULT_NEUTRAL_THRESHOLD.
-const bands = [0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0001];
-console.log('top-class probability bands (count, accuracy within the band)');
-console.table(
-  bands.slice(0, -1).map((low, b) => {
-    const inBand = raw.map((p, i) => ({ p, i })).filter(({ p }) => p.confidence >= low && p.confidence < bands[b + 1]!);
-    const right = inBand.filter(({ p, i }) => p.label === gold[i]).length;
-    return { band: `${low.toFixed(2)}–${Math.min(1, bands[b + 1]!).toFixed(2)}`, texts: inBand.length, accuracy: inBand.length ? pct(right / inBand.length) : '-' };
-  }),
-);
+// ---------------------------------------------------------------------------------------------------------
+// Evaluation of one set of texts
 
-const everyday = await loadClassifier({ modelDir });
-const answers = await everyday.predict(SAMPLE_SENTENCES.map((s) => s.text));
-console.log(`everyday sentences (default threshold ${DEFAULT_NEUTRAL_THRESHOLD}); SST-2 is movie reviews, so expect misses`);
-console.table(
-  SAMPLE_SENTENCES.map((s, i) => ({
-    text: s.text,
-    expected: s.expected,
-    model: answers[i]!.label,
-    confidence: answers[i]!.confidence.toFixed(3),
-    ok: answers[i]!.label === s.expected ? 'yes' : 'NO',
-  })),
-);
-await Promise.all([classifier.close(), everyday.close()]);
+interface Peer {
+  /** JSON key. */
+  key: string;
+  scorer: WordListScorer;
+}
+
+interface CorpusResult {
+  corpus: string;
+  domain: string;
+  source: string;
+  texts: number;
+  /**
+   * Binary gold (SST-2): every system is scored on negative/positive answers. The model's answer is the argmax
+   * of its negative and positive scores only; a word list's `neutral` answer counts as wrong.
+   */
+  binary: boolean;
+  /** `macroRecall` (three-class gold) or `accuracy` (binary gold: binary accuracy). */
+  targetMetric: 'macroRecall' | 'accuracy';
+  /** Model minus the best peer on targetMetric. */
+  margin: number;
+  targetRule: string;
+  targetMet: boolean;
+  /** Keyed `model` and the peers' keys (`afinn`, `vader`). */
+  systems: Record<string, SystemScores>;
+  /** Binary gold only: the model's own answers (`prediction.label`, neutral threshold included). */
+  modelLabels?: SystemScores;
+  /** The model's reliability bins (10 equal-width bins of the top-class confidence), as ECE uses them. */
+  modelCalibration: CalibrationBin[];
+  modelSeconds: number;
+  modelTextsPerSecond: number;
+}
+
+const goldLabel = (e: Example): SentimentLabel => LABELS[e.label];
+
+/** The class with the highest score among those the model outputs. */
+function topClass(p: Prediction): SentimentLabel {
+  let best: SentimentLabel | undefined;
+  for (const label of SENTIMENT_LABELS) {
+    const s = p.scores[label];
+    if (s !== undefined && (best === undefined || s > p.scores[best]!)) best = label;
+  }
+  if (best === undefined) throw new Error('a prediction without scores');
+  return best;
+}
+
+/** Negative vs positive only: the answer and its probability renormalized over the two. */
+function binaryAnswer(p: Prediction): { label: SentimentLabel; confidence: number } {
+  const neg = p.scores.negative;
+  const pos = p.scores.positive;
+  if (neg === undefined || pos === undefined) throw new Error('binary accuracy needs negative and positive scores from the model');
+  const total = neg + pos;
+  return pos > neg ? { label: 'positive', confidence: total > 0 ? pos / total : 0.5 } : { label: 'negative', confidence: total > 0 ? neg / total : 0.5 };
+}
+
+async function evaluate(
+  rows: Example[],
+  meta: { corpus: string; domain: string; source: string },
+  classifier: Classifier,
+  peers: Peer[],
+): Promise<CorpusResult> {
+  if (rows.length === 0) throw new Error(`${meta.source}: no labelled rows`);
+  const binary = rows[0]!.binary;
+  if (rows.some((r) => r.binary !== binary)) throw new Error(`${meta.source}: mixes binary and three-class rows`);
+  const texts = rows.map((r) => r.text);
+  const gold = rows.map(goldLabel);
+
+  // One call: the classifier cuts it into batches itself.
+  const started = process.hrtime.bigint();
+  const predictions = await classifier.predict(texts);
+  const modelSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  const systems: Record<string, SystemScores> = {};
+  let modelLabels: SystemScores | undefined;
+  let confidences: number[];
+  let correct: boolean[];
+  if (binary) {
+    const answers = predictions.map(binaryAnswer);
+    confidences = answers.map((a) => a.confidence);
+    correct = answers.map((a, i) => a.label === gold[i]);
+    systems.model = scoreSystem(gold, answers.map((a) => a.label), { confidences, correct });
+    modelLabels = scoreSystem(gold, predictions.map((p) => p.label));
+  } else {
+    // The model's answer is its label; calibration is that of its top-class probability.
+    confidences = predictions.map((p) => p.confidence);
+    correct = predictions.map((p, i) => topClass(p) === gold[i]);
+    systems.model = scoreSystem(gold, predictions.map((p) => p.label), { confidences, correct });
+  }
+  for (const peer of peers) systems[peer.key] = scoreSystem(gold, texts.map((t) => peer.scorer.classify(t)));
+
+  const targetMetric = binary ? 'accuracy' : 'macroRecall';
+  const model = systems.model[targetMetric];
+  const margin = model - Math.max(...peers.map((p) => systems[p.key]![targetMetric]));
+  return {
+    ...meta,
+    texts: rows.length,
+    binary,
+    targetMetric,
+    margin,
+    targetRule: binary ? `model binary accuracy >= ${TARGET_BINARY_ACCURACY}` : `model macro-recall - best peer >= ${TARGET_MARGIN}`,
+    targetMet: binary ? model >= TARGET_BINARY_ACCURACY : margin >= TARGET_MARGIN,
+    systems,
+    ...(modelLabels && { modelLabels }),
+    modelCalibration: calibrationBins(confidences, correct),
+    modelSeconds,
+    modelTextsPerSecond: rows.length / modelSeconds,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Printing
+
+const num = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
+const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** A markdown table with padded columns; `align` 'r' right-aligns a column. */
+function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length), 3));
+  const cell = (s: string, c: number) => (align[c] === 'r' ? s.padStart(widths[c]!) : s.padEnd(widths[c]!));
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = `| ${widths.map((w, c) => (align[c] === 'r' ? '-'.repeat(w - 1) + ':' : '-'.repeat(w))).join(' | ')} |`;
+  return [line(headers), rule, ...rows.map(line)].join('\n');
+}
+
+function systemNames(modelName: string, peers: Peer[]): Record<string, string> {
+  return { model: modelName, ...Object.fromEntries(peers.map((p) => [p.key, p.scorer.name])) };
+}
+
+function printDetailed(r: CorpusResult, modelName: string, peers: Peer[]): void {
+  const names = systemNames(modelName, peers);
+  const keys = ['model', ...peers.map((p) => p.key)];
+  console.log(`data    ${r.source}: ${r.texts} texts, ${r.binary ? 'binary gold (negative / positive)' : 'three-class gold'}`);
+  const goldCounts = CLASSES.map((c, i) => `${c} ${r.systems.model!.confusion[i]!.reduce((a, b) => a + b, 0)}`).join(', ');
+  console.log(`gold    ${goldCounts}`);
+  console.log(`speed   model ${r.modelTextsPerSecond.toFixed(0)} texts/s in-process (${r.modelSeconds.toFixed(2)} s)\n`);
+
+  if (r.binary) {
+    console.log(
+      'Binary gold: accuracy is binary accuracy. The model answers by its negative vs positive scores only ' +
+        '(no neutral threshold); a word list answering neutral is wrong.',
+    );
+  }
+  const present = CLASSES.filter((_, i) => r.systems.model!.confusion[i]!.some((n) => n > 0));
+  console.log(
+    table(
+      ['system', r.binary ? 'binary accuracy' : 'accuracy', 'macro-recall', 'macro-F1', 'ECE', ...present.map((c) => `recall ${c}`), 'answered neutral'],
+      keys.map((k) => {
+        const s = r.systems[k]!;
+        return [names[k]!, num(s.accuracy), num(s.macroRecall), num(s.macroF1), num(s.ece), ...present.map((c) => num(s.recall[c])), pct(s.neutralRate)];
+      }),
+      ['l', 'r', 'r', 'r', 'r', ...present.map(() => 'r' as const), 'r'],
+    ),
+  );
+  const metricName = r.binary ? 'binary accuracy' : 'macro-recall';
+  console.log(`\nmargin  model − best peer (${metricName}): ${signed(r.margin)}; target (${r.targetRule}): ${r.targetMet ? 'met' : 'NOT met'}`);
+  if (r.modelLabels) {
+    const l = r.modelLabels;
+    const answered = r.texts - Math.round(l.neutralRate * r.texts);
+    const right = Math.round(l.accuracy * r.texts);
+    console.log(
+      `model's own answers (prediction.label, neutral threshold ${DEFAULT_NEUTRAL_THRESHOLD} for binary models): ` +
+        `neutral on ${r.texts - answered} texts (${pct(l.neutralRate)}); accuracy on all ${num(l.accuracy)}, on answered ${num(right / (answered || 1))}`,
+    );
+  }
+
+  console.log('\nconfusion matrices (rows: gold, columns: predicted negative / neutral / positive)');
+  const rowsShown = CLASSES.map((c, i) => ({ c, i })).filter(({ i }) => r.systems.model!.confusion[i]!.some((n) => n > 0));
+  const matrixCell = (m: number[][], i: number) => m[i]!.map((n) => String(n).padStart(5)).join(' ');
+  console.log(
+    table(
+      ['gold', ...keys.map((k) => names[k]!)],
+      rowsShown.map(({ c, i }) => [c, ...keys.map((k) => matrixCell(r.systems[k]!.confusion, i))]),
+      ['l', ...keys.map(() => 'r' as const)],
+    ),
+  );
+
+  console.log(`\nmodel reliability (10 equal-width bins of the ${r.binary ? 'negative-vs-positive' : 'top-class'} confidence; ECE ${num(r.systems.model!.ece)})`);
+  console.log(
+    table(
+      ['confidence', 'texts', 'mean confidence', 'accuracy'],
+      r.modelCalibration.filter((b) => b.count > 0).map((b) => [`${b.low.toFixed(1)}–${b.high.toFixed(1)}`, String(b.count), num(b.meanConfidence), num(b.accuracy)]),
+      ['l', 'r', 'r', 'r'],
+    ),
+  );
+}
+
+function printSummary(results: CorpusResult[], modelName: string, peers: Peer[]): void {
+  const peerNames = peers.map((p) => p.scorer.name);
+  const headers = [
+    'corpus',
+    'domain',
+    'texts',
+    'model macro-recall',
+    ...peerNames.map((n) => `${n} macro-recall`),
+    'margin',
+    'target met',
+    'model accuracy',
+    'model macro-F1',
+    'model ECE',
+  ];
+  const rows = results.map((r) => {
+    const m = r.systems.model!;
+    const mark = r.binary ? ' b' : '';
+    const target = r.binary ? `${r.targetMet ? 'yes' : 'NO'} (≥ ${TARGET_BINARY_ACCURACY})` : `${r.targetMet ? 'yes' : 'NO'} (≥ +${TARGET_MARGIN})`;
+    return [
+      r.corpus,
+      r.domain,
+      String(r.texts),
+      num(m[r.targetMetric]) + mark,
+      ...peers.map((p) => num(r.systems[p.key]![r.targetMetric]) + mark),
+      signed(r.margin),
+      target,
+      num(m.accuracy) + mark,
+      num(m.macroF1) + mark,
+      num(m.ece) + mark,
+    ];
+  });
+  console.log(`\nsummary: ${modelName} vs word lists, dev splits`);
+  console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'l', 'r', 'r', 'r']));
+  for (const r of results.filter((x) => x.binary)) {
+    console.log(
+      `b ${r.corpus}: binary gold, figures are on negative-vs-positive answers (binary accuracy; the model by its negative vs ` +
+        `positive scores, a word list's neutral counts as wrong); target: model binary accuracy ≥ ${TARGET_BINARY_ACCURACY}. ` +
+        `With its own answers the model said neutral on ${pct(r.modelLabels!.neutralRate)} of them.`,
+    );
+  }
+  const three = results.filter((r) => !r.binary);
+  console.log(`three-class corpora meeting the margin target: ${three.filter((r) => r.targetMet).length} of ${three.length}`);
+  const texts = results.reduce((a, r) => a + r.texts, 0);
+  const seconds = results.reduce((a, r) => a + r.modelSeconds, 0);
+  console.log(`model speed: ${(texts / seconds).toFixed(0)} texts/s in-process (${texts} texts in ${seconds.toFixed(1)} s)`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Everyday sentences
+
+interface Answer {
+  label: SentimentLabel;
+  confidence?: number;
+}
+
+interface EverydayResult {
+  model: string;
+  baseline?: string;
+  rows: { text: string; expected: SentimentLabel; answers: Record<string, Answer> }[];
+  right: Record<string, number>;
+}
+
+async function everyday(classifier: Classifier, baselineDir: string | undefined, peers: Peer[]): Promise<EverydayResult> {
+  const texts = EVERYDAY_SENTENCES.map((s) => s.text);
+  const columns: { key: string; header: string; answers: Answer[] }[] = [];
+  const fromModel = (ps: Prediction[]) => ps.map((p) => ({ label: p.label, confidence: p.confidence }));
+  columns.push({ key: 'model', header: `model ${classifier.info.name}`, answers: fromModel(await classifier.predict(texts)) });
+  let baselineVersion: string | undefined;
+  if (baselineDir !== undefined) {
+    const baseline = await loadClassifier({ modelDir: baselineDir });
+    try {
+      baselineVersion = baseline.info.version;
+      columns.push({ key: 'baseline', header: `baseline ${baseline.info.name}`, answers: fromModel(await baseline.predict(texts)) });
+    } finally {
+      await baseline.close();
+    }
+  }
+  for (const peer of peers) columns.push({ key: peer.key, header: peer.scorer.name, answers: texts.map((t) => ({ label: peer.scorer.classify(t) })) });
+
+  const right = Object.fromEntries(columns.map((c) => [c.key, c.answers.filter((a, i) => a.label === EVERYDAY_SENTENCES[i]!.expected).length]));
+  const mark = (a: Answer, expected: SentimentLabel) => `${a.label}${a.confidence === undefined ? '' : ` ${a.confidence.toFixed(2)}`} ${a.label === expected ? '✓' : '✗'}`;
+  console.log(
+    `\neveryday sentences (${EVERYDAY_SENTENCES.length}; binary models at neutral threshold ${DEFAULT_NEUTRAL_THRESHOLD}; ` +
+      'answer, confidence, ✓ = as expected)\n',
+  );
+  console.log(
+    table(
+      ['text', 'expected', ...columns.map((c) => c.header)],
+      [
+        ...EVERYDAY_SENTENCES.map((s, i) => [s.text, s.expected, ...columns.map((c) => mark(c.answers[i]!, s.expected))]),
+        ['**right**', '', ...columns.map((c) => `**${right[c.key]} / ${EVERYDAY_SENTENCES.length}**`)],
+      ],
+    ),
+  );
+  return {
+    model: classifier.info.version,
+    ...(baselineVersion && { baseline: baselineVersion }),
+    rows: EVERYDAY_SENTENCES.map((s, i) => ({ ...s, answers: Object.fromEntries(columns.map((c) => [c.key, c.answers[i]!])) })),
+    right,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+async function main(options: Options): Promise<void> {
+  const peers: Peer[] = wordListScorers().map((scorer) => ({ key: scorer.name.toLowerCase(), scorer }));
+  // Default neutral threshold: what the apps answer with. Three-class models ignore it and answer argmax.
+  const classifier = await loadClassifier({ modelDir: options.modelDir });
+  try {
+    const { info } = classifier;
+    console.log(`model   ${info.version}  (${options.modelDir}); labels ${info.labels.join(', ')}`);
+    console.log(`peers   ${peers.map((p) => p.scorer.description).join('; ')}`);
+
+    const results: CorpusResult[] = [];
+    if (options.data !== undefined) {
+      const rows = await readLabelledTsv(options.data);
+      const result = await evaluate(rows, { corpus: path.join(path.basename(path.dirname(options.data)), path.basename(options.data)), domain: '-', source: options.data }, classifier, peers);
+      results.push(result);
+      printDetailed(result, info.name, peers);
+    }
+    if (options.all) {
+      console.log(`data    dev splits of ${CORPORA.length} corpora in ${options.dataDir}\n`);
+      for (const spec of CORPORA as readonly CorpusSpec[]) {
+        const { dev } = await loadCorpus(options.dataDir, spec.name);
+        const r = await evaluate(dev, { corpus: spec.name, domain: spec.domain, source: path.join(options.dataDir, spec.name) }, classifier, peers);
+        results.push(r);
+        const names = systemNames('model', peers);
+        const figures = Object.keys(names).map((k) => `${names[k]} ${num(r.systems[k]![r.targetMetric])}`).join(', ');
+        console.log(`${spec.name}: ${r.texts} texts, ${r.binary ? 'binary accuracy' : 'macro-recall'} ${figures}; margin ${signed(r.margin)}`);
+      }
+      printSummary(results, info.name, peers);
+    }
+    const everydayResult = options.everyday ? await everyday(classifier, options.baseline, peers) : undefined;
+
+    if (options.json !== undefined) {
+      const report = {
+        generatedAt: new Date().toISOString(),
+        model: { name: info.name, version: info.version, dir: options.modelDir, labels: info.labels, neutralThreshold: info.labels.includes('neutral') ? null : DEFAULT_NEUTRAL_THRESHOLD },
+        peers: peers.map((p) => ({ key: p.key, name: p.scorer.name, description: p.scorer.description })),
+        targets: { margin: TARGET_MARGIN, binaryAccuracy: TARGET_BINARY_ACCURACY },
+        classes: CLASSES,
+        corpora: results,
+        ...(everydayResult && { everyday: everydayResult }),
+      };
+      await mkdir(path.dirname(options.json), { recursive: true });
+      // NaN (e.g. the accuracy of an empty calibration bin) becomes null.
+      await writeFile(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      console.log(`\nwrote ${options.json}`);
+    }
+  } finally {
+    await classifier.close();
+  }
+}
+
+let options: Options;
+try {
+  options = parseCli(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`eval-model: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+await main(options);

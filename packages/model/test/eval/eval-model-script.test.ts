@@ -1,0 +1,96 @@
+// npm run eval:model end to end on two tiny TSV files (both formats) with the shipped binary model.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '../fixtures/temp-dir.js';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
+const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+const script = path.join(repoRoot, 'packages', 'model', 'scripts', 'eval-model.ts');
+const MODEL = 'packages/model/models/sentiment-sst2-v1';
+
+/** Runs the script; resolves with stdout, stderr and the exit code whatever the code. */
+async function evalModel(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(tsx, [script, ...args], { cwd: repoRoot, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('eval-model script', () => {
+  let dir: string;
+  let threeClass: string;
+  let sst2: string;
+  beforeAll(() => {
+    dir = makeTempDir('eval-model');
+    threeClass = path.join(dir, 'three-class.tsv');
+    fs.writeFileSync(
+      threeClass,
+      [
+        'text\tlabel',
+        'What a wonderful afternoon with friends, I loved it.\tpositive',
+        'The new phone is fantastic and the battery lasts for days.\tpositive',
+        'This is the worst service I have ever had.\tnegative',
+        'The soup was cold and the waiter was rude.\tnegative',
+        'The train leaves at seven in the morning.\tneutral',
+        'She works in the accounting department.\tneutral',
+        '',
+      ].join('\n'),
+    );
+    sst2 = path.join(dir, 'sst2-format.tsv');
+    fs.writeFileSync(
+      sst2,
+      ['sentence\tlabel', 'a delightful , moving film \t1', 'it does n\'t work at all , a dull mess \t0', 'beautifully shot and well acted \t1', 'tedious and painfully boring \t0', ''].join('\n'),
+    );
+  });
+  afterAll(() => removeDir(dir));
+
+  it('prints the model and both peers on a three-class file, and writes JSON', async () => {
+    const json = path.join(dir, 'out.json');
+    const { code, stdout, stderr } = await evalModel(['--data', threeClass, '--model', MODEL, '--json', json]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('6 texts, three-class gold');
+    for (const system of ['sentiment-sst2-v1', 'AFINN', 'VADER']) expect(stdout).toMatch(new RegExp(`^\\| ${system} +\\| +[0-9.]+ \\|`, 'm'));
+    expect(stdout).toContain('margin  model − best peer (macro-recall)');
+    expect(stdout).toMatch(/\| AFINN +(\| +[0-9.]+ +){3}\| +- \|/m); // no ECE for word lists
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(report.model.name).toBe('sentiment-sst2-v1');
+    const [corpus] = report.corpora;
+    expect(corpus.texts).toBe(6);
+    expect(corpus.binary).toBe(false);
+    expect(Object.keys(corpus.systems)).toEqual(['model', 'afinn', 'vader']);
+    expect(corpus.systems.model.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    expect(corpus.systems.model.ece).toBeTypeOf('number');
+    expect(corpus.systems.afinn.ece).toBeNull();
+  });
+
+  it('reports binary accuracy on an SST-2-format file, plus the everyday table', async () => {
+    const { code, stdout, stderr } = await evalModel(['--data', sst2, '--model', MODEL, '--everyday', '--baseline', MODEL]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('4 texts, binary gold');
+    expect(stdout).toMatch(/\| system +\| binary accuracy \|/);
+    for (const system of ['sentiment-sst2-v1', 'AFINN', 'VADER']) expect(stdout).toMatch(new RegExp(`^\\| ${system} +\\|`, 'm'));
+    expect(stdout).toMatch(/model's own answers .*neutral on \d+ texts/);
+    expect(stdout).toMatch(/\| The package arrived on Tuesday\. +\| neutral +\|/);
+    expect(stdout).toContain('| baseline sentiment-sst2-v1 |');
+    expect(stdout).toMatch(/\*\*\d+ \/ 20\*\*/);
+  });
+
+  it('exits 2 with the usage on bad arguments', async () => {
+    // Few cases: each is a tsx start-up (~1 s of CPU).
+    const cases = [[], ['--bogus'], ['--data', sst2, '--all'], ['--data', path.join(dir, 'missing.tsv')], ['--baseline', MODEL]];
+    const results = await Promise.all(cases.map((args) => evalModel(args)));
+    results.forEach((r, i) => {
+      expect(r.code, `args ${JSON.stringify(cases[i])}`).toBe(2);
+      expect(r.stderr).toContain('usage:');
+      expect(r.stdout).toBe('');
+    });
+  });
+});
