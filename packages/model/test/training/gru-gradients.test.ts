@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GruNetwork } from '../../src/training/gru-network.js';
+import { binaryMass, GruNetwork } from '../../src/training/gru-network.js';
 import { initParams, type FloatArray } from '../../src/training/gru-params.js';
 import { mulberry32 } from '../../src/training/prng.js';
 
@@ -60,6 +60,30 @@ describe('GRU network gradients', () => {
       expect(Array.from(net.touchedRows.subarray(0, net.touchedCount)).sort()).toEqual([2, 3, 5, 7, 8]);
     });
   }
+
+  it('for a binary-corpus example of a three-class model, match −log of p renormalised over negative/positive', () => {
+    const shape3 = { ...shape, classes: 3 };
+    const params = initParams(shape3, 5, Float64Array);
+    const random = mulberry32(13);
+    for (const a of [params.B, params.bd, params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
+    const net = new GruNetwork(params);
+    const loss = () => {
+      const p = net.forward(ids, 0, ids.length);
+      return -Math.log(p[2]! / binaryMass(p, 3));
+    };
+    loss();
+    net.backward(2, 1, true);
+    const g = net.grads;
+    // The neutral logit (class 1) gets no gradient: the example never had neutral as an answer.
+    expect(g.bd[1]).toBe(0);
+    for (let k = 0; k < 2 * shape3.hidden; k++) expect(g.Wd[k * 3 + 1]).toBe(0);
+    // (The zero neutral entries are checked exactly above; differences there are rounding noise.)
+    const polar = (n: number) => all(n).filter((i) => i % 3 !== 1);
+    expect(maxRelativeError(params.Wd, g.Wd, polar(params.Wd.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.bd, g.bd, polar(params.bd.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.W, g.W, all(params.W.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
+  });
 
   it('scales gradients by the batch factor and clears them', () => {
     const { net, loss } = setup(false);

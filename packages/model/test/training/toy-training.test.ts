@@ -33,6 +33,34 @@ describe('trainGru', () => {
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('learns three classes, with binary-corpus rows that only ever say negative or positive', () => {
+    // Token 5 → negative, 6 → neutral, 7 → positive; a third of the rows are "binary" (no neutral ones among them).
+    const make = (n: number, seed: number) => {
+      const random = mulberry32(seed);
+      const sequences: number[][] = [];
+      const labels: number[] = [];
+      const binary: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const isBinary = random() < 0.33;
+        const label = isBinary ? (random() < 0.5 ? 0 : 2) : Math.floor(random() * 3);
+        const body = Array.from({ length: 1 + Math.floor(random() * 8) }, () => 8 + Math.floor(random() * 12));
+        body.splice(Math.floor(random() * (body.length + 1)), 0, 5 + label);
+        sequences.push([2, ...body, 3]);
+        labels.push(label);
+        binary.push(isBinary ? 1 : 0);
+      }
+      return packSequences(sequences, labels, binary);
+    };
+    const params = trainGru(make(900, 4), { ...config, shape: { ...shape, classes: 3 }, epochs: 5 });
+    const test = make(300, 5);
+    expect(test.binary).toBeDefined();
+    const net = new GruNetwork(params);
+    expect(evaluate(net, test).accuracy).toBeGreaterThanOrEqual(0.95);
+    // Neutral is learned from the three-class rows alone: a text with only the neutral cue answers neutral.
+    const p = net.forward(Int32Array.from([2, 9, 6, 11, 3]), 0, 5);
+    expect(p[1]).toBeGreaterThan(0.8);
+  });
+
   it('is reproducible for a seed and differs between seeds', () => {
     const train = toySet(100, 3);
     const small = { ...config, epochs: 1 };
