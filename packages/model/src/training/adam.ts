@@ -1,7 +1,15 @@
 // Adam with global gradient-norm clipping; embedding rows are updated lazily (only rows seen in the batch),
 // which keeps a step's cost independent of the vocabulary size.
 import type { FloatArray } from './gru-params.js';
-import type { GruNetwork } from './gru-network.js';
+
+/** What Adam needs of a network (GruNetwork and BagNetwork both have it): flat parameters, gradients, touched rows. */
+export interface AdamTarget {
+  params: { dense: FloatArray; emb: FloatArray; shape: { embed: number } };
+  grads: { dense: FloatArray; emb: FloatArray };
+  readonly touchedRows: Int32Array;
+  touchedCount: number;
+  zeroGrads(): void;
+}
 
 export interface AdamOptions {
   beta1?: number;
@@ -21,7 +29,7 @@ export class Adam {
   private readonly eps: number;
   private readonly clipNorm: number;
 
-  constructor(private readonly net: GruNetwork, { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, clipNorm = 5 }: AdamOptions = {}) {
+  constructor(private readonly net: AdamTarget, { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, clipNorm = 5 }: AdamOptions = {}) {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;

@@ -10,22 +10,23 @@ import { mulberry32 } from '../../src/training/prng.js';
 const shape = { vocab: 30, embed: 6, hidden: 5, classes: 2 };
 
 /** Random weights of a visible size (initParams leaves biases at 0; the export must carry them too). */
-function randomModel(seed: number): GruParams {
-  const p = initParams(shape, seed);
+function randomModel(seed: number, classes = shape.classes): GruParams {
+  const p = initParams({ ...shape, classes }, seed);
   const random = mulberry32(seed + 100);
   for (const a of [p.B, p.bd]) for (let i = 0; i < a.length; i++) a[i] = random() - 0.5;
   for (let i = 0; i < p.emb.length; i++) p.emb[i] = (random() - 0.5) * 2;
   return p;
 }
 
-/** log(mean of member probabilities), from the training-time forward pass. */
-function trainingLogits(members: GruParams[], ids: number[]): number[] {
-  const mean = [0, 0];
+/** log(mean of member probabilities) / temperature, from the training-time forward pass. */
+function trainingLogits(members: GruParams[], ids: number[], temperature = 1): number[] {
+  const C = members[0]!.shape.classes;
+  const mean = new Array<number>(C).fill(0);
   for (const m of members) {
     const p = new GruNetwork(m).forward(Int32Array.from(ids), 0, ids.length);
-    for (let c = 0; c < 2; c++) mean[c] += p[c]! / members.length;
+    for (let c = 0; c < C; c++) mean[c]! += p[c]! / members.length;
   }
-  return mean.map(Math.log);
+  return mean.map((v) => Math.log(v) / temperature);
 }
 
 const sequences = [
@@ -50,6 +51,18 @@ describe('ONNX export of a GRU ensemble', () => {
       expect(out.data[i * 2 + 1]!).toBeCloseTo(expected[1]!, 4);
       expect(Math.abs(out.data[i * 2]! - expected[0]!)).toBeLessThan(1e-4);
       expect(Math.abs(out.data[i * 2 + 1]! - expected[1]!)).toBeLessThan(1e-4);
+    });
+    await model.release();
+  });
+
+  it('matches it for a three-class ensemble with a calibration temperature', async () => {
+    const members = [randomModel(6, 3), randomModel(7, 3)];
+    const model = await createOnnxModel(gruEnsembleToOnnx(members, { temperature: 1.7 }));
+    const out = await model.run(paddedBatch(set, 0, sequences.length));
+    expect(out.dims).toEqual([sequences.length, 3]);
+    sequences.forEach((ids, i) => {
+      const expected = trainingLogits(members, ids, 1.7);
+      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
     });
     await model.release();
   });
