@@ -1,6 +1,7 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
-//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--prepare-only]
+//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
+//     [--prepare-only]
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gruEnsembleToOnnx } from '../src/export/gru-ensemble-onnx.js';
 import { onnxLogits } from '../src/export/onnx-eval.js';
 import { createOnnxModel } from '../src/onnx-session.js';
 import { PLACEHOLDERS } from '../src/runtime/normalize-text.js';
@@ -19,12 +19,13 @@ import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '..
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/gru-network.js';
 import { frequentWords, trainingText } from '../src/training/multi-corpus.js';
-import { trainEnsemble } from '../src/training/run-ensemble.js';
+import { ARCHITECTURES, trainArchitecture, type Architecture } from '../src/training/architectures.js';
+import { lexiconPrior } from '../src/training/lexicon-prior.js';
 import { fitTemperature } from '../src/training/temperature.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/training/train-gru.js';
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
 import { multiConfigJson } from '../src/export/multi-config.js';
+import { lexiconValences } from './lib/lexicons.js';
 
 const NAME = 'sentiment-multi-v2';
 const MAX_LENGTH = 128;
@@ -35,13 +36,15 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string', default: path.resolve(repoRoot, '../shared/data') },
     out: { type: 'string', default: path.join(repoRoot, 'packages/model/models', NAME) },
     seed: { type: 'string', default: '1' },
-    epochs: { type: 'string', default: '2' },
+    epochs: { type: 'string' },
+    arch: { type: 'string', default: 'gru' },
+    lexicon: { type: 'boolean', default: false },
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     hidden: { type: 'string', default: '64' },
     embed: { type: 'string', default: '64' },
     'vocab-size': { type: 'string', default: '20000' },
-    'train-length': { type: 'string', default: '80' },
+    'train-length': { type: 'string', default: '64' },
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
     'prepare-only': { type: 'boolean', default: false },
   },
@@ -56,7 +59,9 @@ const int = (name: string, value: string) => {
   return n;
 };
 const seed = int('seed', args.seed);
-const epochs = int('epochs', args.epochs);
+const epochs = args.epochs === undefined ? undefined : int('epochs', args.epochs);
+if (!(ARCHITECTURES as readonly string[]).includes(args.arch)) throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}`);
+const arch = args.arch as Architecture;
 const members = int('models', args.models);
 const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
@@ -99,36 +104,36 @@ const calibrationSet = await encodeTexts({ modelDir: out }, calibration, MAX_LEN
 // Progress logs only: a fixed sample of the pooled dev texts.
 const devSample = await encodeTexts({ modelDir: out }, corpora.flatMap((c) => c.dev.filter((_, i) => i % 6 === 0)), MAX_LENGTH);
 
-// 4. Train the ensemble members on worker threads.
-const config: TrainConfig = {
-  ...DEFAULT_TRAIN_CONFIG,
-  epochs,
-  seed,
-  shape: { vocab: vocab.size, embed: int('embed', args.embed), hidden: int('hidden', args.hidden), classes: LABELS.length },
-};
+// 4. Train.
+const lexicon = args.lexicon ? lexiconPrior(vocab, lexiconValences()) : undefined;
+if (lexicon) log(`word-list prior: ${lexicon.ids.length} vocabulary words start from their AFINN/VADER valence`);
 const trainStarted = performance.now();
-log(`training ${members} member(s) on ${threads} thread(s), ${epochs} epoch(s), shape ${JSON.stringify(config.shape)}`);
-const results = await trainEnsemble(trainSet, devSample, config, {
+log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
+const trained = await trainArchitecture(arch, trainSet, devSample, {
+  vocab: vocab.size,
+  classes: LABELS.length,
+  seed,
+  epochs,
   members,
   threads,
-  onMessage(m) {
-    if (m.type === 'progress') log(`member ${m.member}: ${(m.done * 100).toFixed(0)} % (epoch ${m.epoch + 1}), loss ${m.meanLoss.toFixed(4)}`);
-    else if (m.type === 'epoch') log(`member ${m.member}: epoch ${m.epoch + 1} dev-sample accuracy ${(m.devAccuracy * 100).toFixed(2)} %`);
-  },
+  embed: int('embed', args.embed),
+  hidden: int('hidden', args.hidden),
+  lexicon,
+  log,
 });
 const trainSeconds = seconds(trainStarted);
-log(`trained in ${trainSeconds.toFixed(0)} s`);
+log(`trained in ${trainSeconds.toFixed(0)} s: ${trained.summary}`);
 
 // 5. Calibrate: fit the temperature on the calibration split (held out of training, never dev).
-const docString = `${NAME}: ensemble of ${members} bidirectional GRUs, three classes, trained on ${corpora.map((c) => c.spec.name).join(', ')}`;
-const uncalibrated = await createOnnxModel(gruEnsembleToOnnx(results.map((r) => r.params), { name: NAME, docString }), { intraOpThreads: 2 });
+const docString = `${NAME}: ${trained.summary}, three classes, trained on ${corpora.map((c) => c.spec.name).join(', ')}`;
+const uncalibrated = await createOnnxModel(trained.onnx(1, NAME, docString), { intraOpThreads: 2 });
 const calibrationLogits = await onnxLogits(uncalibrated, calibrationSet);
 await uncalibrated.release();
 const temperature = fitTemperature(calibrationLogits.logits, calibrationSet.labels, LABELS.length);
 log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
 
 // 6. Export and check: the ONNX file as shipped, per-corpus dev accuracy.
-const onnxBytes = gruEnsembleToOnnx(results.map((r) => r.params), { name: NAME, docString, temperature });
+const onnxBytes = trained.onnx(temperature, NAME, docString);
 await writeFile(path.join(out, 'onnx', 'model.onnx'), onnxBytes);
 const shipped = await createOnnxModel(onnxBytes, { intraOpThreads: 2 });
 for (const [name, set] of devSets) {
@@ -140,7 +145,7 @@ for (const [name, set] of devSets) {
 await shipped.release();
 await writeFile(
   path.join(out, 'config.json'),
-  `${JSON.stringify(multiConfigJson({ name: NAME, shape: config.shape, maxLength: MAX_LENGTH, members: members, temperature, corpora: corpora.map((c) => c.spec.name) }), null, 2)}\n`,
+  `${JSON.stringify(multiConfigJson({ name: NAME, vocab: vocab.size, maxLength: MAX_LENGTH, temperature, corpora: corpora.map((c) => c.spec.name), architecture: trained.config }), null, 2)}\n`,
 );
 log(
   `wrote ${out}: onnx/model.onnx ${(onnxBytes.length / 1e6).toFixed(2)} MB (sha256 ${createHash('sha256').update(onnxBytes).digest('hex').slice(0, 16)}…); ` +

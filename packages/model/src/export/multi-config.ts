@@ -1,20 +1,19 @@
-// config.json of the three-class GRU ensemble (sentiment-multi-v2).
+// config.json of a three-class model trained by the v2 recipe (architecture fields come from the trainer).
 import { LABELS } from '../training/corpora.js';
-import type { GruShape } from '../training/gru-params.js';
 
 export interface MultiConfig {
   name: string;
-  shape: GruShape;
+  vocab: number;
   maxLength: number;
-  members: number;
   temperature: number;
   corpora: string[];
+  architecture: Record<string, unknown>;
 }
 
 export function multiConfigJson(c: MultiConfig): object {
+  const { output_is: outputIs, ...architecture } = c.architecture;
   return {
-    architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
-    model_type: 'bigru-maxpool-ensemble',
+    ...architecture,
     name: c.name,
     id2label: Object.fromEntries(LABELS.map((l, i) => [String(i), l])),
     label2id: Object.fromEntries(LABELS.map((l, i) => [l, i])),
@@ -22,21 +21,11 @@ export function multiConfigJson(c: MultiConfig): object {
     problem_type: 'single_label_classification',
     max_position_embeddings: c.maxLength,
     max_length: c.maxLength,
-    vocab_size: c.shape.vocab,
-    embedding_size: c.shape.embed,
-    hidden_size: c.shape.hidden,
-    num_directions: 2,
-    pooling: 'max',
-    ensemble_size: c.members,
+    vocab_size: c.vocab,
     pad_token_id: 0,
     temperature: Number(c.temperature.toFixed(6)),
     text_normalization: { file: 'normalizer.json', type: 'social-v1' },
     training_corpora: c.corpora,
-    onnx: {
-      file: 'onnx/model.onnx',
-      inputs: ['input_ids', 'attention_mask'],
-      output: 'logits',
-      output_is: 'log(mean member probabilities) / temperature',
-    },
+    onnx: { file: 'onnx/model.onnx', inputs: ['input_ids', 'attention_mask'], output: 'logits', output_is: outputIs },
   };
 }

@@ -3,6 +3,7 @@ import { Adam } from './adam.js';
 import type { EncodedSet } from './encoded-set.js';
 import { binaryMass, GruNetwork, predictedClass } from './gru-network.js';
 import { initParams, type GruParams, type GruShape } from './gru-params.js';
+import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
 
 export interface TrainConfig {
@@ -13,6 +14,8 @@ export interface TrainConfig {
   learningRate: number;
   clipNorm: number;
   dropout: number;
+  /** Word-list valences to seed embedding rows with (see lexicon-prior.ts). */
+  lexicon?: LexiconPrior;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'shape' | 'seed'> = {
@@ -58,6 +61,7 @@ export function trainGru(
   onEpoch?: (epoch: number, dev: Evaluation | undefined) => void,
 ): GruParams {
   const params = initParams(config.shape, deriveSeed(config.seed, 0));
+  applyLexiconPrior(params.emb, config.shape.embed, config.lexicon);
   const net = new GruNetwork(params);
   const adam = new Adam(net, { clipNorm: config.clipNorm });
   const shuffleRandom = mulberry32(deriveSeed(config.seed, 1));

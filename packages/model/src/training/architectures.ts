@@ -1,0 +1,87 @@
+// The two architectures the v2 recipe can train, behind one shape: train on an encoded set, then export
+// ONNX at a given temperature and describe itself for config.json.
+import { bagToOnnx } from '../export/bag-onnx.js';
+import { gruEnsembleToOnnx } from '../export/gru-ensemble-onnx.js';
+import { DEFAULT_BAG_SHAPE } from './bag-params.js';
+import type { EncodedSet } from './encoded-set.js';
+import type { LexiconPrior } from './lexicon-prior.js';
+import { trainEnsemble } from './run-ensemble.js';
+import { DEFAULT_BAG_TRAIN_CONFIG, trainBag } from './train-bag.js';
+import { DEFAULT_TRAIN_CONFIG } from './train-gru.js';
+
+export const ARCHITECTURES = ['gru', 'bag'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+export interface ArchitectureOptions {
+  vocab: number;
+  classes: number;
+  seed: number;
+  epochs?: number;
+  /** GRU: ensemble members (trained in parallel on `threads` worker threads). */
+  members: number;
+  threads: number;
+  embed: number;
+  hidden: number;
+  lexicon?: LexiconPrior;
+  log: (message: string) => void;
+}
+
+export interface TrainedModel {
+  /** ONNX bytes: inputs input_ids / attention_mask, output logits / temperature. */
+  onnx(temperature: number, name: string, docString: string): Uint8Array;
+  /** Architecture fields of config.json. */
+  config: Record<string, unknown>;
+  summary: string;
+}
+
+export async function trainArchitecture(arch: Architecture, train: EncodedSet, devSample: EncodedSet, o: ArchitectureOptions): Promise<TrainedModel> {
+  const progress = (who: string) => (p: { epoch: number; done: number; meanLoss: number }) =>
+    o.log(`${who}: ${(p.done * 100).toFixed(0)} % (epoch ${p.epoch + 1}), loss ${p.meanLoss.toFixed(4)}`);
+  const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
+
+  if (arch === 'gru') {
+    const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
+    const epochs = o.epochs ?? 2;
+    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon }, {
+      members: o.members,
+      threads: o.threads,
+      onMessage(m) {
+        if (m.type === 'progress') progress(`member ${m.member}`)(m);
+        else if (m.type === 'epoch') epochLog(`member ${m.member}`, m.epoch, m.devAccuracy);
+      },
+    });
+    return {
+      onnx: (temperature, name, docString) => gruEnsembleToOnnx(results.map((r) => r.params), { name, docString, temperature }),
+      config: {
+        architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
+        model_type: 'bigru-maxpool-ensemble',
+        embedding_size: shape.embed,
+        hidden_size: shape.hidden,
+        num_directions: 2,
+        pooling: 'max',
+        ensemble_size: o.members,
+        output_is: 'log(mean member probabilities) / temperature',
+      },
+      summary: `ensemble of ${o.members} bidirectional GRUs (embeddings ${shape.embed}, hidden ${shape.hidden} per direction)`,
+    };
+  }
+
+  const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
+  const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;
+  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon }, progress('bag'), devSample, (epoch, dev) =>
+    epochLog('bag', epoch, dev?.accuracy ?? 0),
+  );
+  return {
+    onnx: (temperature, name, docString) => bagToOnnx(params, { name, docString, temperature }),
+    config: {
+      architectures: ['BagOfNgramsForSequenceClassification'],
+      model_type: 'bag-of-ngrams',
+      embedding_size: shape.embed,
+      bigram_buckets: shape.buckets,
+      hidden_size: shape.hidden,
+      pooling: 'mean+max',
+      output_is: 'logits / temperature',
+    },
+    summary: `bag of word pieces and hashed bigrams (embeddings ${shape.embed}, ${shape.buckets} bigram buckets, hidden ${shape.hidden})`,
+  };
+}
