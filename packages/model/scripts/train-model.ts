@@ -1,7 +1,8 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
-//     [--prepare-only]
+//     [--class-bias on|off] [--reuse-weights DIR] [--prepare-only]
+// --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,7 +20,10 @@ import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '..
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/gru-network.js';
 import { frequentWords, trainingText } from '../src/training/multi-corpus.js';
-import { ARCHITECTURES, trainArchitecture, type Architecture } from '../src/training/architectures.js';
+import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
+import { gruEnsembleFromOnnx } from '../src/export/gru-ensemble-onnx.js';
+import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
+import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
 import { fitTemperature } from '../src/training/temperature.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
@@ -39,6 +43,8 @@ const { values: args } = parseArgs({
     epochs: { type: 'string' },
     arch: { type: 'string', default: 'gru' },
     lexicon: { type: 'boolean', default: false },
+    'class-bias': { type: 'string', default: 'on' },
+    'reuse-weights': { type: 'string' },
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     hidden: { type: 'string', default: '64' },
@@ -72,6 +78,7 @@ const corpora: CorpusSplits[] = [];
 for (const name of args.corpora.split(',').map((s) => s.trim()).filter(Boolean)) corpora.push(await loadCorpus(dataDir, name));
 const train: Example[] = corpora.flatMap((c) => c.train.map((r) => ({ ...r, text: trainingText(c.spec.name, r.text) })));
 const calibration = corpora.flatMap((c) => c.calibration);
+const calibrationGroups = Int32Array.from(corpora.flatMap((c, k) => c.calibration.map(() => k)));
 log(`read ${train.length} training, ${calibration.length} calibration and ${corpora.reduce((a, c) => a + c.dev.length, 0)} dev texts from ${dataDir}`);
 for (const c of corpora) log(`  ${c.spec.name.padEnd(24)} train ${String(c.train.length).padStart(6)}  calibration ${String(c.calibration.length).padStart(5)}  dev ${String(c.dev.length).padStart(5)} (${c.spec.dev})`);
 
@@ -108,8 +115,13 @@ const devSample = await encodeTexts({ modelDir: out }, corpora.flatMap((c) => c.
 const lexicon = args.lexicon ? lexiconPrior(vocab, lexiconValences()) : undefined;
 if (lexicon) log(`word-list prior: ${lexicon.ids.length} vocabulary words start from their AFINN/VADER valence`);
 const trainStarted = performance.now();
+let trained: TrainedModel;
+if (args['reuse-weights']) {
+  trained = gruModel(gruEnsembleFromOnnx(await readFile(path.join(path.resolve(args['reuse-weights']), 'onnx', 'model.onnx'))));
+  log(`weights read from ${args['reuse-weights']}: ${trained.summary}`);
+} else {
 log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
-const trained = await trainArchitecture(arch, trainSet, devSample, {
+trained = await trainArchitecture(arch, trainSet, devSample, {
   vocab: vocab.size,
   classes: LABELS.length,
   seed,
@@ -121,19 +133,28 @@ const trained = await trainArchitecture(arch, trainSet, devSample, {
   lexicon,
   log,
 });
+}
 const trainSeconds = seconds(trainStarted);
 log(`trained in ${trainSeconds.toFixed(0)} s: ${trained.summary}`);
 
-// 5. Calibrate: fit the temperature on the calibration split (held out of training, never dev).
+// 5. Calibrate on the calibration split (held out of training, never dev): class-prior offsets that
+//    maximise macro-recall averaged over the corpora, then the temperature of the offset logits.
 const docString = `${NAME}: ${trained.summary}, three classes, trained on ${corpora.map((c) => c.spec.name).join(', ')}`;
-const uncalibrated = await createOnnxModel(trained.onnx(1, NAME, docString), { intraOpThreads: 2 });
-const calibrationLogits = await onnxLogits(uncalibrated, calibrationSet);
+const uncalibrated = await createOnnxModel(trained.onnx({ temperature: 1 }, NAME, docString), { intraOpThreads: 2 });
+const raw = (await onnxLogits(uncalibrated, calibrationSet)).logits;
 await uncalibrated.release();
-const temperature = fitTemperature(calibrationLogits.logits, calibrationSet.labels, LABELS.length);
+const classBias = args['class-bias'] === 'off' ? new Float32Array(LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, LABELS.length);
+log(
+  `class offsets [${Array.from(classBias, (b) => b.toFixed(2)).join(', ')}]: calibration macro-recall (mean over corpora) ` +
+    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(LABELS.length), LABELS.length).toFixed(4)} → ` +
+    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, classBias, LABELS.length).toFixed(4)}`,
+);
+const adjusted = raw.map((v, i) => v + classBias[i % LABELS.length]!);
+const temperature = fitTemperature(adjusted, calibrationSet.labels, LABELS.length);
 log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
 
 // 6. Export and check: the ONNX file as shipped, per-corpus dev accuracy.
-const onnxBytes = trained.onnx(temperature, NAME, docString);
+const onnxBytes = trained.onnx({ temperature, classBias }, NAME, docString);
 await writeFile(path.join(out, 'onnx', 'model.onnx'), onnxBytes);
 const shipped = await createOnnxModel(onnxBytes, { intraOpThreads: 2 });
 for (const [name, set] of devSets) {
@@ -145,7 +166,7 @@ for (const [name, set] of devSets) {
 await shipped.release();
 await writeFile(
   path.join(out, 'config.json'),
-  `${JSON.stringify(multiConfigJson({ name: NAME, vocab: vocab.size, maxLength: MAX_LENGTH, temperature, corpora: corpora.map((c) => c.spec.name), architecture: trained.config }), null, 2)}\n`,
+  `${JSON.stringify(multiConfigJson({ name: NAME, vocab: vocab.size, maxLength: MAX_LENGTH, temperature, classBias: Array.from(classBias), corpora: corpora.map((c) => c.spec.name), architecture: trained.config }), null, 2)}\n`,
 );
 log(
   `wrote ${out}: onnx/model.onnx ${(onnxBytes.length / 1e6).toFixed(2)} MB (sha256 ${createHash('sha256').update(onnxBytes).digest('hex').slice(0, 16)}…); ` +

@@ -7,12 +7,9 @@ import { DataType, encodeModel, int64s, node, tensor, valueInfo } from './onnx-g
 
 const f32 = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? a : Float32Array.from(a));
 
-export interface BagExportOptions extends ExportOptions {
-  /** Logits are divided by this (calibration); default 1. */
-  temperature?: number;
-}
+export type BagExportOptions = ExportOptions;
 
-export function bagToOnnx(params: BagParams, { name = 'sentiment-bag', docString, temperature = 1 }: BagExportOptions = {}): Uint8Array {
+export function bagToOnnx(params: BagParams, { name = 'sentiment-bag', docString, temperature = 1, classBias }: BagExportOptions = {}): Uint8Array {
   const { vocab: V, embed: E, buckets, hidden: Hd, classes: C } = params.shape;
   if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
   const initializers = [
@@ -33,6 +30,7 @@ export function bagToOnnx(params: BagParams, { name = 'sentiment-bag', docString
     tensor('one', [], Float32Array.of(1)),
     tensor('big', [], Float32Array.of(1e9)),
     tensor('temperature', [], Float32Array.of(temperature)),
+    tensor('class_bias', [C], classBias ? Float32Array.from(classBias) : new Float32Array(C)),
   ];
   // Along the sequence axis: [0, S-1) is each bigram's first token, [1, S) its second.
   const firsts = (x: string, out: string) => node('Slice', [x, 'zero', 'minus_one', 'axis1'], [out]);
@@ -66,7 +64,8 @@ export function bagToOnnx(params: BagParams, { name = 'sentiment-bag', docString
     node('Gemm', ['pooled', 'W1', 'b1'], ['pre'], { transB: 1 }),
     node('Relu', ['pre'], ['hidden']),
     node('Gemm', ['hidden', 'W2', 'b2'], ['raw_logits'], { transB: 1 }),
-    node('Div', ['raw_logits', 'temperature'], ['logits']),
+    node('Add', ['raw_logits', 'class_bias'], ['adjusted']),
+    node('Div', ['adjusted', 'temperature'], ['logits']),
   ];
   return encodeModel({
     name,

@@ -1,20 +1,22 @@
 // ONNX graph for an ensemble of bidirectional-GRU classifiers trained by ../training.
 // Inputs input_ids / attention_mask int64 [batch, sequence] (right-padded); output logits [batch, classes]
 // with softmax(logits) = mean of the members' class probabilities (logits = log of that mean).
-import type { GruParams } from '../training/gru-params.js';
+import { denseLayout, viewParams, type GruParams } from '../training/gru-params.js';
 import { DataType, encodeModel, int64s, node, tensor, valueInfo } from './onnx-graph.js';
-import type onnxProto from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 
 const f32 = (a: Float32Array | Float64Array) => (a instanceof Float32Array ? a : Float32Array.from(a));
 
 export interface ExportOptions {
   name?: string;
   docString?: string;
-  /** Calibration temperature: the output is log(mean probabilities) / temperature (default 1: no scaling). */
+  /** Calibration temperature: the output is (log(mean probabilities) + classBias) / temperature (default 1). */
   temperature?: number;
+  /** Per-class prior correction added before the temperature (default: none). */
+  classBias?: ArrayLike<number>;
 }
 
-export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString, temperature = 1 }: ExportOptions = {}): Uint8Array {
+export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString, temperature = 1, classBias }: ExportOptions = {}): Uint8Array {
   if (members.length === 0) throw new Error('no members to export');
   const shape = members[0]!.shape;
   for (const m of members) {
@@ -30,6 +32,7 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
     tensor('big', [], Float32Array.of(1e9)),
     tensor('inv_members', [], Float32Array.of(1 / members.length)),
     tensor('inv_temperature', [], Float32Array.of(1 / temperature)),
+    tensor('class_bias', [C], classBias ? Float32Array.from(classBias) : new Float32Array(C)),
   ];
   // Shared by all members: true lengths for the GRU, and -1e9 at padded positions for the max-pooling.
   nodes.push(
@@ -76,7 +79,8 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
     node('Sum', probs, ['probs_sum']),
     node('Mul', ['probs_sum', 'inv_members'], ['probs']),
     node('Log', ['probs'], ['log_probs']),
-    node('Mul', ['log_probs', 'inv_temperature'], ['logits']),
+    node('Add', ['log_probs', 'class_bias'], ['adjusted']),
+    node('Mul', ['adjusted', 'inv_temperature'], ['logits']),
   );
   return encodeModel({
     name,
@@ -87,4 +91,33 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
     nodes,
     initializers,
   });
+}
+
+/** The members' weights back from a file written by gruEnsembleToOnnx (to calibrate it again without retraining). */
+export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
+  const graph = onnxProto.onnx.ModelProto.decode(bytes).graph!;
+  const tensors = new Map(graph.initializer!.map((t) => [t.name!, t]));
+  const floats = (name: string) => {
+    const t = tensors.get(name);
+    if (!t?.rawData) throw new Error(`not a GRU ensemble export: no initializer ${name}`);
+    const raw = t.rawData;
+    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  };
+  const members: GruParams[] = [];
+  for (let i = 0; tensors.has(`m${i}_embedding`); i++) {
+    const [V, E] = tensors.get(`m${i}_embedding`)!.dims!.map(Number) as [number, number];
+    const [, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
+    const H = Number(tensors.get(`m${i}_R`)!.dims![2]);
+    const shape = { vocab: V, embed: E, hidden: H, classes: C };
+    const dense = new Float32Array(denseLayout(shape).total);
+    let at = 0;
+    for (const part of ['W', 'R', 'B', 'dense_W', 'dense_b']) {
+      const values = floats(`m${i}_${part}`);
+      dense.set(values, at);
+      at += values.length;
+    }
+    members.push(viewParams(shape, floats(`m${i}_embedding`), dense));
+  }
+  if (members.length === 0) throw new Error('not a GRU ensemble export: no members');
+  return members;
 }

@@ -6,6 +6,7 @@ export interface MultiConfig {
   vocab: number;
   maxLength: number;
   temperature: number;
+  classBias: number[];
   corpora: string[];
   architecture: Record<string, unknown>;
 }
@@ -24,6 +25,7 @@ export function multiConfigJson(c: MultiConfig): object {
     vocab_size: c.vocab,
     pad_token_id: 0,
     temperature: Number(c.temperature.toFixed(6)),
+    class_bias: c.classBias.map((b) => Number(b.toFixed(6))),
     text_normalization: { file: 'normalizer.json', type: 'social-v1' },
     training_corpora: c.corpora,
     onnx: { file: 'onnx/model.onnx', inputs: ['input_ids', 'attention_mask'], output: 'logits', output_is: outputIs },

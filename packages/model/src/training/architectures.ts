@@ -2,6 +2,7 @@
 // ONNX at a given temperature and describe itself for config.json.
 import { bagToOnnx } from '../export/bag-onnx.js';
 import { gruEnsembleToOnnx } from '../export/gru-ensemble-onnx.js';
+import type { GruParams } from './gru-params.js';
 import { DEFAULT_BAG_SHAPE } from './bag-params.js';
 import type { EncodedSet } from './encoded-set.js';
 import type { LexiconPrior } from './lexicon-prior.js';
@@ -26,9 +27,15 @@ export interface ArchitectureOptions {
   log: (message: string) => void;
 }
 
+/** The calibration the exported graph applies: logits = (raw + classBias) / temperature. */
+export interface Calibration {
+  temperature: number;
+  classBias?: ArrayLike<number>;
+}
+
 export interface TrainedModel {
-  /** ONNX bytes: inputs input_ids / attention_mask, output logits / temperature. */
-  onnx(temperature: number, name: string, docString: string): Uint8Array;
+  /** ONNX bytes: inputs input_ids / attention_mask, output calibrated logits. */
+  onnx(calibration: Calibration, name: string, docString: string): Uint8Array;
   /** Architecture fields of config.json. */
   config: Record<string, unknown>;
   summary: string;
@@ -50,20 +57,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
         else if (m.type === 'epoch') epochLog(`member ${m.member}`, m.epoch, m.devAccuracy);
       },
     });
-    return {
-      onnx: (temperature, name, docString) => gruEnsembleToOnnx(results.map((r) => r.params), { name, docString, temperature }),
-      config: {
-        architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
-        model_type: 'bigru-maxpool-ensemble',
-        embedding_size: shape.embed,
-        hidden_size: shape.hidden,
-        num_directions: 2,
-        pooling: 'max',
-        ensemble_size: o.members,
-        output_is: 'log(mean member probabilities) / temperature',
-      },
-      summary: `ensemble of ${o.members} bidirectional GRUs (embeddings ${shape.embed}, hidden ${shape.hidden} per direction)`,
-    };
+    return gruModel(results.map((r) => r.params));
   }
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
@@ -72,7 +66,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
     epochLog('bag', epoch, dev?.accuracy ?? 0),
   );
   return {
-    onnx: (temperature, name, docString) => bagToOnnx(params, { name, docString, temperature }),
+    onnx: (calibration, name, docString) => bagToOnnx(params, { name, docString, ...calibration }),
     config: {
       architectures: ['BagOfNgramsForSequenceClassification'],
       model_type: 'bag-of-ngrams',
@@ -80,8 +74,27 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
       bigram_buckets: shape.buckets,
       hidden_size: shape.hidden,
       pooling: 'mean+max',
-      output_is: 'logits / temperature',
+      output_is: '(logits + class_bias) / temperature',
     },
     summary: `bag of word pieces and hashed bigrams (embeddings ${shape.embed}, ${shape.buckets} bigram buckets, hidden ${shape.hidden})`,
+  };
+}
+
+/** A trained (or re-read) GRU ensemble as a TrainedModel. */
+export function gruModel(members: GruParams[]): TrainedModel {
+  const shape = members[0]!.shape;
+  return {
+    onnx: (calibration, name, docString) => gruEnsembleToOnnx(members, { name, docString, ...calibration }),
+    config: {
+      architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
+      model_type: 'bigru-maxpool-ensemble',
+      embedding_size: shape.embed,
+      hidden_size: shape.hidden,
+      num_directions: 2,
+      pooling: 'max',
+      ensemble_size: members.length,
+      output_is: '(log(mean member probabilities) + class_bias) / temperature',
+    },
+    summary: `ensemble of ${members.length} bidirectional GRUs (embeddings ${shape.embed}, hidden ${shape.hidden} per direction)`,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gruEnsembleToOnnx } from '../../src/export/gru-ensemble-onnx.js';
+import { gruEnsembleFromOnnx, gruEnsembleToOnnx } from '../../src/export/gru-ensemble-onnx.js';
 import { onnxLogits, paddedBatch } from '../../src/export/onnx-eval.js';
 import { createOnnxModel } from '../../src/onnx-session.js';
 import { packSequences } from '../../src/training/encoded-set.js';
@@ -65,6 +65,23 @@ describe('ONNX export of a GRU ensemble', () => {
       for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
     });
     await model.release();
+  });
+
+  it('adds the class offsets before the temperature, and gives the weights back for recalibration', async () => {
+    const members = [randomModel(8, 3), randomModel(9, 3)];
+    const model = await createOnnxModel(gruEnsembleToOnnx(members, { temperature: 0.8, classBias: [0, 0.4, -0.3] }));
+    const out = await model.run(paddedBatch(set, 0, sequences.length));
+    sequences.forEach((ids, i) => {
+      const expected = trainingLogits(members, ids).map((v, c) => (v + [0, 0.4, -0.3][c]!) / 0.8);
+      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
+    });
+    await model.release();
+    const back = gruEnsembleFromOnnx(gruEnsembleToOnnx(members, { temperature: 2 }));
+    expect(back.map((m) => m.shape)).toEqual(members.map((m) => m.shape));
+    back.forEach((m, k) => {
+      expect(Array.from(m.dense)).toEqual(Array.from(members[k]!.dense));
+      expect(Array.from(m.emb)).toEqual(Array.from(members[k]!.emb));
+    });
   });
 
   it('scores a text the same alone as inside any padded batch', async () => {
