@@ -1,7 +1,7 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
-//     [--class-bias on|off] [--reuse-weights DIR] [--prepare-only]
+//     [--class-bias on|off] [--binary-loss polar|masked] [--reuse-weights DIR] [--prepare-only]
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     arch: { type: 'string', default: 'gru' },
     lexicon: { type: 'boolean', default: false },
     'class-bias': { type: 'string', default: 'on' },
+    'binary-loss': { type: 'string', default: 'polar' },
     'reuse-weights': { type: 'string' },
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
@@ -76,7 +77,11 @@ const dataDir = path.resolve(args['data-dir']);
 
 const corpora: CorpusSplits[] = [];
 for (const name of args.corpora.split(',').map((s) => s.trim()).filter(Boolean)) corpora.push(await loadCorpus(dataDir, name));
-const train: Example[] = corpora.flatMap((c) => c.train.map((r) => ({ ...r, text: trainingText(c.spec.name, r.text) })));
+// Binary rows (SST-2): `masked` compares negative vs positive only; `polar` also counts a neutral answer as
+// wrong (SST-2 left its neutral phrases out, so every phrase in it is polar).
+if (!['masked', 'polar'].includes(args['binary-loss'])) throw new Error('--binary-loss must be masked or polar');
+const polar = args['binary-loss'] === 'polar';
+const train: Example[] = corpora.flatMap((c) => c.train.map((r) => ({ ...r, text: trainingText(c.spec.name, r.text), binary: r.binary && !polar })));
 const calibration = corpora.flatMap((c) => c.calibration);
 const calibrationGroups = Int32Array.from(corpora.flatMap((c, k) => c.calibration.map(() => k)));
 log(`read ${train.length} training, ${calibration.length} calibration and ${corpora.reduce((a, c) => a + c.dev.length, 0)} dev texts from ${dataDir}`);
@@ -120,19 +125,19 @@ if (args['reuse-weights']) {
   trained = gruModel(gruEnsembleFromOnnx(await readFile(path.join(path.resolve(args['reuse-weights']), 'onnx', 'model.onnx'))));
   log(`weights read from ${args['reuse-weights']}: ${trained.summary}`);
 } else {
-log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
-trained = await trainArchitecture(arch, trainSet, devSample, {
-  vocab: vocab.size,
-  classes: LABELS.length,
-  seed,
-  epochs,
-  members,
-  threads,
-  embed: int('embed', args.embed),
-  hidden: int('hidden', args.hidden),
-  lexicon,
-  log,
-});
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
+  trained = await trainArchitecture(arch, trainSet, devSample, {
+    vocab: vocab.size,
+    classes: LABELS.length,
+    seed,
+    epochs,
+    members,
+    threads,
+    embed: int('embed', args.embed),
+    hidden: int('hidden', args.hidden),
+    lexicon,
+    log,
+  });
 }
 const trainSeconds = seconds(trainStarted);
 log(`trained in ${trainSeconds.toFixed(0)} s: ${trained.summary}`);
