@@ -48,7 +48,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
 
   if (arch === 'gru') {
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
-    const epochs = o.epochs ?? 2;
+    const epochs = o.epochs ?? 1;
     const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon }, {
       members: o.members,
       threads: o.threads,

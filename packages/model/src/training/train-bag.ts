@@ -21,7 +21,7 @@ export interface BagTrainConfig {
 }
 
 export const DEFAULT_BAG_TRAIN_CONFIG: Omit<BagTrainConfig, 'shape' | 'seed'> = {
-  epochs: 5,
+  epochs: 2,
   batchSize: 32,
   learningRate: 3e-3,
   clipNorm: 5,
