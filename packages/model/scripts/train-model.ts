@@ -1,7 +1,8 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
-//     [--class-bias on|off] [--binary-loss polar|masked] [--reuse-weights DIR] [--prepare-only]
+//     [--class-bias on|off] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
+//     [--prepare-only]
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -19,7 +20,7 @@ import { bertWords } from '../src/training/bert-pretokenize.js';
 import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/gru-network.js';
-import { frequentWords, trainingText } from '../src/training/multi-corpus.js';
+import { classBalancedWeights, frequentWords, trainingText } from '../src/training/multi-corpus.js';
 import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
 import { gruEnsembleFromOnnx } from '../src/export/gru-ensemble-onnx.js';
 import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     lexicon: { type: 'boolean', default: false },
     'class-bias': { type: 'string', default: 'on' },
     'binary-loss': { type: 'string', default: 'polar' },
+    'class-weights': { type: 'string', default: 'balanced' },
     'reuse-weights': { type: 'string' },
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
@@ -82,6 +84,7 @@ for (const name of args.corpora.split(',').map((s) => s.trim()).filter(Boolean))
 if (!['masked', 'polar'].includes(args['binary-loss'])) throw new Error('--binary-loss must be masked or polar');
 const polar = args['binary-loss'] === 'polar';
 const train: Example[] = corpora.flatMap((c) => c.train.map((r) => ({ ...r, text: trainingText(c.spec.name, r.text), binary: r.binary && !polar })));
+const trainGroups = Int32Array.from(corpora.flatMap((c, k) => c.train.map(() => k)));
 const calibration = corpora.flatMap((c) => c.calibration);
 const calibrationGroups = Int32Array.from(corpora.flatMap((c, k) => c.calibration.map(() => k)));
 log(`read ${train.length} training, ${calibration.length} calibration and ${corpora.reduce((a, c) => a + c.dev.length, 0)} dev texts from ${dataDir}`);
@@ -104,6 +107,9 @@ log(`normaliser (${normalizerSpec.hashtag_words.length} hashtag words) and WordP
 // 3. Encode through the runtime's normaliser + tokenizer: the ids inference will see.
 const unk = vocab.get('[UNK]')!;
 const trainSet = await encodeTexts({ modelDir: out }, train, trainLength);
+// `balanced`: each corpus' classes weigh the same in the loss; `none`: every example weighs 1.
+if (!['balanced', 'none'].includes(args['class-weights'])) throw new Error('--class-weights must be balanced or none');
+if (args['class-weights'] === 'balanced') trainSet.weights = classBalancedWeights(trainGroups, trainSet.labels);
 log(`encoded ${trainSet.labels.length} training texts: ${trainSet.ids.length} tokens (cut at ${trainLength}), [UNK] ${((countToken(trainSet, unk) / trainSet.ids.length) * 100).toFixed(3)} %`);
 const devSets = new Map<string, EncodedSet>();
 for (const c of corpora) {

@@ -9,6 +9,8 @@ export interface EncodedSet {
   labels: Uint8Array;
   /** 1 where the example comes from a binary corpus: only negative vs positive is compared (absent: none). */
   binary?: Uint8Array;
+  /** Loss weight per example (absent: 1 each). */
+  weights?: Float32Array;
 }
 
 export interface LabelledRow {

@@ -27,3 +27,24 @@ export function frequentWords(texts: Iterable<string>, limit: number): string[] 
     .slice(0, limit)
     .map(([word]) => word);
 }
+
+/**
+ * Loss weights that balance the classes within each corpus (n / (classes present × n of the class)), so
+ * every corpus still weighs what its size says but a rare class (negative tweets: 15 % of SemEval) counts
+ * as much as a frequent one: what macro-recall measures.
+ */
+export function classBalancedWeights(groups: ArrayLike<number>, labels: ArrayLike<number>): Float32Array {
+  const counts = new Map<number, Map<number, number>>();
+  for (let i = 0; i < labels.length; i++) {
+    const byLabel = counts.get(groups[i]!) ?? new Map<number, number>();
+    byLabel.set(labels[i]!, (byLabel.get(labels[i]!) ?? 0) + 1);
+    counts.set(groups[i]!, byLabel);
+  }
+  const weights = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const byLabel = counts.get(groups[i]!)!;
+    const total = [...byLabel.values()].reduce((a, b) => a + b, 0);
+    weights[i] = total / (byLabel.size * byLabel.get(labels[i]!)!);
+  }
+  return weights;
+}

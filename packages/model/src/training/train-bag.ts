@@ -79,7 +79,7 @@ export function trainBag(
       for (let k = b; k < end; k++) {
         const i = order[k]!;
         net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
-        lossSum += net.backward(train.labels[i]!, scale, train.binary?.[i] === 1);
+        lossSum += net.backward(train.labels[i]!, scale * (train.weights?.[i] ?? 1), train.binary?.[i] === 1);
         lossCount++;
       }
       adam.step(config.learningRate * (1 - step / totalSteps));

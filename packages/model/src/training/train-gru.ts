@@ -86,7 +86,7 @@ export function trainGru(
         const p = net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
         lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, config.shape.classes) : 1), 1e-12));
         lossCount++;
-        net.backward(label, scale, binary);
+        net.backward(label, scale * (train.weights?.[i] ?? 1), binary);
       }
       adam.step(config.learningRate * (1 - step / totalSteps));
       step++;

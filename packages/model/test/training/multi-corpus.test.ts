@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { classBalancedWeights, frequentWords, trainingText } from '../../src/training/multi-corpus.js';
+
+describe('multi-corpus training helpers', () => {
+  it('balances the classes within each corpus, keeping each corpus its size', () => {
+    // Corpus 0: three negatives, one positive; corpus 1: one of each of three classes.
+    const w = classBalancedWeights([0, 0, 0, 0, 1, 1, 1], [0, 0, 0, 2, 0, 1, 2]);
+    expect(Array.from(w.subarray(0, 4))).toEqual([4 / 6, 4 / 6, 4 / 6, 2].map(Math.fround));
+    // Each class of corpus 0 now carries the same total weight, and the corpus still sums to its size.
+    expect(w[0]! * 3).toBeCloseTo(w[3]!, 6);
+    expect(w.subarray(0, 4).reduce((a, b) => a + b)).toBeCloseTo(4, 5);
+    expect(Array.from(w.subarray(4))).toEqual([1, 1, 1]);
+  });
+
+  it('drops the leading airline handles from airline training texts only', () => {
+    expect(trainingText('airline-tweets', '@user @user thanks for the upgrade!')).toBe('thanks for the upgrade!');
+    expect(trainingText('airline-tweets', '@user')).toBe('@user');
+    expect(trainingText('semeval-tweets', '@user thanks')).toBe('@user thanks');
+  });
+
+  it('lists frequent words for hashtag splitting, without hashtags, mentions or links', () => {
+    const words = frequentWords(['the best day #bestdayever', 'the best @someone http://x.co/abc', 'the day'], 10);
+    expect(words).toEqual(['the', 'best', 'day']);
+  });
+});
