@@ -27,7 +27,7 @@ describe('POST /predict', () => {
     expect(body.id).toMatch(uuid);
     expect(body.confidence).toBeGreaterThan(0.5);
     expect(body.latency_ms).toBeGreaterThan(0);
-    expect(body.model_version).toMatch(/^sentiment-sst2-v1\+[0-9a-f]{8}$/);
+    expect(body.model_version).toMatch(/^sentiment-multi-v2\+[0-9a-f]{8}$/);
 
     const rows = await waitFor('the row', async () => {
       const r = await stack.sql('select * from {schema}.prediction where id = ?', [body.id]);
@@ -47,6 +47,19 @@ describe('POST /predict', () => {
     const body = await client.predict('a thoroughly awful, boring mess');
     expect(statuses).toEqual([200]);
     expect(body.sentiment).toBe('negative');
+  });
+
+  it('answers every class through the worker on clear cases: a plain statement is neutral', async () => {
+    const cases = {
+      'The package arrived on Tuesday.': 'neutral',
+      '@user my flight got cancelled again and nobody at the desk can help. Worst airline ever.': 'negative',
+      'Great value for the price, I would buy it again! 😍': 'positive',
+    } as const;
+    for (const [text, sentiment] of Object.entries(cases)) {
+      const body = await client.predict(text);
+      expect(body.sentiment, text).toBe(sentiment);
+      expect(body.confidence).toBeGreaterThan(1 / 3);
+    }
   });
 });
 

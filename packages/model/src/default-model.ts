@@ -1,4 +1,10 @@
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the model shipped with this package, so apps need not know the repo layout. */
-export const defaultModelDir = fileURLToPath(new URL('../models/sentiment-sst2-v1', import.meta.url));
+/** The models shipped with this package, so apps need not know the repo layout. */
+const shipped = (name: string) => fileURLToPath(new URL(`../models/${name}`, import.meta.url));
+
+/** Three classes, multi-domain (tweets, reviews, comments): what `npm start` serves. */
+export const defaultModelDir = shipped('sentiment-multi-v2');
+
+/** The first model: binary, movie reviews only (kept to compare with and for its own recipe). */
+export const sst2V1ModelDir = shipped('sentiment-sst2-v1');

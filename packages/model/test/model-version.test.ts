@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel, int64s, node, tensor, valueInfo } from '../src/export/onnx-graph.js';
-import { defaultModelDir, loadClassifier, type ClassifierOptions } from '../src/index.js';
+import { loadClassifier, sst2V1ModelDir, type ClassifierOptions } from '../src/index.js';
 import { compactModelName, MODEL_NAME_MAX_LENGTH, MODEL_VERSION_MAX_LENGTH, modelVersion } from '../src/runtime/model-version.js';
 import { wordPieceTokenizerDir } from './fixtures/shared-data.js';
 import { makeTempDir, removeDir } from './fixtures/temp-dir.js';
@@ -92,7 +92,7 @@ describe('loaded model versions', () => {
   /** A copy of the shipped model at `<root>/<variant>/<60-character name>`, then `edit` changes it. */
   function copy(variant: string, edit: (dir: string) => void = () => {}): string {
     const dir = path.join(root, variant, NAME);
-    fs.cpSync(defaultModelDir, dir, { recursive: true });
+    fs.cpSync(sst2V1ModelDir, dir, { recursive: true });
     edit(dir);
     return dir;
   }
