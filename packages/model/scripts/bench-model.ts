@@ -1,9 +1,11 @@
 // Throughput and latency of the in-process classifier, with tokenization and ONNX run timed separately.
-// Usage: npm run bench:model [-- --model DIR] [--threads N]   (DIR relative to the repo root)
+// Usage: npm run bench:model [-- --model DIR] [--threads N] [--pool N]   (DIR relative to the repo root)
+// The last table is the model alone as the worker runs it: N classifier threads (default 2) × batch 32,
+// tweet-length texts, tokenizer included.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultModelDir, loadClassifier, type LocalClassifier } from '../src/index.js';
+import { createThreadedClassifier, defaultModelDir, loadClassifier, type LocalClassifier } from '../src/index.js';
 import { loadTokenizer } from '../src/transformers-js.js';
 
 /** Script paths are relative to the repo root, whatever the cwd npm gives the script. */
@@ -19,12 +21,19 @@ const SENTENCES = [
   'Not bad at all, better than I expected.',
 ];
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { model: { type: 'string' }, threads: { type: 'string' }, pool: { type: 'string' } } });
 const modelDir = values.model ? path.resolve(repoRoot, values.model) : defaultModelDir;
 
 /** ~10 tokens each. */
 function shortTexts(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${SENTENCES[i % SENTENCES.length]!} #${i}`);
+}
+const TWEET_BITS = ['@user', '#mondaymotivation', 'https://t.co/x1', '😂', ':)', 'soooo', 'lol', '#fail'];
+/** Tweet-length (~25–30 tokens): two sentences with a mention, a hashtag, a link or an emoji; each text distinct. */
+function tweetTexts(count: number, salt = ''): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    `${TWEET_BITS[i % TWEET_BITS.length]} ${SENTENCES[i % SENTENCES.length]!} ${SENTENCES[(i * 3 + 1) % SENTENCES.length]!} ${TWEET_BITS[(i + 3) % TWEET_BITS.length]} n${i}${salt}`,
+  );
 }
 /** ~60 tokens each: five or six everyday sentences run together. */
 function longTexts(count: number): string[] {
@@ -87,7 +96,7 @@ for (const [name, texts] of [['short', shortTexts(500)], ['long', longTexts(500)
 }
 
 const rows: Row[] = [];
-for (const [name, make] of [['short', shortTexts], ['long', longTexts]] as const) {
+for (const [name, make] of [['short', shortTexts], ['tweet', tweetTexts], ['long', longTexts]] as const) {
   for (const batch of [1, 8, 32, 128]) rows.push({ texts: name, batch, ...(await measure(classifier, make(batch))) });
 }
 await classifier.close();
@@ -105,3 +114,27 @@ console.table(
   })),
 );
 console.log('onnx run ms = padding + int64 feeds + onnxruntime + softmax; medians over ≥5 repeats.');
+
+// The model as the worker runs it: classifier threads, one batch of 32 in flight per thread, every text new.
+const pool = Number(values.pool ?? 2);
+const threaded = await createThreadedClassifier({ modelDir, threads: pool, intraOpThreads: 1, maxBatchSize: 32 });
+const passes: number[] = [];
+for (let pass = 0; pass < 5; pass++) {
+  const texts = tweetTexts(8192, `p${pass}`);
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: pool }, async () => {
+      for (let at = next; at < texts.length; at = next) {
+        next += 32;
+        await threaded.predict(texts.slice(at, at + 32));
+      }
+    }),
+  );
+  passes.push(texts.length / ((performance.now() - start) / 1000));
+}
+await threaded.close();
+console.log(
+  `\nthreaded (${pool} threads × batch 32), 8,192 distinct tweet-length texts per pass: ` +
+    `median ${Math.round(median(passes))} texts/s (passes: ${passes.map((p) => Math.round(p)).join(', ')})`,
+);
