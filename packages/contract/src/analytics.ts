@@ -23,7 +23,7 @@ const FilterFields = z.object({
     .max(50)
     .refine((v) => !v.includes('\u0000'), { message: 'model_version contains a NUL character' })
     .optional()
-    .meta({ description: 'Only predictions of this model version, e.g. `sentiment-sst2-v1+58a0602d`.' }),
+    .meta({ description: 'Only predictions of this model version, e.g. `sentiment-multi-v2+d6c0cc55`.' }),
 });
 
 const fromBeforeTo: [(q: { from?: Date; to?: Date }) => boolean, { message: string; path: string[] }] = [
