@@ -1,10 +1,10 @@
-// Trains one GRU classifier: shuffled minibatches, Adam with linear decay to 0, dropout on the pooled vector.
-import { Adam } from './adam.js';
+// Trains one GRU classifier (minibatch-loop.ts); dropout on the pooled vector.
 import type { EncodedSet } from './encoded-set.js';
-import { binaryMass, GruNetwork, predictedClass } from './gru-network.js';
+import { GruNetwork } from './gru-network.js';
 import { initParams, type GruParams, type GruShape } from './gru-params.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
-import { deriveSeed, mulberry32, shuffle } from './prng.js';
+import { evaluateNetwork, runMinibatches, type Evaluation, type TrainProgress } from './minibatch-loop.js';
+import { deriveSeed } from './prng.js';
 
 export interface TrainConfig {
   shape: GruShape;
@@ -26,31 +26,10 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'shape' | 'seed'> = {
   dropout: 0.5,
 };
 
-export interface TrainProgress {
-  epoch: number;
-  /** Fraction of all training done, 0..1. */
-  done: number;
-  meanLoss: number;
-}
-
-export interface Evaluation {
-  /** A binary-corpus example counts as right when its negative-vs-positive answer is. */
-  accuracy: number;
-  /** Probability of each class per example, [n, classes]. */
-  probs: Float32Array;
-}
+export type { Evaluation, TrainProgress } from './minibatch-loop.js';
 
 export function evaluate(net: GruNetwork, set: EncodedSet): Evaluation {
-  const C = net.params.shape.classes;
-  const n = set.labels.length;
-  const probs = new Float32Array(n * C);
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    const p = net.forward(set.ids, set.offsets[i]!, set.offsets[i + 1]! - set.offsets[i]!);
-    for (let c = 0; c < C; c++) probs[i * C + c] = p[c]!;
-    if (predictedClass(p, C, set.binary?.[i] === 1) === set.labels[i]) correct++;
-  }
-  return { accuracy: n ? correct / n : 0, probs };
+  return evaluateNetwork(net, set);
 }
 
 export function trainGru(
@@ -63,40 +42,6 @@ export function trainGru(
   const params = initParams(config.shape, deriveSeed(config.seed, 0));
   applyLexiconPrior(params.emb, config.shape.embed, config.lexicon);
   const net = new GruNetwork(params);
-  const adam = new Adam(net, { clipNorm: config.clipNorm });
-  const shuffleRandom = mulberry32(deriveSeed(config.seed, 1));
-  const dropoutRandom = mulberry32(deriveSeed(config.seed, 2));
-  const n = train.labels.length;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const stepsPerEpoch = Math.ceil(n / config.batchSize);
-  const totalSteps = stepsPerEpoch * config.epochs;
-  const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / 10));
-  let step = 0;
-  for (let epoch = 0; epoch < config.epochs; epoch++) {
-    shuffle(order, shuffleRandom);
-    let lossSum = 0;
-    let lossCount = 0;
-    for (let b = 0; b < n; b += config.batchSize) {
-      const end = Math.min(n, b + config.batchSize);
-      const scale = 1 / (end - b);
-      for (let k = b; k < end; k++) {
-        const i = order[k]!;
-        const label = train.labels[i]!;
-        const binary = train.binary?.[i] === 1;
-        const p = net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
-        lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, config.shape.classes) : 1), 1e-12));
-        lossCount++;
-        net.backward(label, scale * (train.weights?.[i] ?? 1), binary);
-      }
-      adam.step(config.learningRate * (1 - step / totalSteps));
-      step++;
-      if (onProgress && (step % reportEvery === 0 || step === totalSteps)) {
-        onProgress({ epoch, done: step / totalSteps, meanLoss: lossSum / lossCount });
-        lossSum = 0;
-        lossCount = 0;
-      }
-    }
-    onEpoch?.(epoch, dev ? evaluate(net, dev) : undefined);
-  }
+  runMinibatches(net, train, config, onProgress, (epoch) => onEpoch?.(epoch, dev ? evaluate(net, dev) : undefined));
   return params;
 }

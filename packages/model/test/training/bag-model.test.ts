@@ -7,6 +7,7 @@ import { bigramBucket, initBagParams, type BagParams, type BagShape, type FloatA
 import { packSequences } from '../../src/training/encoded-set.js';
 import { mulberry32 } from '../../src/training/prng.js';
 import { DEFAULT_BAG_TRAIN_CONFIG, evaluateBag, trainBag } from '../../src/training/train-bag.js';
+import { all, maxRelativeError as relativeError } from '../fixtures/gradient-check.js';
 
 /** Random weights of a visible size, non-zero biases (initBagParams leaves them at 0). */
 function randomParams(shape: BagShape, seed: number, Ctor: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array): BagParams {
@@ -20,24 +21,8 @@ function randomParams(shape: BagShape, seed: number, Ctor: Float32ArrayConstruct
 describe('bag network gradients', () => {
   const shape = { vocab: 9, embed: 4, buckets: 7, hidden: 5, classes: 3 };
   const ids = Int32Array.from([2, 5, 7, 5, 8, 3]);
-  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-  function maxRelativeError(values: FloatArray, grads: FloatArray, indices: number[], loss: () => number): number {
-    let worst = 0;
-    for (const i of indices) {
-      const keep = values[i]!;
-      const eps = 1e-6;
-      values[i] = keep + eps;
-      const up = loss();
-      values[i] = keep - eps;
-      const down = loss();
-      values[i] = keep;
-      const numeric = (up - down) / (2 * eps);
-      // The floor keeps round-off in the differences (~1e-10) from failing gradients that are exactly 0.
-      worst = Math.max(worst, Math.abs(numeric - grads[i]!) / Math.max(1e-4, Math.abs(numeric) + Math.abs(grads[i]!)));
-    }
-    return worst;
-  }
+  const maxRelativeError = (values: FloatArray, grads: FloatArray, indices: number[], loss: () => number) =>
+    relativeError(values, grads, indices, loss, 1e-4);
 
   const cases = [
     { label: 2, binary: false, dropout: false },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binaryMass, GruNetwork } from '../../src/training/gru-network.js';
-import { initParams, type FloatArray } from '../../src/training/gru-params.js';
+import { initParams } from '../../src/training/gru-params.js';
+import { all, maxRelativeError } from '../fixtures/gradient-check.js';
 import { mulberry32 } from '../../src/training/prng.js';
 
 // The same forward/backward code as training, on Float64 parameters so central differences are precise.
@@ -22,24 +23,6 @@ function setup(dropout: boolean) {
   return { params, net, loss };
 }
 
-function maxRelativeError(values: FloatArray, grads: FloatArray, indices: number[], loss: () => number): number {
-  let worst = 0;
-  for (const i of indices) {
-    const keep = values[i]!;
-    const eps = 1e-6;
-    values[i] = keep + eps;
-    const up = loss();
-    values[i] = keep - eps;
-    const down = loss();
-    values[i] = keep;
-    const numeric = (up - down) / (2 * eps);
-    const err = Math.abs(numeric - grads[i]!) / Math.max(1e-6, Math.abs(numeric) + Math.abs(grads[i]!));
-    worst = Math.max(worst, err);
-  }
-  return worst;
-}
-
-const all = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('GRU network gradients', () => {
   for (const dropout of [false, true]) {
