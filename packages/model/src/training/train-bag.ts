@@ -3,17 +3,11 @@ import { BagNetwork } from './bag-network.js';
 import { initBagParams, type BagParams, type BagShape } from './bag-params.js';
 import type { EncodedSet } from './encoded-set.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
-import { evaluateNetwork, runMinibatches, type Evaluation, type TrainProgress } from './minibatch-loop.js';
+import { evaluateNetwork, runMinibatches, type Evaluation, type LoopConfig, type TrainProgress } from './minibatch-loop.js';
 import { deriveSeed } from './prng.js';
 
-export interface BagTrainConfig {
+export interface BagTrainConfig extends LoopConfig {
   shape: BagShape;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  clipNorm: number;
-  dropout: number;
   /** Word-list valences to seed unigram embedding rows with (see lexicon-prior.ts). */
   lexicon?: LexiconPrior;
 }

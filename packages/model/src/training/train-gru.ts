@@ -3,17 +3,11 @@ import type { EncodedSet } from './encoded-set.js';
 import { GruNetwork } from './gru-network.js';
 import { initParams, type GruParams, type GruShape } from './gru-params.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
-import { evaluateNetwork, runMinibatches, type Evaluation, type TrainProgress } from './minibatch-loop.js';
+import { evaluateNetwork, runMinibatches, type Evaluation, type LoopConfig, type TrainProgress } from './minibatch-loop.js';
 import { deriveSeed } from './prng.js';
 
-export interface TrainConfig {
+export interface TrainConfig extends LoopConfig {
   shape: GruShape;
-  seed: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  clipNorm: number;
-  dropout: number;
   /** Word-list valences to seed embedding rows with (see lexicon-prior.ts). */
   lexicon?: LexiconPrior;
 }
