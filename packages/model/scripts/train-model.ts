@@ -19,7 +19,7 @@ import { ModelFiles } from '../src/runtime/model-files.js';
 import { bertWords } from '../src/training/bert-pretokenize.js';
 import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
-import { predictedClass } from '../src/training/gru-network.js';
+import { predictedClass } from '../src/training/class-loss.js';
 import { classBalancedWeights, frequentWords, trainingText } from '../src/training/multi-corpus.js';
 import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
 import { gruEnsembleFromOnnx } from '../src/export/gru-ensemble-onnx.js';

@@ -2,6 +2,7 @@
 // the L unigram rows and L−1 hashed bigram rows → [mean; max] over those 2L−1 vectors (2E) → dense → ReLU
 // → dropout → dense → softmax.
 // Generic over Float32 (training) and Float64 (gradient checks); preallocated buffers only.
+import { lossGradient, softmaxInPlace } from './class-loss.js';
 import { affine } from './gru-kernels.js';
 import { bigramBucket, zeroBagParams, type BagParams, type FloatArray, type FloatArrayConstructor } from './bag-params.js';
 
@@ -94,9 +95,7 @@ export class BagNetwork {
       logits[c] = l;
       if (l > max) max = l;
     }
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += probs[c] = Math.exp(logits[c]! - max);
-    for (let c = 0; c < C; c++) probs[c] = probs[c]! / sum;
+    softmaxInPlace(logits, probs, max);
     return probs;
   }
 
@@ -109,18 +108,7 @@ export class BagNetwork {
     const { W1, W2 } = this.params;
     const g = this.grads;
     const { rows, count: n, pooled, argRow, pre, mask, hidden, dhidden, active, dactive, dpooled, dlogits, probs } = this;
-    let loss: number;
-    if (binary && C === 3) {
-      if (label === 1) throw new Error('binary example labelled neutral');
-      const z = probs[0]! + probs[2]!;
-      dlogits[0] = (probs[0]! / z - (label === 0 ? 1 : 0)) * scale;
-      dlogits[1] = 0;
-      dlogits[2] = (probs[2]! / z - (label === 2 ? 1 : 0)) * scale;
-      loss = -Math.log(Math.max(probs[label]! / z, 1e-12));
-    } else {
-      for (let c = 0; c < C; c++) dlogits[c] = (probs[c]! - (c === label ? 1 : 0)) * scale;
-      loss = -Math.log(Math.max(probs[label]!, 1e-12));
-    }
+    const loss = lossGradient(probs, label, scale, binary, dlogits);
     dhidden.fill(0);
     for (let c = 0; c < C; c++) {
       const d = dlogits[c]!;

@@ -3,32 +3,8 @@
 // → dropout → dense → softmax. Generic over Float32 (training) and Float64 (gradient checks).
 // Hot loops use flat arrays and preallocated buffers only: this is where training time goes.
 import { affine, outerAndTranspose } from './gru-kernels.js';
+import { lossGradient, softmaxInPlace } from './class-loss.js';
 import { zeroParams, type FloatArray, type FloatArrayConstructor, type GruParams } from './gru-params.js';
-
-/**
- * Three-class models learn from binary corpora (SST-2) too: for those examples neutral was never an answer,
- * so the loss is a softmax over negative and positive only (the neutral logit gets no gradient).
- */
-export function isMasked(c: number, classes: number): boolean {
-  return classes === 3 && c === 1;
-}
-
-/** Probability mass of the classes a binary example can have. */
-export function binaryMass(probs: ArrayLike<number>, classes: number): number {
-  let s = 0;
-  for (let c = 0; c < classes; c++) if (!isMasked(c, classes)) s += probs[c]!;
-  return s;
-}
-
-/** The predicted class, over all classes or, for a binary example, over the unmasked ones. */
-export function predictedClass(probs: ArrayLike<number>, classes: number, binary = false): number {
-  let best = -1;
-  for (let c = 0; c < classes; c++) {
-    if (binary && isMasked(c, classes)) continue;
-    if (best < 0 || probs[c]! > probs[best]!) best = c;
-  }
-  return best;
-}
 
 export class GruNetwork {
   readonly grads: GruParams;
@@ -160,15 +136,13 @@ export class GruNetwork {
       probs[c] = l;
       if (l > max) max = l;
     }
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += probs[c] = Math.exp(probs[c]! - max);
-    for (let c = 0; c < C; c++) probs[c] = probs[c]! / sum;
+    softmaxInPlace(probs, probs, max);
     return probs;
   }
 
   /**
    * Adds scale × ∂(−log p[label])/∂θ of the last forward pass to `grads`. `binary`: the example comes from a
-   * binary corpus, so p is renormalised over the classes it could have (see lossClasses).
+   * binary corpus, so p is renormalised over the classes it could have (see class-loss.ts).
    */
   backward(label: number, scale: number, binary = false): void {
     const { embed: E, hidden: H, classes: C } = this.params.shape;
@@ -176,11 +150,8 @@ export class GruNetwork {
     const { emb, W, R, Wd } = this.params;
     const g = this.grads;
     const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, dlogits, mask, dropped, probs } = this;
-    const norm = binary ? binaryMass(probs, C) : 1;
-    for (let c = 0; c < C; c++) {
-      dlogits[c] = binary && isMasked(c, C) ? 0 : (probs[c]! / norm - (c === label ? 1 : 0)) * scale;
-      g.bd[c] += dlogits[c]!;
-    }
+    lossGradient(probs, label, scale, binary, dlogits);
+    for (let c = 0; c < C; c++) g.bd[c] += dlogits[c]!;
     for (let k = 0; k < 2 * H; k++) {
       let s = 0;
       for (let c = 0; c < C; c++) {

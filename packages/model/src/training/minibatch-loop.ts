@@ -2,7 +2,7 @@
 // inside the network, per-example loss weights, and the masked loss for binary-corpus rows.
 import { Adam, type AdamTarget } from './adam.js';
 import type { EncodedSet } from './encoded-set.js';
-import { binaryMass, predictedClass } from './gru-network.js';
+import { binaryMass, predictedClass } from './class-loss.js';
 import type { FloatArray } from './gru-params.js';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
 

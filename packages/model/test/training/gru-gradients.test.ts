@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binaryMass, GruNetwork } from '../../src/training/gru-network.js';
+import { binaryMass } from '../../src/training/class-loss.js';
+import { GruNetwork } from '../../src/training/gru-network.js';
 import { initParams } from '../../src/training/gru-params.js';
 import { all, maxRelativeError } from '../fixtures/gradient-check.js';
 import { mulberry32 } from '../../src/training/prng.js';
