@@ -20,9 +20,14 @@ export interface AppProcess {
 export const startedApps = new Set<AppProcess>();
 
 export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+  return startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
+}
+
+/** Any program as a child process (a private redis-server, say), watched like the apps. */
+export function startProcess(name: string, command: string, args: string[], env: Record<string, string> = {}): AppProcess {
+  const child = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -16,6 +16,7 @@ import { BOARD_PATH, boardRouter } from './routes/board.js';
 import { DASHBOARD_PATH, dashboardRouter } from './routes/dashboard.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
+import type { RedisHealth } from './redis-health.js';
 import { metricsRouter } from './routes/metrics.js';
 import { jobsRouter } from './routes/jobs.js';
 import { predictRouter } from './routes/predict.js';
@@ -30,6 +31,8 @@ const ADMIN_PATH = '/admin';
 export interface AppDeps {
   jobs: PredictionJobs;
   analytics: AnalyticsRepository;
+  /** What /ready reads besides the queue: refused writes and Redis persistence. */
+  redisHealth: RedisHealth;
   /** Queues shown in Bull Board (the prediction and persist queues). */
   boardQueues: Queue[];
   logger: Logger;
@@ -79,7 +82,7 @@ export function createApp(deps: AppDeps): Express {
   if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
-  app.use(healthRouter({ jobs: deps.jobs, analytics, draining }));
+  app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, draining }));
 
   let jobs = deps.jobs;
   if (backpressure?.maxQueueDepth) {

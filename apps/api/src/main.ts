@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createApiMetrics } from './metrics.js';
 import { createPredictionJobs } from './prediction-jobs.js';
 import { createQueueClients } from './queue-clients.js';
+import { createRedisHealth, warnWithoutPersistence } from './redis-health.js';
 import { BOARD_PATH } from './routes/board.js';
 import { boardMode } from './security/access.js';
 import { rateLimitKeyPrefix } from './security/rate-limit.js';
@@ -36,9 +37,12 @@ const db = await connectDatabase({ clientUrl: config.databaseUrl, schema: config
 const jobs = createPredictionJobs(clients, { resultTtlS: config.resultTtlS });
 
 let stopping = false;
+const redisHealth = createRedisHealth(clients.redis, config.queuePrefix);
+warnWithoutPersistence(clients.redis, redisHealth, logger);
 const app = createApp({
   draining: () => stopping,
   jobs,
+  redisHealth,
   analytics: db.analytics,
   boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
   logger,

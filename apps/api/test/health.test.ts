@@ -5,8 +5,13 @@ import { connectDatabase } from '../src/database.js';
 import { CLOSED_PORT, createHarness, silentLogger, stubProcessor, type Harness } from './support/harness.js';
 
 let h: Harness;
+/** What the shared test Redis really does; /ready must say the same. */
+let persistence: string;
 beforeAll(async () => {
   h = await createHarness();
+  const [, aof] = (await h.clients.redis.config('GET', 'appendonly')) as string[];
+  const [, save] = (await h.clients.redis.config('GET', 'save')) as string[];
+  persistence = aof === 'yes' ? 'aof' : save ? 'snapshots' : 'none';
 });
 afterAll(async () => {
   await h?.close();
@@ -24,7 +29,8 @@ describe('GET /ready', () => {
   it('is 503 with workers: 0 while no worker is connected, then 200 once one is', async () => {
     const before = await request(h.app).get('/ready');
     expect(before.status).toBe(503);
-    expect(before.body).toEqual({ status: 'unavailable', checks: { redis: 'ok', postgres: 'ok', workers: 0 } });
+    expect(before.body).toMatchObject({ status: 'unavailable', checks: { redis: 'ok', postgres: 'ok', workers: 0, writes: 'ok', persistence } });
+    expect(before.body.problems[0]).toMatch(/^workers: none connected/);
 
     const worker = h.startWorker(stubProcessor);
     await worker.waitUntilReady();
@@ -35,18 +41,30 @@ describe('GET /ready', () => {
       res = await request(h.app).get('/ready');
     }
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1 } });
+    // Without Redis persistence it is ready but degraded, and says why.
+    expect(res.body).toMatchObject({ status: persistence === 'none' ? 'degraded' : 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence } });
+    expect(res.body.problems).toHaveLength(persistence === 'none' ? 1 : 0);
   });
 
-  it('is 503 postgres: down when the database is unreachable', async () => {
+  it('stays 200 (degraded, postgres: down) when only the database is unreachable: predictions still work', async () => {
     const db = await connectDatabase({ clientUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/test`, logger: silentLogger });
     const down = await createHarness({ analytics: db.analytics });
+    const worker = down.startWorker(stubProcessor);
     try {
-      const res = await request(down.app).get('/ready');
-      expect(res.status).toBe(503);
-      expect(res.body.status).toBe('unavailable');
-      expect(res.body.checks.postgres).toBe('down');
-      expect(res.body.checks.redis).toBe('ok');
+      await worker.waitUntilReady();
+      let res = await request(down.app).get('/ready');
+      for (let i = 0; i < 50 && res.body.checks.workers === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await request(down.app).get('/ready');
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('degraded');
+      expect(res.body.checks).toMatchObject({ postgres: 'down', redis: 'ok', workers: 1 });
+      expect(res.body.problems.join('\n')).toMatch(/postgres: unreachable; predictions continue/);
+
+      // Predictions go on through the queue while analytics, which need Postgres, say so.
+      const predicted = await request(down.app).post('/predict').send({ text: 'still answered' });
+      expect(predicted.status).toBe(200);
 
       const analytics = await request(down.app).get('/analytics/summary');
       expect(analytics.status).toBe(503);
@@ -93,7 +111,8 @@ describe('when Redis is unreachable (queue connection pointed at a closed port)'
   it('/ready reports redis down, /health stays 200', async () => {
     const ready = await request(down.app).get('/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks).toEqual({ redis: 'down', postgres: 'ok', workers: 0 });
+    expect(ready.body.checks).toEqual({ redis: 'down', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'unknown' });
+    expect(ready.body.problems[0]).toMatch(/^redis: unreachable/);
     expect((await request(down.app).get('/health')).status).toBe(200);
   });
 });

@@ -159,11 +159,13 @@ describe('with a real BullMQ worker running a stub processor (drives the status 
 /** The same queue, but with a sync timeout long enough for the worker to catch up on a slow machine. */
 async function createHarnessSharingQueue() {
   const { createApp } = await import('../src/app.js');
+  const { createRedisHealth } = await import('../src/redis-health.js');
   const { silentLogger } = await import('./support/harness.js');
   return {
     app: createApp({
       jobs: h.jobs,
       analytics: h.analytics,
+      redisHealth: createRedisHealth(h.clients.redis, h.prefix),
       boardQueues: [h.clients.predictionQueue],
       logger: silentLogger,
       syncTimeoutMs: 20_000,

@@ -6,6 +6,7 @@ import { createApp } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createPredictionJobs } from '../src/prediction-jobs.js';
+import { createRedisHealth } from '../src/redis-health.js';
 import { createQueueClients } from '../src/queue-clients.js';
 import { rateLimitKeyPrefix } from '../src/security/rate-limit.js';
 import { CLOSED_PORT, REDIS_URL, createHarness, silentLogger, type Harness } from './support/harness.js';
@@ -135,7 +136,7 @@ describe('API keys', () => {
   it('/ready works with a key (503 here: no worker) and reports its checks', async () => {
     const res = await request(h.app).get('/ready').set('Authorization', bearer(KEY_A));
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ redis: 'ok', postgres: 'ok', workers: 0 });
+    expect(res.body.checks).toMatchObject({ redis: 'ok', postgres: 'ok', workers: 0, writes: 'ok' });
   });
 
   it('do not apply to the board, which takes its admin credentials instead', async () => {
@@ -172,6 +173,7 @@ describe('rate limiting (5 requests per minute per client)', () => {
       const other = createApp({
         jobs: createPredictionJobs(clients, { resultTtlS: 3600 }),
         analytics: h.analytics,
+        redisHealth: createRedisHealth(clients.redis, h.prefix),
         boardQueues: [],
         logger: silentLogger,
         syncTimeoutMs: 2000,
@@ -222,6 +224,7 @@ describe('rate limiting (5 requests per minute per client)', () => {
       const app = createApp({
         jobs: createPredictionJobs(clients, { resultTtlS: 3600 }),
         analytics: h.analytics,
+        redisHealth: createRedisHealth(clients.redis, h.prefix),
         boardQueues: [],
         logger: silentLogger,
         syncTimeoutMs: 2000,

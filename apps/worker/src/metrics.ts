@@ -1,4 +1,4 @@
-import type { PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type PredictionWriter } from '@sentiment/db';
 import type { Classifier } from '@sentiment/model';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
@@ -55,8 +55,14 @@ export function createWorkerMetrics(): WorkerMetrics {
   });
   const flushFailures = new Counter({
     name: 'sentiment_db_flush_failures_total',
-    help: 'Postgres inserts that failed (their rows are parked in Redis, or the persist job retries)',
+    help: 'Postgres inserts that failed: outages (rows parked in Redis, or the persist job retries) and refusals (see sentiment_db_rows_rejected_total)',
     labelNames: ['path'],
+    registers,
+  });
+  const rowsRejected = new Counter({
+    name: 'sentiment_db_rows_rejected_total',
+    help: 'Prediction rows Postgres refused for good (value too long, missing table, constraint): their jobs failed, nothing was parked',
+    labelNames: ['path', 'code', 'column'],
     registers,
   });
   const jobs = new Counter({
@@ -102,6 +108,7 @@ export function createWorkerMetrics(): WorkerMetrics {
           inserted = await writer.insertMany(rows);
         } catch (err) {
           flushFailures.inc({ path });
+          if (err instanceof PermanentWriteError) rowsRejected.inc({ path, code: err.code, column: err.column ?? '' }, rows.length);
           throw err;
         }
         end();

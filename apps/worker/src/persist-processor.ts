@@ -1,4 +1,4 @@
-import type { PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type PredictionWriter } from '@sentiment/db';
 import { JobName, PersistJobData } from '@sentiment/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -19,7 +19,8 @@ export interface PersistJobResult {
 
 /**
  * The BullMQ processor for JobName.persist on PERSIST_QUEUE: writes rows parked while Postgres was
- * down. A failed write throws, and the job's attempts/backoff retry it until Postgres is back.
+ * down. A failed write throws, and the job's attempts/backoff retry it until Postgres is back; rows
+ * Postgres refuses for good (PermanentWriteError) fail the job at once instead.
  */
 export function makePersistProcessor({ writer, logger, onRecovered }: PersistProcessorDeps) {
   // Every parked job retries on its own backoff; log the outage once, not once per attempt.
@@ -37,6 +38,11 @@ export function makePersistProcessor({ writer, logger, onRecovered }: PersistPro
     try {
       inserted = await writer.insertMany(rows);
     } catch (err) {
+      // Kept in the failed set (persistJobOptions keeps failed jobs 30 days): retry it from Bull Board once fixed.
+      if (err instanceof PermanentWriteError) {
+        logger.error({ err, jobId: job.id, code: err.code, column: err.column, rows: rows.length }, 'Postgres refused parked prediction rows for good; the job fails');
+        throw new UnrecoverableError(err.message);
+      }
       if (failingSince === undefined) {
         failingSince = Date.now();
         logger.warn({ err, jobId: job.id }, 'parked prediction rows cannot be written yet; retrying with backoff');

@@ -1,5 +1,6 @@
 import { ClassifyJobData, JobName, type ClassifyJobResult, type JobProgress } from '@sentiment/queue';
 import type { Replier } from './replier.js';
+import { PermanentWriteError } from '@sentiment/db';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Batcher } from './batcher.js';
@@ -14,6 +15,12 @@ export interface ProcessorDeps {
 }
 
 export type ClassifyJob = Job<unknown, ClassifyJobResult, string>;
+
+/** Rows Postgres refused for good would be refused again: no retries, the job fails with the reason. */
+function failForGood(err: unknown): never {
+  if (err instanceof PermanentWriteError) throw new UnrecoverableError(err.message);
+  throw err;
+}
 
 /** The BullMQ processor for JobName.classify on PREDICTION_QUEUE. */
 export function makeProcessor({ batcher, logger, chunkSize, replier }: ProcessorDeps) {
@@ -56,7 +63,7 @@ export function makeProcessor({ batcher, logger, chunkSize, replier }: Processor
         }),
       );
     }
-    const predictions = (await Promise.all(chunks)).flat();
+    const predictions = (await Promise.all(chunks).catch(failForGood)).flat();
     await progress;
     log.info({ total }, 'classify job done');
     const result: ClassifyJobResult = { predictions, total };

@@ -1,4 +1,4 @@
-import type { NewPrediction, PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type NewPrediction, type PredictionWriter } from '@sentiment/db';
 import { JobName, PERSIST_QUEUE, persistJobOptions, type PersistJobData } from '@sentiment/queue';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
@@ -7,6 +7,12 @@ import { toQueueRow } from './rows.js';
 export interface RowSink {
   /** Resolves once the rows are durable: in Postgres, or parked in Redis for the persist worker. */
   write(rows: NewPrediction[]): Promise<void>;
+}
+
+interface Waiting {
+  rows: NewPrediction[];
+  resolve(): void;
+  reject(err: unknown): void;
 }
 
 export interface RowSinkDeps {
@@ -32,6 +38,8 @@ export interface RowSinkDeps {
  * `maxConcurrentFlushes` flushes are running are written together by the next one, so a flush never
  * carries less than one micro-batch and under load carries several. If Postgres fails, the rows are
  * parked in Redis as ONE persist job per flush instead of failing the predictions; logged once per outage.
+ * A write Postgres refuses for good (PermanentWriteError: value too long, missing table, constraint) is not
+ * an outage: it is never parked, and only the batches whose rows were refused fail.
  */
 export function createRowSink({
   writer,
@@ -43,7 +51,7 @@ export function createRowSink({
   maxRowsPerFlush = 2000,
 }: RowSinkDeps): RowSink {
   let outage: { since: number; retryAt: number; parkedRows: number } | undefined;
-  const waiting: Array<{ rows: NewPrediction[]; resolve(): void; reject(err: unknown): void }> = [];
+  const waiting: Waiting[] = [];
   let flushing = 0;
 
   async function park(rows: NewPrediction[]): Promise<void> {
@@ -57,6 +65,7 @@ export function createRowSink({
     try {
       await writer.insertMany(rows);
     } catch (err) {
+      if (err instanceof PermanentWriteError) throw err;
       if (!outage) {
         logger.error(
           { err, queue: PERSIST_QUEUE },
@@ -77,6 +86,37 @@ export function createRowSink({
     }
   }
 
+  // Logged at error level once per kind of refusal and then at most every 10 s, with the rows refused since.
+  let lastRejection: { key: string; at: number; rows: number } | undefined;
+  function rejected(err: PermanentWriteError, rows: number): void {
+    const key = `${err.code}|${err.column ?? ''}|${err.constraint ?? ''}`;
+    const now = Date.now();
+    if (lastRejection?.key === key && now - lastRejection.at < 10_000) {
+      lastRejection.rows += rows;
+      return;
+    }
+    logger.error(
+      { err, code: err.code, column: err.column, table: err.table, constraint: err.constraint, rows: rows + (lastRejection?.key === key ? lastRejection.rows : 0) },
+      'Postgres refused prediction rows for good; their jobs fail (fix the schema or the data, then retry the failed jobs in Bull Board)',
+    );
+    lastRejection = { key, at: now, rows: 0 };
+  }
+
+  async function writeGroup(group: Waiting[]): Promise<void> {
+    try {
+      await writeOrPark(group.flatMap((g) => g.rows));
+      group.forEach((g) => g.resolve());
+    } catch (err) {
+      if (err instanceof PermanentWriteError && group.length > 1) {
+        // Alone, each batch passes or fails on its own rows: one bad batch fails only its own callers.
+        for (const g of group) await writeGroup([g]);
+        return;
+      }
+      if (err instanceof PermanentWriteError) rejected(err, group[0]!.rows.length);
+      group.forEach((g) => g.reject(err));
+    }
+  }
+
   function startFlushes(): void {
     while (flushing < maxConcurrentFlushes && waiting.length > 0) {
       const group = [waiting.shift()!];
@@ -86,15 +126,10 @@ export function createRowSink({
         group.push(waiting.shift()!);
       }
       flushing++;
-      writeOrPark(group.flatMap((g) => g.rows))
-        .then(
-          () => group.forEach((g) => g.resolve()),
-          (err: unknown) => group.forEach((g) => g.reject(err)),
-        )
-        .finally(() => {
-          flushing--;
-          startFlushes();
-        });
+      void writeGroup(group).finally(() => {
+        flushing--;
+        startFlushes();
+      });
     }
   }
 

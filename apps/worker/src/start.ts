@@ -17,6 +17,7 @@ import { makeRetentionProcessor } from './retention-processor.js';
 import { scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
 import { createRowSink } from './row-sink.js';
+import { createWriteRejectionReporter, reportingRejections } from './write-rejections.js';
 import type { ShutdownStep } from './shutdown.js';
 
 function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
@@ -39,13 +40,15 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   logger.info({ model: classifier.info.version, threads: config.inferenceThreads }, 'model loaded');
   const metrics = createWorkerMetrics();
 
-  const { orm, writer, reachable } = await openDatabase(
+  const { orm, writer: dbWriter, reachable } = await openDatabase(
     // One connection per in-flight flush plus the persist worker is plenty.
     { url: config.databaseUrl, schema: config.databaseSchema, poolMax: config.inferenceThreads + 4 },
     logger,
   );
   const connection = createRedis(config.redisUrl, logger);
   const prefix = config.queuePrefix;
+  const name = `worker-${hostname()}-${process.pid}`;
+  const writer = reportingRejections(dbWriter, createWriteRejectionReporter(connection, prefix, name, logger));
   const persistQueue = new Queue<PersistJobData>(PERSIST_QUEUE, { connection, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   // Without a listener BullMQ prints connection errors raw to stderr; createRedis logs an outage once.
@@ -86,7 +89,6 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   ];
   checkRoutes(routes);
 
-  const name = `worker-${hostname()}-${process.pid}`;
   const concurrency: Record<string, number> = { [PREDICTION_QUEUE]: config.workerConcurrency, [PERSIST_QUEUE]: 2 };
   const workers = routes.map((route) => {
     const worker = new Worker(route.queue, route.processor, {

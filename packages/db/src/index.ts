@@ -22,3 +22,4 @@ export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latenc
 export { rebuildRollups } from './rollup-rebuild.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
 export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';
+export { PermanentWriteError, permanentWriteError } from './write-errors.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Orm } from './config.js';
 import { PredictionSchema, type Prediction, type Sentiment } from './prediction.entity.js';
+import { PermanentWriteError, permanentWriteError } from './write-errors.js';
 import { applyCellsSql, cellsSql, CELLS_RECORD, ROLLUP_SOURCE_COLUMNS, rollupNames } from './rollup-sql.js';
 
 export interface NewPrediction {
@@ -52,28 +53,62 @@ export function createPredictionWriter(orm: Orm, options: { rowsPerStatement?: n
   const rollUpCells = `with cells as (select * from json_to_recordset(?::json) as c(${CELLS_RECORD})), r as (${rollup}), h as (${latency})
     select 1`;
 
+  const checkRows = rowChecker(orm);
+
   return {
     async insertMany(rows) {
       if (rows.length === 0) return 0;
-      const em = orm.em.fork();
-      // A single statement is its own transaction: BEGIN/COMMIT would only add two round trips.
-      if (rows.length <= rowsPerStatement) {
-        const [res] = await query<{ inserted: number }>(em.getConnection().getKnex(), insertAndRollUp, toJson(rows));
-        return res!.inserted;
+      checkRows(rows);
+      try {
+        return await insertRows(rows);
+      } catch (err) {
+        throw permanentWriteError(err) ?? err;
       }
-      // Chunks in (job, item) order too, so the whole transaction inserts in the one order (see insertSql).
-      const ordered = [...rows].sort(byJobAndItem);
-      return em.transactional(async (tx) => {
-        const trx = tx.getTransactionContext<Knex.Transaction>()!;
-        const cells = new CellSums();
-        for (let start = 0; start < ordered.length; start += rowsPerStatement) {
-          const chunk = ordered.slice(start, start + rowsPerStatement);
-          cells.add(await query<CellRow>(trx, insertChunk, toJson(chunk)));
-        }
-        if (cells.size > 0) await query(trx, rollUpCells, JSON.stringify(cells.list()));
-        return cells.rows;
-      });
     },
+  };
+
+  async function insertRows(rows: readonly NewPrediction[]): Promise<number> {
+    const em = orm.em.fork();
+    // A single statement is its own transaction: BEGIN/COMMIT would only add two round trips.
+    if (rows.length <= rowsPerStatement) {
+      const [res] = await query<{ inserted: number }>(em.getConnection().getKnex(), insertAndRollUp, toJson(rows));
+      return res!.inserted;
+    }
+    // Chunks in (job, item) order too, so the whole transaction inserts in the one order (see insertSql).
+    const ordered = [...rows].sort(byJobAndItem);
+    return em.transactional(async (tx) => {
+      const trx = tx.getTransactionContext<Knex.Transaction>()!;
+      const cells = new CellSums();
+      for (let start = 0; start < ordered.length; start += rowsPerStatement) {
+        const chunk = ordered.slice(start, start + rowsPerStatement);
+        cells.add(await query<CellRow>(trx, insertChunk, toJson(chunk)));
+      }
+      if (cells.size > 0) await query(trx, rollUpCells, JSON.stringify(cells.list()));
+      return cells.rows;
+    });
+  }
+}
+
+/**
+ * Refuses rows whose strings do not fit their varchar columns before anything is sent, naming the
+ * column: Postgres' own error (22001) does not say which value was too long.
+ */
+function rowChecker(orm: Orm): (rows: readonly NewPrediction[]) => void {
+  const meta = orm.getMetadata().get<Prediction>(PredictionSchema.meta.className);
+  const limited = Object.values(meta.properties).filter((p) => p.type === 'string' && typeof p.length === 'number');
+  return (rows) => {
+    for (const row of rows) {
+      for (const prop of limited) {
+        const value = row[FIELD[prop.name as keyof Prediction]];
+        if (typeof value === 'string' && value.length > prop.length!) {
+          const column = prop.fieldNames[0]!;
+          throw new PermanentWriteError(
+            `${column} is ${value.length} characters, longer than the column's ${prop.length} (value "${value.slice(0, 80)}", job ${row.jobId})`,
+            { code: '22001', column, table: meta.tableName },
+          );
+        }
+      }
+    }
   };
 }
 
@@ -172,6 +207,20 @@ const byJobAndItem = (a: NewPrediction, b: NewPrediction) => (a.jobId < b.jobId 
 // Lone UTF-16 surrogates cannot be stored as UTF-8; the pg driver would turn them into U+FFFD,
 // while Postgres' JSON parser rejects them, so replace them here the same way.
 const wellFormed = (text: string | null) => (text === null ? null : text.toWellFormed());
+
+/** Where each entity property comes from in a NewPrediction. */
+const FIELD: { readonly [K in keyof Prediction]: keyof NewPrediction } = {
+  id: 'id',
+  timestamp: 'timestamp',
+  inputText: 'inputText',
+  predictedSentiment: 'sentiment',
+  confidenceScore: 'confidence',
+  latencyMs: 'latencyMs',
+  modelVersion: 'modelVersion',
+  cacheHit: 'cacheHit',
+  jobId: 'jobId',
+  itemIndex: 'itemIndex',
+};
 
 function toRecord(row: NewPrediction): Record<keyof Prediction, unknown> {
   return {

@@ -3,3 +3,4 @@ export * from './contract.js';
 export * from './jobs.js';
 export * from './connection-url.js';
 export * from './replies.js';
+export * from './write-rejections.js';

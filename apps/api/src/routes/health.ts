@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { AnalyticsRepository } from '@sentiment/db';
+import type { Readiness } from '@sentiment/contract';
 import type { PredictionJobs } from '../prediction-jobs.js';
+import type { RedisHealth } from '../redis-health.js';
 
 /** A readiness probe must answer quickly even when a dependency hangs. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -8,12 +10,19 @@ const CHECK_TIMEOUT_MS = 2000;
 export interface HealthDeps {
   jobs: PredictionJobs;
   analytics: Pick<AnalyticsRepository, 'ping'>;
+  redisHealth: RedisHealth;
   /** True once shutdown began: /ready says so, so load balancers stop sending traffic. */
   draining?: () => boolean;
 }
 
-/** GET /health (liveness: the process runs) and GET /ready (Redis, Postgres and a worker are there). */
-export function healthRouter({ jobs, analytics, draining = () => false }: HealthDeps): Router {
+type Checks = Extract<Readiness, { checks: unknown }>['checks'];
+
+/**
+ * GET /health (liveness: the process runs) and GET /ready. /ready is 503 only when requests would fail
+ * (Redis down, no worker, rows refused for good). With only Postgres down predictions go on (rows wait
+ * in Redis), so it stays 200 `degraded`: a balancer following it must not take every instance out.
+ */
+export function healthRouter({ jobs, analytics, redisHealth, draining = () => false }: HealthDeps): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -22,22 +31,32 @@ export function healthRouter({ jobs, analytics, draining = () => false }: Health
 
   router.get('/ready', async (_req, res) => {
     if (draining()) {
-      res.status(503).json({ status: 'draining' });
+      res.status(503).json({ status: 'draining' } satisfies Readiness);
       return;
     }
-    const [redisOk, postgresOk, workers] = await Promise.all([
-      withTimeout(jobs.redisAnswers(), false),
-      withTimeout(
-        analytics.ping().then(() => true, () => false),
-        false,
-      ),
-      withTimeout(jobs.workersCount().catch(() => 0), 0),
+    const redisOk = await withTimeout(jobs.redisAnswers(), false);
+    const [postgresOk, workers, rejections, persistence] = await Promise.all([
+      withTimeout(analytics.ping().then(() => true, () => false), false),
+      redisOk ? withTimeout(jobs.workersCount().catch(() => 0), 0) : 0,
+      redisOk ? withTimeout(redisHealth.writeRejections().catch(() => []), []) : [],
+      redisOk ? withTimeout(redisHealth.persistence(), 'unknown' as const) : ('unknown' as const),
     ]);
-    const ready = redisOk && postgresOk && workers > 0;
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ok' : 'unavailable',
-      checks: { redis: redisOk ? 'ok' : 'down', postgres: postgresOk ? 'ok' : 'down', workers },
-    });
+    const checks: Checks = {
+      redis: redisOk ? 'ok' : 'down',
+      postgres: postgresOk ? 'ok' : 'down',
+      workers,
+      writes: rejections.length > 0 ? 'refused' : 'ok',
+      persistence,
+    };
+    const failing: string[] = [];
+    const degraded: string[] = [];
+    if (!redisOk) failing.push('redis: unreachable; nothing can be queued or read back');
+    else if (workers === 0) failing.push('workers: none connected to the prediction queue; requests would wait and turn into 202s');
+    for (const r of rejections.slice(0, 3)) failing.push(`writes: ${r.message}`);
+    if (!postgresOk) degraded.push('postgres: unreachable; predictions continue and their rows wait in the persist queue, analytics answer 503');
+    if (persistence === 'none') degraded.push('redis: persistence is off (no AOF, no snapshots); a restart loses queued jobs, results and Idempotency-Keys');
+    const status = failing.length > 0 ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok';
+    res.status(status === 'unavailable' ? 503 : 200).json({ status, checks, problems: [...failing, ...degraded] } satisfies Readiness);
   });
 
   return router;

@@ -9,6 +9,7 @@ import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
 import type { AccessOptions } from '../../src/security/access.js';
 import { rateLimitKeyPrefix } from '../../src/security/rate-limit.js';
 import { createPredictionJobs, type PredictionJobs } from '../../src/prediction-jobs.js';
+import { createRedisHealth } from '../../src/redis-health.js';
 import { createQueueClients, type QueueClients } from '../../src/queue-clients.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -73,6 +74,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const app = createApp({
     jobs,
     analytics,
+    redisHealth: createRedisHealth(clients.redis, prefix),
     boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
     logger: options.logger ?? silentLogger,
     syncTimeoutMs: options.syncTimeoutMs ?? 2000,

@@ -173,17 +173,33 @@ export const health = {
   ready: {
     ok: {
       summary: 'Ready',
-      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1 } },
+      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof' }, problems: [] },
+    },
+    postgres_down: {
+      summary: 'Postgres down: predictions go on, rows wait in Redis',
+      value: {
+        status: 'degraded',
+        checks: { redis: 'ok', postgres: 'down', workers: 2, writes: 'ok', persistence: 'aof' },
+        problems: ['postgres: unreachable; predictions continue and their rows wait in the persist queue, analytics answer 503'],
+      },
     },
   } satisfies Examples<Readiness>,
   notReady: {
     no_worker: {
       summary: 'No worker connected',
-      value: { status: 'unavailable', checks: { redis: 'ok', postgres: 'ok', workers: 0 } },
+      value: {
+        status: 'unavailable',
+        checks: { redis: 'ok', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'aof' },
+        problems: ['workers: none connected to the prediction queue; requests would wait and turn into 202s'],
+      },
     },
-    redis_down: {
-      summary: 'Redis unreachable',
-      value: { status: 'unavailable', checks: { redis: 'down', postgres: 'ok', workers: 0 } },
+    writes_refused: {
+      summary: 'Postgres refuses the rows for good',
+      value: {
+        status: 'unavailable',
+        checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'refused', persistence: 'aof' },
+        problems: ['writes: Postgres refused prediction rows (SQLSTATE 22001, column model_version): model_version is 63 characters, longer than the column\'s 50'],
+      },
     },
     draining: {
       summary: 'Shutting down (from the code)',

@@ -19,9 +19,13 @@ export function registerHealthPaths(registry: OpenAPIRegistry): void {
     path: '/ready',
     tags: ['operations'],
     summary: 'Readiness',
-    description: 'Redis and Postgres answer and at least one worker is connected to the queue. Answers 503 while shutting down.',
+    description:
+      '200 `ok`: Redis and Postgres answer, a worker is connected, rows are stored. 200 `degraded`: predictions work but an ' +
+      'operator should look (Postgres down, so rows wait in Redis and analytics answer 503; Redis without persistence). ' +
+      '503 `unavailable`: requests would fail (Redis down, no worker, rows refused by Postgres); 503 `draining` while shutting down. ' +
+      '`problems` says what is wrong in words.',
     responses: {
-      200: json('Ready', Readiness, health.ready),
+      200: json('Ready, or degraded with the problems named', Readiness, health.ready),
       503: json('Not ready: says what is down', Readiness, health.notReady),
     },
   });

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { createPredictionWriter, PermanentWriteError, type NewPrediction } from '@sentiment/db';
+import { PERSIST_QUEUE, predictionId } from '@sentiment/queue';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRowSink } from '../src/row-sink.js';
+import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
+import { countCalls } from './support/writer.js';
+
+let db: TestSchema;
+let redis: Redis;
+let persistQueue: Queue;
+beforeAll(async () => {
+  db = await createTestSchema();
+  redis = redisConnection();
+  persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix: `test-sink-${uniqueId()}` });
+});
+afterAll(async () => {
+  await obliterateAll([persistQueue]);
+  await redis.quit();
+  await db?.drop();
+});
+
+function rows(jobId: string, n: number, sentiment: NewPrediction['sentiment']): NewPrediction[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: predictionId(jobId, i),
+    timestamp: new Date(),
+    inputText: `text ${i}`,
+    sentiment,
+    confidence: 0.9,
+    latencyMs: 1,
+    modelVersion: 'test+00000000',
+    cacheHit: false,
+    jobId,
+    itemIndex: i,
+  }));
+}
+
+it('fails only the batch Postgres refuses when batches were flushed together, and parks nothing', async () => {
+  // Postgres refuses neutral rows here: a rule only one of the batches breaks.
+  await db.orm.em.getConnection().execute(`alter table "${db.schema}".prediction add constraint no_neutral check (predicted_sentiment <> 'neutral')`);
+  const counted = countCalls(createPredictionWriter(db.orm));
+  // One flush slot: the three batches below wait behind the first and go as one group.
+  const sink = createRowSink({ writer: counted.writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 1 });
+  const [first, good, bad, alsoGood] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const outcomes = await Promise.allSettled([
+    sink.write(rows(first, 2, 'positive')),
+    sink.write(rows(good, 3, 'positive')),
+    sink.write(rows(bad, 3, 'neutral')),
+    sink.write(rows(alsoGood, 2, 'negative')),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  const reason = (outcomes[2] as PromiseRejectedResult).reason;
+  expect(reason).toBeInstanceOf(PermanentWriteError);
+  expect(reason).toMatchObject({ code: '23514', constraint: 'no_neutral' });
+  // The group of three was tried once, then each of its batches alone.
+  expect(counted.calls).toEqual([2, 8, 3, 3, 2]);
+  expect((await rowsOfJob(db, good)).length).toBe(3);
+  expect((await rowsOfJob(db, alsoGood)).length).toBe(2);
+  expect((await rowsOfJob(db, bad)).length).toBe(0);
+  expect(await persistQueue.count()).toBe(0);
+});
