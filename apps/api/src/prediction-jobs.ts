@@ -36,10 +36,8 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** How long an Idempotency-Key is remembered (Stripe's 24 h); longer than results live (RESULT_TTL_S). */
 export const IDEMPOTENCY_TTL_S = 24 * 3600;
-/** A claim whose job never got queued (the process died in between) frees itself after this. */
-const CLAIM_TTL_S = 30;
-/** How long a duplicate waits for the request holding its key to queue the job (normally ~1 ms). */
-const CLAIM_WAIT_MS = 5000;
+/** How long a duplicate waits for the request holding its key to queue the job (normally ~1 ms) before adding it itself. */
+const CLAIM_WAIT_MS = 1000;
 /** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
@@ -61,7 +59,10 @@ export interface IdempotencyKey {
 interface KeyRecord {
   jobId: string;
   inputHash: string;
+  /** The job was added (so a missing job has expired, rather than never been queued). */
   queued: boolean;
+  /** Epoch ms the key was claimed (absent in records written before it existed). */
+  claimedAt?: number;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -252,52 +253,53 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
 
     /**
      * Queues the texts once per Idempotency-Key: the first request claims the key (`SET NX`, atomic, so
-     * of concurrent duplicates exactly one wins) and queues the job; the others get that job back
-     * (`replayed`). The same key with other texts is a 422, as in Stripe's API and the IETF draft.
+     * of concurrent duplicates exactly one wins) with the job id it will use, and queues the job; the
+     * others get that job back (`replayed`). The same key with other texts is a 422, as in Stripe's API
+     * and the IETF draft. A claim is never released: if its holder's add failed ambiguously (a timeout,
+     * a reset after Redis ran it) or the holder died, a retry adds the job under the claimed id, which
+     * BullMQ ignores when it exists, so the texts are queued at most once.
      */
     async submitOnce(texts: string[], source: JobSource, options: SubmitOptions, idempotency: IdempotencyKey): Promise<Submitted> {
       const redisKey = idempotencyRedisKey(source, idempotency);
       const inputHash = sha256(JSON.stringify(texts));
-      const deadline = Date.now() + CLAIM_WAIT_MS;
+      const markQueued = (record: KeyRecord) =>
+        guarded(() => redis.set(redisKey, JSON.stringify({ ...record, queued: true }), 'EX', IDEMPOTENCY_TTL_S, 'XX'));
       for (;;) {
-        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false };
-        const won = await guarded(() => redis.set(redisKey, JSON.stringify(claim), 'EX', CLAIM_TTL_S, 'NX'));
+        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false, claimedAt: Date.now() };
+        const won = await guarded(() => redis.set(redisKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_S, 'NX'));
         if (won === 'OK') {
-          let submitted: Submitted;
-          try {
-            submitted = await add(texts, source, options, claim.jobId);
-          } catch (err) {
-            // Nothing was queued: free the key so a retry can queue it.
-            await redis.del(redisKey).catch(() => undefined);
-            throw err;
-          }
-          await guarded(() => redis.set(redisKey, JSON.stringify({ ...claim, queued: true }), 'EX', IDEMPOTENCY_TTL_S, 'XX'));
+          const submitted = await add(texts, source, options, claim.jobId);
+          await markQueued(claim);
           return submitted;
         }
 
         const raw = await guarded(() => redis.get(redisKey));
-        const held = raw === null ? null : (JSON.parse(raw) as KeyRecord);
-        if (held && held.inputHash !== inputHash) {
+        if (raw === null) continue; // expired in between: claim it afresh
+        const held = JSON.parse(raw) as KeyRecord;
+        if (held.inputHash !== inputHash) {
           throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request body', {
             job_id: held.jobId,
           });
         }
-        if (held?.queued) {
-          const job: ClassifyJob | undefined = await guarded(() => queue.getJob(held.jobId));
-          if (!job) {
-            throw new HttpError(410, 'job_expired', 'the job created with this Idempotency-Key has expired; use a new key to run it again', {
-              job_id: held.jobId,
-            });
-          }
-          return { job, replayed: true };
+        const existing: ClassifyJob | undefined = await guarded(() => queue.getJob(held.jobId));
+        if (existing) {
+          if (!held.queued) await markQueued(held);
+          return { job: existing, replayed: true };
         }
-        // The request holding the key is queueing its job right now (or gave up and freed the key).
-        if (Date.now() > deadline) {
-          throw new HttpError(409, 'idempotency_key_in_use', 'a request with this Idempotency-Key is still being processed; retry shortly', undefined, {
-            'Retry-After': '1',
+        if (held.queued) {
+          throw new HttpError(410, 'job_expired', 'the job created with this Idempotency-Key has expired; use a new key to run it again', {
+            job_id: held.jobId,
           });
         }
-        await delay(10);
+        // Claimed, not queued yet: the holder is adding it right now (normally ~1 ms), so give it a moment;
+        // after that it failed or died, and this request adds the job under the claimed id itself.
+        if (Date.now() - (held.claimedAt ?? 0) < CLAIM_WAIT_MS) {
+          await delay(10);
+          continue;
+        }
+        const submitted = await add(texts, source, options, held.jobId);
+        await markQueued(held);
+        return submitted;
       }
     },
 

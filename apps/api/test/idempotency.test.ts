@@ -101,6 +101,53 @@ describe('Idempotency-Key on POST /jobs', () => {
     expect(await jobCount(queued)).toBe(before);
   });
 
+  /** Makes the next queue.add fail like a reset connection, after (`ranFirst`) or instead of running it in Redis. */
+  function failNextAdd(h: Harness, ranFirst: boolean): void {
+    const queue = h.clients.predictionQueue;
+    const real = queue.add.bind(queue);
+    queue.add = (async (...args: Parameters<typeof real>) => {
+      queue.add = real;
+      if (ranFirst) await real(...args);
+      throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    }) as typeof queue.add;
+  }
+
+  it('after an add that went through but answered with an error, the retry returns that job and queues no second one', async () => {
+    const key = newKey();
+    const before = await jobCount(queued);
+    failNextAdd(queued, true);
+    const first = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['ambiguous', 'add'] });
+    expect(first.status).toBe(503);
+    expect(first.body.error.code).toBe('queue_unavailable');
+    expect(await jobCount(queued)).toBe(before + 1); // Redis did run it
+
+    const retry = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['ambiguous', 'add'] });
+    expect(retry.status).toBe(202);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    const job = await queued.clients.predictionQueue.getJob(retry.body.job_id);
+    expect(job?.data.texts).toEqual(['ambiguous', 'add']);
+    expect(await jobCount(queued)).toBe(before + 1);
+    // And the key now points at that job for good.
+    const again = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['ambiguous', 'add'] });
+    expect(again.body.job_id).toBe(retry.body.job_id);
+  });
+
+  it('after an add that never reached Redis, the retry queues the job once, under the id the key claimed', async () => {
+    const key = newKey();
+    const before = await jobCount(queued);
+    failNextAdd(queued, false);
+    const first = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['lost add'] });
+    expect(first.status).toBe(503);
+    expect(await jobCount(queued)).toBe(before);
+
+    const retries = await Promise.all(
+      Array.from({ length: 3 }, () => request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['lost add'] })),
+    );
+    expect(retries.map((r) => r.status)).toEqual([202, 202, 202]);
+    expect(new Set(retries.map((r) => r.body.job_id)).size).toBe(1);
+    expect(await jobCount(queued)).toBe(before + 1);
+  });
+
   it('a key of 255 visible ASCII characters is accepted', async () => {
     const key = Array.from({ length: 255 }, (_, i) => String.fromCharCode(0x21 + (i % 94))).join('');
     const res = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['x'] });

@@ -5,7 +5,7 @@ export class SentimentClientError extends Error {
 
 /**
  * The API answered with an error status: `{"error": {"code", "message", "details"?}}`.
- * `retryAfter` (seconds) is set when the API said when to come back (429, 503, 409).
+ * `retryAfter` (seconds) is set when the API said when to come back (429, 503).
  */
 export class ApiError extends SentimentClientError {
   override name = 'ApiError';

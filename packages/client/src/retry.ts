@@ -20,12 +20,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/**
- * Whether the answer says "come back later": rate limited, a dependency or the queue is down or full,
- * or the first request with the same Idempotency-Key is still being queued.
- */
+/** Whether the answer says "come back later": rate limited, a dependency or the queue is down or full. */
 export function isRetryable(error: ApiError): boolean {
-  return error.status === 429 || error.status === 503 || error.code === 'idempotency_key_in_use';
+  return error.status === 429 || error.status === 503;
 }
 
 /** How long to wait before try `attempt + 1`: what the server asked for, else 0.5 s, 1 s, 2 s, … */

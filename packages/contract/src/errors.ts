@@ -18,7 +18,6 @@ export const ERROR_CODES = {
   400: ['validation_error', 'invalid_json', 'bad_request'],
   401: ['unauthorized'],
   404: ['not_found'],
-  409: ['idempotency_key_in_use'],
   410: ['job_expired'],
   413: ['payload_too_large'],
   415: ['unsupported_media_type'],

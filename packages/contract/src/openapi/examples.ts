@@ -280,15 +280,6 @@ export const errors = {
       },
     },
   },
-  keyInUse: {
-    summary: 'The first request with this key is still queueing its job (from the code)',
-    value: {
-      error: {
-        code: 'idempotency_key_in_use',
-        message: 'a request with this Idempotency-Key is still being processed; retry shortly',
-      },
-    },
-  },
   jobExpired: {
     summary: 'The key\'s job has expired (from the code)',
     value: {

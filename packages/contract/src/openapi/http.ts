@@ -32,7 +32,6 @@ export function json<T>(description: string, schema: ZodType<T>, examples: Examp
 
 const ERROR_HEADERS: Partial<Record<ErrorStatus, Record<string, HeaderObject>>> = {
   401: { 'WWW-Authenticate': Headers.wwwAuthenticate },
-  409: { 'Retry-After': Headers.retryAfter },
   429: {
     'Retry-After': Headers.retryAfter,
     'RateLimit-Limit': Headers.rateLimitLimit,

@@ -24,7 +24,6 @@ const submitErrors = (invalid: Examples<ErrorBody>) => ({
     repeated_key: errors.repeatedKey,
     idempotency_key: errors.badIdempotencyKey,
   }),
-  409: error(409, 'A request with this Idempotency-Key is still being queued', { in_use: errors.keyInUse }),
   410: error(410, 'The job this Idempotency-Key created has expired (after RESULT_TTL_S)', { expired: errors.jobExpired }),
   413: error(413, 'Body larger than BODY_LIMIT', { too_large: errors.payloadTooLarge }),
   415: error(415, 'Body not sent as application/json', { not_json: errors.unsupportedMediaType }),
