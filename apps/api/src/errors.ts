@@ -26,6 +26,14 @@ export class QueueUnavailableError extends HttpError {
   }
 }
 
+/** Redis refused a write because it reached `maxmemory`: nothing was queued. */
+export class RedisFullError extends HttpError {
+  constructor(options?: { cause?: unknown }) {
+    super(503, 'queue_full', 'the queue store is out of memory (Redis maxmemory reached); retry later', undefined, { 'Retry-After': '30' });
+    if (options?.cause) this.cause = options.cause;
+  }
+}
+
 export class DatabaseUnavailableError extends HttpError {
   constructor(options?: { cause?: unknown }) {
     super(503, 'database_unavailable', 'the database is unavailable, retry later', undefined, { 'Retry-After': '5' });

@@ -34,7 +34,18 @@ const logger = createLogger(config.logLevel);
 // Neither client blocks on its service: both retry in the background and /ready reports them.
 const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
 const db = await connectDatabase({ clientUrl: config.databaseUrl, schema: config.databaseSchema, logger });
-const jobs = createPredictionJobs(clients, { resultTtlS: config.resultTtlS });
+let redisFullLoggedAt = 0;
+const jobs = createPredictionJobs(clients, {
+  resultTtlS: config.resultTtlS,
+  onRedisFull(err) {
+    if (Date.now() - redisFullLoggedAt < 10_000) return;
+    redisFullLoggedAt = Date.now();
+    logger.error(
+      { err: err.message },
+      'Redis is out of memory (maxmemory reached): new work is refused with 503 queue_full. Raise maxmemory (README, "Redis sizing") or lower RESULT_TTL_S',
+    );
+  },
+});
 
 let stopping = false;
 const redisHealth = createRedisHealth(clients.redis, config.queuePrefix);

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Job, JobState } from 'bullmq';
 import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
 import { createCoalescer } from './coalescer.js';
-import { HttpError, JobFailedError, QueueUnavailableError } from './errors.js';
+import { HttpError, JobFailedError, QueueUnavailableError, RedisFullError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
 import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
 import type { QueueClients } from './queue-clients.js';
@@ -69,12 +69,14 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface PredictionJobsOptions {
   resultTtlS: number;
+  /** Told when Redis refuses a write for lack of memory (main logs it, at most every 10 s). */
+  onRedisFull?: (err: Error) => void;
 }
 
 export type PredictionJobs = ReturnType<typeof createPredictionJobs>;
 
 /** Everything the routes do with the prediction queue, with Redis failures turned into 503s. */
-export function createPredictionJobs(clients: QueueClients, { resultTtlS }: PredictionJobsOptions) {
+export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedisFull = () => undefined }: PredictionJobsOptions) {
   const { redis, predictionQueue: queue, replies } = clients;
 
   /** Runs a Redis operation only while connected, so a request never waits on a dead Redis. */
@@ -84,6 +86,10 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
       return await op();
     } catch (err) {
       if (redis.status !== 'ready' || isRedisConnectionError(err)) throw new QueueUnavailableError({ cause: err });
+      if (isRedisOutOfMemory(err)) {
+        onRedisFull(err);
+        throw new RedisFullError({ cause: err });
+      }
       throw err;
     }
   }
@@ -347,6 +353,11 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS }: Pred
 function reportedTotal(progress: unknown): number | undefined {
   const reported = JobProgress.safeParse(progress);
   return reported.success ? reported.data.total : undefined;
+}
+
+/** Redis' reply to a write past `maxmemory` (with the noeviction policy BullMQ needs). */
+function isRedisOutOfMemory(err: unknown): boolean {
+  return err instanceof Error && /^OOM /.test(err.message);
 }
 
 function isRedisConnectionError(err: unknown): boolean {
