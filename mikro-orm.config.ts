@@ -1,7 +1,5 @@
-// Config for the MikroORM CLI (`npm run migrate`, `migrate:down`, `migration:create`).
-// The only place in the db layer that reads the environment.
-import { dbConfig } from '@sentiment/db';
+// Config for the MikroORM CLI (`npm run migrate`, `migrate:down`, `migration:create`): the same
+// DATABASE_URL and DATABASE_SCHEMA the apps read (@sentiment/db settings.ts), so migrations land where they write.
+import { databaseSettings, dbConfig } from '@sentiment/db';
 
-export default dbConfig({
-  clientUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-});
+export default dbConfig(databaseSettings(process.env));

@@ -1,6 +1,6 @@
 // npm run seed:predictions -- --rows N [--schema S] [--days D] [--seed X]
 //
-// Loads N synthetic predictions into DATABASE_URL (schema S, default public; created and migrated if
+// Loads N synthetic predictions into DATABASE_URL (schema S, default DATABASE_SCHEMA or public; created and migrated if
 // needed) with COPY, then rebuilds the rollups of the days it covered (writers to that schema wait
 // meanwhile: about a minute per 10 million rows) and runs VACUUM ANALYZE. What the rows look like:
 // - timestamps spread over the D days (default 7) ending now, in time order, with a daily cycle
@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { initOrm, migrateUp, rebuildRollups } from '@sentiment/db';
+import { databaseSettings, initOrm, migrateUp, rebuildRollups } from '@sentiment/db';
 
 export const SEED_MODELS = ['sentiment-sst2-v1+58a0602d', 'sentiment-sst2-v2+c0ffee42'] as const;
 
@@ -153,8 +153,8 @@ async function main(): Promise<void> {
   const days = values.days === undefined ? 7 : Number(values.days);
   if (!Number.isInteger(rows) || rows < 1) throw new Error('--rows must be a positive integer, e.g. --rows 1000000');
   if (!(days > 0)) throw new Error('--days must be a positive number');
-  const clientUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const schema = values.schema ?? 'public';
+  const { clientUrl, schema: configured } = databaseSettings(process.env);
+  const schema = values.schema ?? configured ?? 'public';
   console.log(`seeding ${rows} predictions over ${days} days into schema "${schema}"`);
   const result = await seedPredictions({ clientUrl, schema, rows, days, seed: values.seed === undefined ? undefined : Number(values.seed), log: console.log });
   console.log(

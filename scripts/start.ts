@@ -3,11 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { PinoPretty } from 'pino-pretty';
-import { initOrm, migrateUp } from '@sentiment/db';
+import { databaseSettings, initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const database = databaseSettings(process.env);
+const databaseUrl = database.clientUrl;
 
 function reachable(url: string, defaultPort: number): Promise<string | undefined> {
   const { hostname, port } = new URL(url);
@@ -36,7 +37,7 @@ if (unreachable.length > 0) {
   process.exit(1);
 }
 
-const orm = await initOrm({ clientUrl: databaseUrl, schema: process.env.DATABASE_SCHEMA });
+const orm = await initOrm(database);
 await migrateUp(orm);
 await orm.close();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 
 /** Byte sizes as body-parser understands them: `16mb`, `512kb`, `1000`. */
 const ByteSize = z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'expected a size like 16mb or 512kb' });
@@ -28,11 +29,7 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: Url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
-  DATABASE_URL: Url(['postgres', 'postgresql']).default('postgresql://postgres@127.0.0.1:5432/postgres'),
-  DATABASE_SCHEMA: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*$/i, { message: 'expected a plain identifier' })
-    .optional(),
+  ...DatabaseEnv.shape,
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   SYNC_TIMEOUT_MS: PositiveInt.default(2000),
   RESULT_TTL_S: PositiveInt.default(3600),
@@ -59,8 +56,8 @@ export interface ApiConfig {
   port: number;
   host: string;
   redisUrl: string;
-  databaseUrl: string;
-  databaseSchema?: string;
+  /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
+  database: DbOptions;
   queuePrefix: string;
   syncTimeoutMs: number;
   resultTtlS: number;
@@ -102,8 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
-    databaseUrl: e.DATABASE_URL,
-    databaseSchema: e.DATABASE_SCHEMA,
+    database: databaseOptions(e),
     queuePrefix: e.QUEUE_PREFIX,
     syncTimeoutMs: e.SYNC_TIMEOUT_MS,
     resultTtlS: e.RESULT_TTL_S,

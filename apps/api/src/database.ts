@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
-import { createAnalyticsRepository, initOrm, type AnalyticsRepository } from '@sentiment/db';
+import { createAnalyticsRepository, initOrm, type AnalyticsRepository, type DbOptions } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
 
-export interface DatabaseOptions {
-  clientUrl: string;
-  schema?: string;
+export interface DatabaseOptions extends DbOptions {
   logger: Logger;
 }
 
@@ -17,8 +15,9 @@ export interface Database {
  * Opens the ORM without waiting for Postgres: its pool connects on first use, so the API starts
  * (and /ready reports the database down) while Postgres is still coming up, and recovers by itself.
  */
-export async function connectDatabase({ clientUrl, schema, logger }: DatabaseOptions): Promise<Database> {
-  const orm = await initOrm({ clientUrl, schema, poolMax: 5 });
+export async function connectDatabase({ logger, ...options }: DatabaseOptions): Promise<Database> {
+  const { clientUrl } = options;
+  const orm = await initOrm({ poolMax: 5, ...options });
   const analytics = createAnalyticsRepository(orm);
   analytics.ping().then(
     () => logger.info({ databaseUrl: redactUrl(clientUrl) }, 'Postgres reachable'),

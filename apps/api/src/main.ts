@@ -33,7 +33,7 @@ const logger = createLogger(config.logLevel);
 
 // Neither client blocks on its service: both retry in the background and /ready reports them.
 const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
-const db = await connectDatabase({ clientUrl: config.databaseUrl, schema: config.databaseSchema, logger });
+const db = await connectDatabase({ ...config.database, logger });
 let redisFullLoggedAt = 0;
 const jobs = createPredictionJobs(clients, {
   resultTtlS: config.resultTtlS,

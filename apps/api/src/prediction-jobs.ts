@@ -87,7 +87,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
     } catch (err) {
       if (redis.status !== 'ready' || isRedisConnectionError(err)) throw new QueueUnavailableError({ cause: err });
       if (isRedisOutOfMemory(err)) {
-        onRedisFull(err);
+        onRedisFull(err as Error);
         throw new RedisFullError({ cause: err });
       }
       throw err;

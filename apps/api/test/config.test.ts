@@ -7,8 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       redisUrl: 'redis://127.0.0.1:6379',
-      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
-      databaseSchema: undefined,
+      database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000 },
       queuePrefix: 'bull',
       syncTimeoutMs: 2000,
       resultTtlS: 3600,
@@ -40,7 +39,7 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'debug',
     });
-    expect(config).toMatchObject({ port: 8080, databaseSchema: 'analytics', syncTimeoutMs: 500, bodyLimit: '2mb', logLevel: 'debug' });
+    expect(config).toMatchObject({ port: 8080, database: { schema: 'analytics' }, syncTimeoutMs: 500, bodyLimit: '2mb', logLevel: 'debug' });
   });
 
   it('treats empty values as unset', () => {

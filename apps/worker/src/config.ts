@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 
 // Unset and empty variables both mean "use the default" (compose files often pass `VAR=`).
 const env = <T extends z.ZodType>(schema: T) =>
@@ -8,8 +9,7 @@ const int = (min: number) => z.coerce.number().int().min(min);
 
 const EnvSchema = z.object({
   REDIS_URL: env(z.url().default('redis://127.0.0.1:6379')),
-  DATABASE_URL: env(z.url().default('postgresql://postgres@127.0.0.1:5432/postgres')),
-  DATABASE_SCHEMA: env(z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'must be a plain identifier').optional()),
+  ...DatabaseEnv.shape,
   QUEUE_PREFIX: env(z.string().default('bull')),
   MODEL_DIR: env(z.string().optional()),
   MODEL_ID: env(z.string().optional()),
@@ -48,8 +48,8 @@ export type ModelSource =
 
 export interface WorkerConfig {
   redisUrl: string;
-  databaseUrl: string;
-  databaseSchema: string | undefined;
+  /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
+  database: DbOptions;
   queuePrefix: string;
   model: ModelSource;
   inferenceThreads: number;
@@ -97,8 +97,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
   const e = parsed.data;
   return {
     redisUrl: e.REDIS_URL,
-    databaseUrl: e.DATABASE_URL,
-    databaseSchema: e.DATABASE_SCHEMA,
+    database: databaseOptions(e),
     queuePrefix: e.QUEUE_PREFIX,
     model: e.MODEL_ID
       ? { modelId: e.MODEL_ID, cacheDir: e.MODEL_CACHE_DIR, allowRemote: e.ALLOW_REMOTE_MODELS }

@@ -1,4 +1,4 @@
-import { createAnalyticsRepository, createPredictionWriter, initOrm, type Orm, type PredictionWriter } from '@sentiment/db';
+import { createAnalyticsRepository, createPredictionWriter, initOrm, type DbOptions, type Orm, type PredictionWriter } from '@sentiment/db';
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
@@ -15,18 +15,18 @@ export interface Database {
  * rows in the persist queue until it is back, so the fleet recovers without restarts.
  */
 export async function openDatabase(
-  opts: { url: string; schema: string | undefined; poolMax?: number },
+  opts: DbOptions,
   logger: Logger,
 ): Promise<Database> {
-  const orm = await initOrm({ clientUrl: opts.url, schema: opts.schema, poolMax: opts.poolMax });
+  const orm = await initOrm(opts);
   let reachable = true;
   try {
     await createAnalyticsRepository(orm).ping();
-    logger.info({ postgres: redactUrl(opts.url), schema: opts.schema ?? 'public' }, 'Postgres reachable');
+    logger.info({ postgres: redactUrl(opts.clientUrl), schema: opts.schema ?? 'public' }, 'Postgres reachable');
   } catch (err) {
     reachable = false;
     logger.error(
-      { err, postgres: redactUrl(opts.url) },
+      { err, postgres: redactUrl(opts.clientUrl) },
       'Postgres unreachable at startup (start it with `docker compose up -d postgres` or set DATABASE_URL); ' +
         'predictions continue and their rows wait in the persist queue',
     );

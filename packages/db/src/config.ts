@@ -14,6 +14,10 @@ export interface DbOptions {
   debug?: boolean;
   /** Max connections in the pool. */
   poolMax?: number;
+  /** A connection attempt fails after this (default 5 s). */
+  connectTimeoutMs?: number;
+  /** A statement is cancelled by Postgres, and abandoned by the client, after this (default 15 s). */
+  statementTimeoutMs?: number;
 }
 
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
@@ -35,7 +39,7 @@ function connectionOptions(schema: string | undefined): string {
 }
 
 export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
-  const { schema } = options;
+  const { schema, connectTimeoutMs = 5000, statementTimeoutMs = 15_000 } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`invalid schema name: ${schema}`);
   }
@@ -43,12 +47,24 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     driver: PostgreSqlDriver,
     clientUrl: options.clientUrl,
     schema,
-    driverOptions: { connection: { options: connectionOptions(schema) } },
+    driverOptions: {
+      connection: {
+        options: connectionOptions(schema),
+        // A frozen Postgres (paused, failing over, a blackholed network) keeps sockets open and answers
+        // nothing: without these a flush, a ping or a migration waits for ever.
+        connectionTimeoutMillis: connectTimeoutMs,
+        statement_timeout: statementTimeoutMs,
+        // The client-side bound: a frozen server never cancels anything itself.
+        query_timeout: statementTimeoutMs + 1000,
+        keepAlive: true,
+      },
+    },
     debug: options.debug ?? false,
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
     ensureDatabase: false,
-    pool: options.poolMax === undefined ? undefined : { min: 0, max: options.poolMax },
+    // Waiting for a free connection is bounded too: every connection may be stuck on a frozen server.
+    pool: { min: 0, ...(options.poolMax !== undefined && { max: options.poolMax }), acquireTimeoutMillis: connectTimeoutMs + statementTimeoutMs },
     // Entities are given explicitly; no folder discovery and no TS reflection (ts-morph does not run here).
     entities: [PredictionSchema, PredictionRollupSchema, PredictionLatencyRollupSchema],
     extensions: [Migrator],

@@ -23,3 +23,4 @@ export { rebuildRollups } from './rollup-rebuild.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
 export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';
 export { PermanentWriteError, permanentWriteError } from './write-errors.js';
+export { DatabaseEnv, databaseOptions, databaseSettings, DEFAULT_DATABASE_URL } from './settings.js';

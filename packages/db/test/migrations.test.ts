@@ -92,3 +92,25 @@ describe('migrations', () => {
     await expectRollupsMatchRows(db);
   });
 });
+
+describe('npm run migrate', () => {
+  it('migrates the schema DATABASE_SCHEMA names, as the apps read it, not public', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { randomBytes } = await import('node:crypto');
+    const { initOrm } = await import('@sentiment/db');
+    const { TEST_DATABASE_URL } = await import('./support/test-schema.js');
+    const schema = `test_cli_${randomBytes(6).toString('hex')}`;
+    const orm = await initOrm({ clientUrl: TEST_DATABASE_URL });
+    try {
+      await promisify(execFile)('npm', ['run', '--silent', 'migrate'], { env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } });
+      const tables = await orm.em
+        .getConnection()
+        .execute<{ table_name: string }[]>('select table_name from information_schema.tables where table_schema = ? order by 1', [schema]);
+      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['mikro_orm_migrations', 'prediction', 'prediction_rollup']));
+    } finally {
+      await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+      await orm.close(true);
+    }
+  }, 120_000);
+});
