@@ -1,7 +1,8 @@
-// fault:postgres-outage [--seconds 60] [--via-proxy] — steady /predict load while Postgres is gone.
+// fault:postgres-outage [--seconds 60] [--via-proxy | --hang] — steady /predict load while Postgres is gone.
 // Every request must still be answered 200 with a prediction; the rows of the predictions served
 // during the outage reach the table exactly once after it returns; /ready reports Postgres down.
-// Default mode stops the machine's real Postgres cluster; --via-proxy only cuts this run's TCP proxy.
+// Default mode stops the machine's real Postgres cluster; --via-proxy only cuts this run's TCP proxy;
+// --hang (npm run fault:postgres-hang) freezes that proxy: sockets stay open and nothing answers.
 import { setTimeout as delay } from 'node:timers/promises';
 import { TEST_DATABASE_URL } from '../../test/support/stack.js';
 import { waitFor } from '../../test/support/processes.js';
@@ -17,11 +18,12 @@ const args = parseArgs();
 const OUTAGE_S = args.number('seconds', 60);
 const CLIENTS = args.number('clients', 8);
 const VIA_PROXY = args.has('via-proxy');
+const HANG = args.has('hang');
 const WARMUP_S = 10;
 const AFTER_S = 15;
 
 await runScript('postgres-outage', (OUTAGE_S + 420) * 1000, async (ctx) => {
-  const outage = await postgresOutage(TEST_DATABASE_URL, { viaProxy: VIA_PROXY });
+  const outage = await postgresOutage(TEST_DATABASE_URL, { viaProxy: VIA_PROXY, hang: HANG });
   ctx.onCleanup(() => outage.dispose());
   ctx.log(`mode ${outage.mode}: ${CLIENTS} clients, Postgres down for ${OUTAGE_S} s`);
   // Both apps reach Postgres only through appUrl; the script's own SQL goes straight to the server.

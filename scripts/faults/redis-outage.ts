@@ -1,8 +1,9 @@
-// fault:redis-outage [--seconds 10] [--via-proxy] — /predict load while Redis is gone.
+// fault:redis-outage [--seconds 10] [--via-proxy | --hang] — /predict load while Redis is gone.
 // While down: answers are 503 + Retry-After + a JSON error, none hangs past SYNC_TIMEOUT_MS + 1 s,
 // no process crashes or logs an unhandled error. Within 5 s of Redis returning, /predict answers
 // 200 again with no restarts, and every worker takes jobs again.
-// Default mode shuts the machine's real Redis down; --via-proxy only cuts this run's TCP proxy.
+// Default mode shuts the machine's real Redis down; --via-proxy only cuts this run's TCP proxy;
+// --hang (npm run fault:redis-hang) freezes that proxy: sockets stay open and nothing answers.
 import { setTimeout as delay } from 'node:timers/promises';
 import { TEST_REDIS_URL } from '../../test/support/stack.js';
 import { parseArgs } from './lib/args.js';
@@ -17,13 +18,14 @@ const args = parseArgs();
 const OUTAGE_S = args.number('seconds', 10);
 const CLIENTS = args.number('clients', 8);
 const VIA_PROXY = args.has('via-proxy');
+const HANG = args.has('hang');
 const SYNC_TIMEOUT_MS = 2000;
 const HANG_BOUND_MS = SYNC_TIMEOUT_MS + 1000;
 const RECOVERY_BOUND_MS = 5000;
 const WORKERS = 2;
 
 await runScript('redis-outage', (OUTAGE_S + 300) * 1000, async (ctx) => {
-  const outage = await redisOutage(TEST_REDIS_URL, { viaProxy: VIA_PROXY });
+  const outage = await redisOutage(TEST_REDIS_URL, { viaProxy: VIA_PROXY, hang: HANG });
   ctx.onCleanup(() => outage.dispose());
   ctx.log(`mode ${outage.mode}: ${CLIENTS} clients, ${WORKERS} workers, Redis down for ${OUTAGE_S} s`);
   const viaOutage = { REDIS_URL: outage.appUrl };

@@ -31,6 +31,29 @@ export interface RowSinkDeps {
   maxConcurrentFlushes?: number;
   /** Rows one flush may carry when it gathers waiting batches. Default 2,000. */
   maxRowsPerFlush?: number;
+  /**
+   * A flush without an answer after this counts as an outage and its rows are parked (a hung Postgres
+   * answers nothing and fails nothing). Should the late insert land after all, the persist job's insert
+   * skips the rows it finds: nothing is stored twice. Default 1,000 ms (a flush normally takes 1–50 ms).
+   */
+  flushTimeoutMs?: number;
+}
+
+class FlushTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Postgres did not answer a flush within ${ms} ms`);
+    this.name = 'FlushTimeoutError';
+  }
+}
+
+/** `promise`, or a FlushTimeoutError after `ms`. */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FlushTimeoutError(ms)), ms);
+  });
+  promise.catch(() => undefined); // a late failure after the timeout is not unhandled
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -49,6 +72,7 @@ export function createRowSink({
   onRecovered,
   maxConcurrentFlushes = 2,
   maxRowsPerFlush = 2000,
+  flushTimeoutMs = 1000,
 }: RowSinkDeps): RowSink {
   let outage: { since: number; retryAt: number; parkedRows: number } | undefined;
   const waiting: Waiting[] = [];
@@ -63,7 +87,7 @@ export function createRowSink({
   async function writeOrPark(rows: NewPrediction[]): Promise<void> {
     if (outage && Date.now() < outage.retryAt) return park(rows);
     try {
-      await writer.insertMany(rows);
+      await withinMs(writer.insertMany(rows), flushTimeoutMs);
     } catch (err) {
       if (err instanceof PermanentWriteError) throw err;
       if (!outage) {

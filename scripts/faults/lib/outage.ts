@@ -1,5 +1,6 @@
 // Ways to take a dependency away and bring it back: stop the real server (the lead's mode: it hits
-// every app on the machine), or cut a TCP proxy that only this run's processes connect through.
+// every app on the machine), cut a TCP proxy that only this run's processes connect through, or
+// freeze that proxy (a hung server: sockets stay open, nothing answers).
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -8,7 +9,7 @@ import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js
 const exec = promisify(execFile);
 
 export interface Outage {
-  readonly mode: 'real' | 'proxy';
+  readonly mode: 'real' | 'proxy' | 'hang';
   /** The URL the apps under test must use (the proxy's in proxy mode). */
   readonly appUrl: string;
   begin(): Promise<void>;
@@ -25,7 +26,7 @@ async function sh(command: string): Promise<void> {
   if (stderr.trim()) console.error(stderr.trim());
 }
 
-async function proxyOutage(url: string): Promise<Outage> {
+async function proxyOutage(url: string, hang = false): Promise<Outage> {
   const target = new URL(url);
   const defaultPort = target.protocol.startsWith('redis') ? 6379 : 5432;
   const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || defaultPort) });
@@ -34,11 +35,12 @@ async function proxyOutage(url: string): Promise<Outage> {
   viaProxy.port = String(proxy.port);
   let down = false;
   return {
-    mode: 'proxy',
+    mode: hang ? 'hang' : 'proxy',
     appUrl: viaProxy.toString(),
     async begin() {
       down = true;
-      await proxy.cut();
+      if (hang) proxy.freeze();
+      else await proxy.cut();
     },
     async end() {
       await proxy.restore();
@@ -59,8 +61,15 @@ function pgCtl(action: 'stop -m fast' | 'start'): string {
   return `pg_ctlcluster --skip-systemctl-redirect ${versions[0]} main ${action}`;
 }
 
-export async function postgresOutage(databaseUrl: string, { viaProxy }: { viaProxy: boolean }): Promise<Outage> {
-  if (viaProxy) return proxyOutage(databaseUrl);
+export interface OutageOptions {
+  /** Cut a proxy only this run's processes use, instead of stopping the real server. */
+  viaProxy: boolean;
+  /** Freeze that proxy instead: the server hangs rather than goes away. */
+  hang?: boolean;
+}
+
+export async function postgresOutage(databaseUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
+  if (viaProxy || hang) return proxyOutage(databaseUrl, hang);
   let down = false;
   return {
     mode: 'real',
@@ -84,8 +93,8 @@ export async function postgresOutage(databaseUrl: string, { viaProxy }: { viaPro
 const REDIS_START =
   'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log';
 
-export async function redisOutage(redisUrl: string, { viaProxy }: { viaProxy: boolean }): Promise<Outage> {
-  if (viaProxy) return proxyOutage(redisUrl);
+export async function redisOutage(redisUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
+  if (viaProxy || hang) return proxyOutage(redisUrl, hang);
   const host = new URL(redisUrl).hostname;
   let down = false;
   const start = async () => {
