@@ -12,6 +12,19 @@ export interface ProcessorDeps {
   chunkSize: number;
   /** Tells a waiting API instance the outcome at once (jobs with `replyTo`). */
   replier?: Pick<Replier, 'completed'>;
+  /** STORE_INPUT_TEXT=false: blank the texts in the job's own hash once answered (see redactTexts). */
+  redactTexts?: boolean;
+}
+
+/**
+ * Blanks a job's texts in Redis, keeping their count (status views read it): with STORE_INPUT_TEXT=false
+ * no input text outlives its job's answer, neither in Postgres nor in BullMQ's job hash (Bull Board).
+ * A redacted job retried from Bull Board fails as invalid: there is nothing left to classify.
+ */
+export async function redactTexts(job: Job): Promise<void> {
+  const data = job.data as { texts?: unknown };
+  if (!Array.isArray(data?.texts)) return;
+  await job.updateData({ ...data, texts: data.texts.map(() => '') });
 }
 
 export type ClassifyJob = Job<unknown, ClassifyJobResult, string>;
@@ -23,7 +36,7 @@ function failForGood(err: unknown): never {
 }
 
 /** The BullMQ processor for JobName.classify on PREDICTION_QUEUE. */
-export function makeProcessor({ batcher, logger, chunkSize, replier }: ProcessorDeps) {
+export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts: redact = false }: ProcessorDeps) {
   return async function processClassify(job: ClassifyJob): Promise<ClassifyJobResult> {
     if (job.name !== JobName.classify) {
       throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${JobName.classify}")`);
@@ -67,6 +80,7 @@ export function makeProcessor({ batcher, logger, chunkSize, replier }: Processor
     await progress;
     log.info({ total }, 'classify job done');
     const result: ClassifyJobResult = { predictions, total };
+    if (redact) await redactTexts(job);
     // The rows are durable now: the waiting request need not wait for BullMQ's completion round trip.
     replier?.completed(job, result);
     return result;

@@ -9,7 +9,7 @@ import { openDatabase } from './db.js';
 import { createWorkerMetrics } from './metrics.js';
 import { serveMetrics } from './metrics-server.js';
 import { makePersistProcessor } from './persist-processor.js';
-import { makeProcessor } from './processor.js';
+import { makeProcessor, redactTexts } from './processor.js';
 import { createReplier } from './replier.js';
 import { createResultCache } from './result-cache.js';
 import { createRedis } from './redis.js';
@@ -83,7 +83,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
 
   const replier = createReplier(connection, prefix, logger);
   const routes: Route[] = [
-    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier }) },
+    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
     { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
   ];
@@ -115,7 +115,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       const { requestId, requestIds } = (job?.data ?? {}) as { requestId?: unknown; requestIds?: unknown };
       logger[level]({ jobId: job?.id, requestId, requestIds, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
       metrics.jobFailed(route.queue, final);
-      if (job && final && route.queue === PREDICTION_QUEUE) replier.failed(job, err.message);
+      if (job && final && route.queue === PREDICTION_QUEUE) {
+        replier.failed(job, err.message);
+        if (!config.storeInputText) redactTexts(job).catch((e: unknown) => logger.warn({ err: e, jobId: job.id }, 'could not blank the texts of a failed job'));
+      }
     });
     return worker;
   });

@@ -1,14 +1,28 @@
-// Issue 12 item 1: a long model name still fits, and a write Postgres refuses for good fails the job
-// loudly (no parking, no retries for ever) instead of answering 200 over an empty table.
+// What the worker stores, and what it refuses to: a long model name still fits the column; a write
+// Postgres refuses for good fails the job loudly (no parking, no retries for ever) instead of answering
+// 200 over an empty table; with STORE_INPUT_TEXT=false no input text outlives its job's answer, in
+// Postgres or in the job hashes Bull Board shows.
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { defaultModelDir } from '@sentiment/model';
 import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from './support/processes.js';
 import { freePort, getJson, postJson, startStack, TEST_REDIS_URL, type Stack } from './support/stack.js';
+
+/** The texts BullMQ keeps in the job's hash (`data`), read straight from Redis. */
+async function textsInRedis(queue: Queue, jobId: string): Promise<string[]> {
+  const client = new Redis(TEST_REDIS_URL);
+  try {
+    const data = await client.hget(queue.toKey(jobId), 'data');
+    return (JSON.parse(data ?? '{}') as { texts?: string[] }).texts ?? [];
+  } finally {
+    client.disconnect();
+  }
+}
 
 const LONG_NAME = 'acme-sentiment-multi-domain-three-class-for-support-tickets'.padEnd(60, 'x');
 let stack: Stack;
@@ -21,7 +35,7 @@ beforeAll(async () => {
   await symlink(defaultModelDir, path.join(dir, LONG_NAME), 'dir');
   const metricsPort = await freePort();
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  stack = await startStack('refused', { workerEnv: { MODEL_DIR: path.join(dir, LONG_NAME), METRICS_PORT: String(metricsPort), CACHE_TTL_S: '0' } });
+  stack = await startStack('refused', { workerEnv: { MODEL_DIR: path.join(dir, LONG_NAME), METRICS_PORT: String(metricsPort), CACHE_TTL_S: '0', STORE_INPUT_TEXT: 'false' } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -49,6 +63,24 @@ it('stores the rows of a model whose folder name is 60 characters long, under a 
   expect(rows[0]!.model_version).toBe(version);
 });
 
+it('with STORE_INPUT_TEXT=false keeps no input text once answered: NULL in Postgres, blanked in the job hash, count kept', async () => {
+  const queue = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  try {
+    const res = await postJson(`${stack.url}/jobs`, { texts: ['my card number is in this ticket', 'and my home address'] });
+    expect(res.status, stack.logs()).toBe(202);
+    const done = await waitFor('the job', async () => {
+      const r = await getJson(`${stack.url}/jobs/${res.body.job_id}`);
+      return r.body.status === 'completed' ? r : undefined;
+    });
+    expect(done.body.progress).toEqual({ done: 2, total: 2 });
+    expect(await textsInRedis(queue, res.body.job_id)).toEqual(['', '']);
+    const rows = await stack.sql<{ input_text: string | null }>('select input_text from {schema}.prediction where job_id = ?', [res.body.job_id]);
+    expect(rows.map((r) => r.input_text)).toEqual([null, null]);
+  } finally {
+    await queue.close();
+  }
+});
+
 it('fails the job at once with the reason when Postgres refuses the rows for good, says so in /ready and /metrics, parks nothing', async () => {
   // A rule the rows break (as a user's own constraint or a too-short column would): Postgres answers 23514.
   await stack.sql('alter table {schema}.prediction add constraint short_versions check (length(model_version) <= 8) not valid');
@@ -64,6 +96,8 @@ it('fails the job at once with the reason when Postgres refuses the rows for goo
     const job = await queue.getJob(res.body.error.details.job_id);
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
+    // Failed for good is answered too: its text is gone from Redis as well.
+    await waitFor('the failed job blanked', async () => (await textsInRedis(queue, job!.id!)).every((t) => t === ''));
     expect(await persist.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({ waiting: 0, delayed: 0, active: 0, failed: 0 });
     expect(await sample('sentiment_db_rows_rejected_total')).toBe(1);
 
