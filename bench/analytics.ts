@@ -96,7 +96,7 @@ async function prepare(size: number): Promise<Dataset> {
     const r = await seedPredictions({ clientUrl: DATABASE_URL, schema, rows: size, days, log: console.log });
     console.log(`${label(size)}: COPY ${(r.copyMs / 1000).toFixed(1)} s, rollups + VACUUM ANALYZE ${(r.rollupMs / 1000).toFixed(1)} s`);
   }
-  const [row] = await conn.execute<{ end: Date }[]>(`select max("timestamp") as end from "${schema}".prediction`);
+  const [row] = await conn.execute<{ end: Date }[]>(`select max("timestamp") as end from "${schema}".predictions`);
   const repo = createAnalyticsRepository(orm);
   const d: Dataset = { size, schema, orm, repo, end: new Date(row!.end).getTime(), cursors: [] };
   // Page-2 cursors from first pages ending at different times.

@@ -204,7 +204,7 @@ export interface BatchStats {
 export async function batchStats(stack: Stack, since: Date): Promise<BatchStats> {
   const [row] = await stack.sql<{ batches: number; mean_size: number | null; model_ms: number | null }>(
     `select count(*)::int as batches, avg(n)::float8 as mean_size, sum(lat)::float8 as model_ms
-       from (select count(*) as n, max(latency_ms) as lat from {schema}.prediction
+       from (select count(*) as n, max(latency_ms) as lat from {schema}.predictions
               where "timestamp" >= ? and not cache_hit group by "timestamp", latency_ms) b`,
     [since],
   );

@@ -92,7 +92,7 @@ export async function seedPredictions(options: SeedOptions): Promise<SeedResult>
     const copyStarted = Date.now();
     const stream = client.query(
       copyFrom(
-        `copy "${schema}".prediction (id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index) from stdin`,
+        `copy "${schema}".predictions (id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index) from stdin`,
       ),
     );
     const done = new Promise<void>((resolve, reject) => {
@@ -134,7 +134,7 @@ export async function seedPredictions(options: SeedOptions): Promise<SeedResult>
     const rollupStarted = Date.now();
     await rebuildRollups(orm, { from: new Date(start), to: new Date(end + 1) });
     // Fresh statistics and visibility map, as autovacuum would leave them: plans and index-only scans as in steady state.
-    for (const table of ['prediction', 'prediction_rollup', 'prediction_latency_rollup']) {
+    for (const table of ['predictions', 'prediction_rollup', 'prediction_latency_rollup']) {
       await orm.em.getConnection().execute(`vacuum analyze "${schema}"."${table}"`);
     }
     const rollupMs = Date.now() - rollupStarted;

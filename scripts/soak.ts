@@ -69,7 +69,7 @@ await runScript('soak', (MINUTES + 10) * 60_000, async (ctx) => {
     const c = await queues.counts(queues.prediction);
     return c.active + c.waiting + c.prioritized === 0;
   }, { timeoutMs: 60_000 });
-  const [probeRows] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction');
+  const [probeRows] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions');
 
   // Open loop: requests are sent on schedule whatever the answers do; a backlog past MAX_INFLIGHT
   // is counted as failed rather than queued in this process.
@@ -155,7 +155,7 @@ await runScript('soak', (MINUTES + 10) * 60_000, async (ctx) => {
 
   // Every accepted text must be in the table once the queue is empty.
   const textsAccepted = Number(probeRows!.n) + records.filter((r) => r.status === 200 || r.status === 202).reduce((n, r) => n + r.texts, 0);
-  const rowsNow = async () => Number((await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction'))[0]!.n);
+  const rowsNow = async () => Number((await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions'))[0]!.n);
   await waitFor('every accepted text to be stored', async () => (await rowsNow()) >= textsAccepted, { timeoutMs: 120_000, intervalMs: 500 }).catch(() => {});
   const rows = await rowsNow();
 

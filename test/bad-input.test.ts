@@ -40,7 +40,7 @@ const J = 'application/json';
 const many = (n: number, text = 'fine') => Array.from({ length: n }, (_, i) => `${text} ${i}`);
 const long = (n: number) => 'a'.repeat(n);
 const deepArrays = (n: number) => '['.repeat(n) + ']'.repeat(n);
-const SQL_INJECTION = "'); DROP TABLE prediction;--";
+const SQL_INJECTION = "'); DROP TABLE predictions;--";
 const HTML_INJECTION = '<script>alert(1)</script>';
 const CONTROL = 'bell\u0007 backspace\u0008 escape\u001b[31m red\u001b[0m del\u007f vt\u000b ff\u000c c1\u0085\u009b';
 const EMOJI = 'What a film 😀🎬👍🏽 — 10/10 🇫🇷 👨‍👩‍👧';
@@ -154,7 +154,7 @@ const cases: Case[] = [
   { name: 'limit=1000 is fine', method: 'GET', path: '/analytics/recent?limit=1000', status: 200 },
   { name: 'from is not a date', method: 'GET', path: '/analytics/summary?from=yesterday', status: 400, code: 'validation_error' },
   { name: 'from is month 13', method: 'GET', path: '/analytics/summary?from=2024-13-45T00:00:00Z', status: 400, code: 'validation_error' },
-  { name: 'to is SQL', method: 'GET', path: `/analytics/sentiment-distribution?to=${encodeURIComponent("2024-01-01'; DROP TABLE prediction;--")}`, status: 400, code: 'validation_error' },
+  { name: 'to is SQL', method: 'GET', path: `/analytics/sentiment-distribution?to=${encodeURIComponent("2024-01-01'; DROP TABLE predictions;--")}`, status: 400, code: 'validation_error' },
   { name: 'from after to', method: 'GET', path: '/analytics/summary?from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z', status: 400, code: 'validation_error' },
   { name: 'from equal to to', method: 'GET', path: '/analytics/recent?from=2024-01-01T00:00:00Z&to=2024-01-01T00:00:00Z', status: 400, code: 'validation_error' },
   { name: 'model_version with NUL', method: 'GET', path: '/analytics/summary?model_version=%00', status: 400, code: 'validation_error' },
@@ -199,7 +199,7 @@ describe('bad input, one request each', () => {
     }
     if (c.stored) {
       const ids: string[] = json.predictions ? json.predictions.map((p: { id: string }) => p.id) : [json.id];
-      const rows = await stack.sql<{ id: string; input_text: string }>('select id, input_text from {schema}.prediction where id in (?)', [ids]);
+      const rows = await stack.sql<{ id: string; input_text: string }>('select id, input_text from {schema}.predictions where id in (?)', [ids]);
       const byId = new Map(rows.map((r) => [r.id, r.input_text]));
       expect(ids.map((id) => byId.get(id))).toEqual(c.stored);
     }
@@ -208,7 +208,7 @@ describe('bad input, one request each', () => {
 
 describe('after all of that', () => {
   it('the prediction table is intact and still holds what was stored', async () => {
-    const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction where input_text = ?', [SQL_INJECTION]);
+    const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions where input_text = ?', [SQL_INJECTION]);
     expect(Number(row!.n)).toBe(2);
   });
 

@@ -25,7 +25,7 @@ interface Row {
 /** The stored rows with these ids (waits until all are there), in the ids' order. */
 async function rowsOf(ids: string[]): Promise<Row[]> {
   const rows = await waitFor(`${ids.length} rows`, async () => {
-    const r = await stack.sql<Row>('select id, cache_hit, predicted_sentiment, confidence_score, input_text from {schema}.prediction where id in (?)', [ids]);
+    const r = await stack.sql<Row>('select id, cache_hit, predicted_sentiment, confidence_score, input_text from {schema}.predictions where id in (?)', [ids]);
     return r.length === ids.length ? r : undefined;
   });
   return ids.map((id) => rows.find((r) => r.id === id)!);

@@ -43,7 +43,7 @@ const readJsonl = async (file: string) =>
 /** The stored rows of the predictions in `out`, by id: what Postgres holds for them. */
 async function storedRows(ids: string[]) {
   const rows = await stack.sql<{ id: string; input_text: string; predicted_sentiment: string; job_id: string; item_index: number }>(
-    'select id, input_text, predicted_sentiment, job_id, item_index from {schema}.prediction where id in (?)',
+    'select id, input_text, predicted_sentiment, job_id, item_index from {schema}.predictions where id in (?)',
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));
@@ -142,7 +142,7 @@ describe('sentiment submit FILE', () => {
     expect(rows.size).toBe(20_000);
     const jobIds = new Set([...rows.values()].map((r) => r.job_id));
     expect(jobIds.size).toBe(10);
-    const [stored] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction where job_id in (?)', [[...jobIds]]);
+    const [stored] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions where job_id in (?)', [[...jobIds]]);
     expect(Number(stored!.n)).toBe(20_000);
   });
 

@@ -75,20 +75,20 @@ describe('answers, typed and checked against the contract', () => {
       if (!page.next) break;
       page = await client.analytics.recent({ limit: 250, before: page.next });
     }
-    const [stored] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction');
+    const [stored] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions');
     expect(seen).toHaveLength(Number(stored!.n));
     expect(new Set(seen).size).toBe(seen.length);
     expect(timestamps).toEqual([...timestamps].sort().reverse());
   });
 
   it('distribution equals SQL over the stored rows', async () => {
-    const byLabel = await stack.sql<{ s: string; n: string }>('select predicted_sentiment as s, count(*) as n from {schema}.prediction group by 1');
+    const byLabel = await stack.sql<{ s: string; n: string }>('select predicted_sentiment as s, count(*) as n from {schema}.predictions group by 1');
     const expected = { positive: 0, negative: 0, neutral: 0, ...Object.fromEntries(byLabel.map((r) => [r.s, Number(r.n)])) };
     expect(await client.analytics.distribution()).toEqual(expected);
   });
 
   it('summary, timeseries, latency and models agree with SQL; filters travel as query parameters', async () => {
-    const [sql] = await stack.sql<{ n: string; model: string }>('select count(*) as n, max(model_version) as model from {schema}.prediction');
+    const [sql] = await stack.sql<{ n: string; model: string }>('select count(*) as n, max(model_version) as model from {schema}.predictions');
     const n = Number(sql!.n);
     expect((await client.analytics.summary()).total_predictions).toBe(n);
     const series = await client.analytics.timeseries({ bucket: 'minute' });

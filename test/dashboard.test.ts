@@ -317,7 +317,7 @@ async function api(endpoint: string, params: Record<string, string>): Promise<an
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 async function count(): Promise<number> {
-  const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction');
+  const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions');
   return Number(row!.n);
 }
 

@@ -64,14 +64,14 @@ describe('worker crash', () => {
     expect(done.status, stack.logs()).toBe('completed');
     expect(done.result.predictions).toHaveLength(total);
     const [row] = await stack.sql<{ n: string; items: string }>(
-      'select count(*) as n, count(distinct item_index) as items from {schema}.prediction where job_id = ?',
+      'select count(*) as n, count(distinct item_index) as items from {schema}.predictions where job_id = ?',
       [body.job_id],
     );
     expect(Number(row!.n)).toBe(total);
     expect(Number(row!.items)).toBe(total);
     // The ids the caller got are the ids stored.
     const [match] = await stack.sql<{ n: string }>(
-      'select count(*) as n from {schema}.prediction where id in (?)',
+      'select count(*) as n from {schema}.predictions where id in (?)',
       [done.result.predictions.map((p: { id: string }) => p.id)],
     );
     expect(Number(match!.n)).toBe(total);
@@ -95,13 +95,13 @@ describe('Postgres outage', () => {
     }
     const ids = answers.map((a) => a.id);
     const stored = async () =>
-      Number((await stack!.sql<{ n: string }>('select count(*) as n from {schema}.prediction where id in (?)', [ids]))[0]!.n);
+      Number((await stack!.sql<{ n: string }>('select count(*) as n from {schema}.predictions where id in (?)', [ids]))[0]!.n);
     expect(await stored()).toBe(0);
 
     await proxy.restore();
     await waitFor('the outage rows to be written', async () => (await stored()) === 5, { timeoutMs: 90_000, intervalMs: 500 });
     const [dups] = await stack.sql<{ n: string }>(
-      'select count(*) - count(distinct (job_id, item_index)) as n from {schema}.prediction',
+      'select count(*) - count(distinct (job_id, item_index)) as n from {schema}.predictions',
     );
     expect(Number(dups!.n)).toBe(0);
   });

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 type Rng = ReturnType<typeof seededRandom>;
 
-const WORDS = ['great', 'awful', 'film', 'boring', 'a joy', 'terrible acting', 'moving', 'meh', "'); DROP TABLE prediction;--", '<script>alert(1)</script>'];
+const WORDS = ['great', 'awful', 'film', 'boring', 'a joy', 'terrible acting', 'moving', 'meh', "'); DROP TABLE predictions;--", '<script>alert(1)</script>'];
 const ODD = ['😀', '👨‍👩‍👧', '🇫🇷', 'هذا', 'שלום', '\u202e', '\u200b', '\u00a0', '\u3000', '\ufeff', '\u0007', '\u001b[31m', '\u007f', '\u0085', '\ud800', '\udc00', '\u0000', '\t', '\n', ' ', 'é', 'e\u0301', '%00', '\\', '"'];
 
 function randomText(r: Rng): string {

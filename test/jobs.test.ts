@@ -42,7 +42,7 @@ describe('POST /jobs', () => {
     expect(seen.some((d) => d > 0 && d < 5000)).toBe(true);
 
     const [count] = await stack.sql<{ n: string; distinct_items: string }>(
-      'select count(*) as n, count(distinct item_index) as distinct_items from {schema}.prediction where job_id = ?',
+      'select count(*) as n, count(distinct item_index) as distinct_items from {schema}.predictions where job_id = ?',
       [submitted.job_id],
     );
     expect(Number(count!.n)).toBe(5000);

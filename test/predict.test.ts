@@ -30,7 +30,7 @@ describe('POST /predict', () => {
     expect(body.model_version).toMatch(/^sentiment-multi-v2\+[0-9a-f]{8}$/);
 
     const rows = await waitFor('the row', async () => {
-      const r = await stack.sql('select * from {schema}.prediction where id = ?', [body.id]);
+      const r = await stack.sql('select * from {schema}.predictions where id = ?', [body.id]);
       return r.length === 1 ? r : undefined;
     });
     expect(rows[0]).toMatchObject({
@@ -79,7 +79,7 @@ describe('POST /batch', () => {
     const ids = body.predictions.map((p) => p.id);
     const rows = await waitFor('100 rows', async () => {
       const r = await stack.sql<{ id: string; item_index: number; input_text: string }>(
-        'select id, item_index, input_text from {schema}.prediction where id in (?) order by item_index',
+        'select id, item_index, input_text from {schema}.predictions where id in (?) order by item_index',
         [ids],
       );
       return r.length === 100 ? r : undefined;
@@ -96,7 +96,7 @@ describe('analytics over what the pipeline stored', () => {
   it('summary and distribution equal SQL over the stored rows', async () => {
     await client.batch(['great fun', 'terrible acting', 'a masterpiece']);
     const [sql] = await stack.sql<{ n: string; conf: number; lat: number }>(
-      'select count(*) as n, avg(confidence_score) as conf, avg(latency_ms) as lat from {schema}.prediction',
+      'select count(*) as n, avg(confidence_score) as conf, avg(latency_ms) as lat from {schema}.predictions',
     );
     const summary = await client.analytics.summary();
     expect(summary.total_predictions).toBe(Number(sql!.n));
@@ -104,7 +104,7 @@ describe('analytics over what the pipeline stored', () => {
     expect(summary.avg_latency_ms).toBeCloseTo(Number(sql!.lat), 6);
 
     const byLabel = await stack.sql<{ s: string; n: string }>(
-      'select predicted_sentiment as s, count(*) as n from {schema}.prediction group by 1',
+      'select predicted_sentiment as s, count(*) as n from {schema}.predictions group by 1',
     );
     const expected = { positive: 0, negative: 0, neutral: 0, ...Object.fromEntries(byLabel.map((r) => [r.s, Number(r.n)])) };
     expect(await client.analytics.distribution()).toEqual(expected);

@@ -57,7 +57,7 @@ it('stores the rows of a model whose folder name is 60 characters long, under a 
   expect(version.length).toBeLessThanOrEqual(50);
   expect(version).toMatch(/^[\w.-]+\+[0-9a-f]{8}$/);
   const rows = await waitFor('the row', async () => {
-    const r = await stack.sql<{ model_version: string }>('select model_version from {schema}.prediction where id = ?', [res.body.id]);
+    const r = await stack.sql<{ model_version: string }>('select model_version from {schema}.predictions where id = ?', [res.body.id]);
     return r.length === 1 ? r : undefined;
   });
   expect(rows[0]!.model_version).toBe(version);
@@ -74,7 +74,7 @@ it('with STORE_INPUT_TEXT=false keeps no input text once answered: NULL in Postg
     });
     expect(done.body.progress).toEqual({ done: 2, total: 2 });
     expect(await textsInRedis(queue, res.body.job_id)).toEqual(['', '']);
-    const rows = await stack.sql<{ input_text: string | null }>('select input_text from {schema}.prediction where job_id = ?', [res.body.job_id]);
+    const rows = await stack.sql<{ input_text: string | null }>('select input_text from {schema}.predictions where job_id = ?', [res.body.job_id]);
     expect(rows.map((r) => r.input_text)).toEqual([null, null]);
   } finally {
     await queue.close();
@@ -83,7 +83,7 @@ it('with STORE_INPUT_TEXT=false keeps no input text once answered: NULL in Postg
 
 it('fails the job at once with the reason when Postgres refuses the rows for good, says so in /ready and /metrics, parks nothing', async () => {
   // A rule the rows break (as a user's own constraint or a too-short column would): Postgres answers 23514.
-  await stack.sql('alter table {schema}.prediction add constraint short_versions check (length(model_version) <= 8) not valid');
+  await stack.sql('alter table {schema}.predictions add constraint short_versions check (length(model_version) <= 8) not valid');
   const queue = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   const persist = new Queue(PERSIST_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   try {
@@ -107,7 +107,7 @@ it('fails the job at once with the reason when Postgres refuses the rows for goo
     expect(ready.body.problems.join('\n')).toMatch(/23514/);
 
     // Fixed schema: the next write clears the report.
-    await stack.sql('alter table {schema}.prediction drop constraint short_versions');
+    await stack.sql('alter table {schema}.predictions drop constraint short_versions');
     expect((await postJson(`${stack.url}/predict`, { text: 'works again, thanks' })).status).toBe(200);
     const after = await waitFor('the report to clear', async () => {
       const r = await getJson(`${stack.url}/ready`);

@@ -100,7 +100,7 @@ await runScript('graceful-shutdown', 8 * 60_000, async (ctx) => {
   }
   const heldFinishedBy = await Promise.all(held.map(async (id) => (await queues.prediction.getJob(id))?.processedBy?.endsWith(pidSuffix) ? 'same' : 'other'));
   const [totals] = await stack.sql<{ n: string; distinct_items: string }>(
-    'select count(*) as n, count(distinct (job_id, item_index)) as distinct_items from {schema}.prediction',
+    'select count(*) as n, count(distinct (job_id, item_index)) as distinct_items from {schema}.predictions',
   );
   const rows = Number(totals!.n);
   const duplicates = rows - Number(totals!.distinct_items);

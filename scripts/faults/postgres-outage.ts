@@ -69,7 +69,7 @@ await runScript('postgres-outage', (OUTAGE_S + 420) * 1000, async (ctx) => {
   const stored = async (ids: string[]) => {
     let n = 0;
     for (let i = 0; i < ids.length; i += 5000) {
-      const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction where id in (?)', [ids.slice(i, i + 5000)]);
+      const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions where id in (?)', [ids.slice(i, i + 5000)]);
       n += Number(row!.n);
     }
     return n;
@@ -79,7 +79,7 @@ await runScript('postgres-outage', (OUTAGE_S + 420) * 1000, async (ctx) => {
   const duringFound = await stored(duringIds);
   const allFound = await stored(allIds);
   const [totals] = await stack.sql<{ n: string; distinct_items: string }>(
-    'select count(*) as n, count(distinct (job_id, item_index)) as distinct_items from {schema}.prediction',
+    'select count(*) as n, count(distinct (job_id, item_index)) as distinct_items from {schema}.predictions',
   );
   const rows = Number(totals!.n);
   const duplicates = rows - Number(totals!.distinct_items);

@@ -84,14 +84,14 @@ await runScript('worker-crash', 10 * 60_000, async (ctx) => {
     completed++;
     const ids: string[] = body.result.predictions.map((p: { id: string }) => p.id);
     idsReturned += ids.length;
-    const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.prediction where id in (?)', [ids]);
+    const [row] = await stack.sql<{ n: string }>('select count(*) as n from {schema}.predictions where id in (?)', [ids]);
     idsStored += Number(row!.n);
   }
   const expected = JOBS * TEXTS;
   const [totals] = await stack.sql<{ n: string; distinct_items: string; complete_items: string }>(
     `select count(*) as n, count(distinct (job_id, item_index)) as distinct_items,
             count(distinct (job_id, item_index)) filter (where job_id in (?) and item_index between 0 and ?) as complete_items
-       from {schema}.prediction`,
+       from {schema}.predictions`,
     [jobIds, TEXTS - 1],
   );
   const rows = Number(totals!.n);

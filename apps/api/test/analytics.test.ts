@@ -73,7 +73,7 @@ function where(f: Filter): { sql: string; params: unknown[] } {
 }
 
 async function sql<T>(query: string, params: unknown[]): Promise<T[]> {
-  return h.orm.em.getConnection().execute(query.replaceAll('prediction', `"${h.schema}".prediction`), params);
+  return h.orm.em.getConnection().execute(query.replaceAll('prediction', `"${h.schema}".predictions`), params);
 }
 
 const filters: [string, Filter][] = [

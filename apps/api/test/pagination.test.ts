@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Some rows a few microseconds apart: finer than the displayed timestamps, which must not matter.
   await h.orm.em
     .getConnection()
-    .execute(`update "${h.schema}".prediction set "timestamp" = "timestamp" + interval '3 microseconds' where confidence_score = 0.9 and random() < 0.1`);
+    .execute(`update "${h.schema}".predictions set "timestamp" = "timestamp" + interval '3 microseconds' where confidence_score = 0.9 and random() < 0.1`);
 });
 afterAll(async () => {
   await h?.close();

@@ -137,7 +137,7 @@ describe('batcher with the result cache', () => {
     db.orm.em
       .getConnection()
       .execute<Array<{ item_index: number; cache_hit: boolean; confidence_score: number; predicted_sentiment: string; input_text: string }>>(
-        `select item_index, cache_hit, confidence_score, predicted_sentiment, input_text from "${db.schema}".prediction where job_id = ? order by item_index`,
+        `select item_index, cache_hit, confidence_score, predicted_sentiment, input_text from "${db.schema}".predictions where job_id = ? order by item_index`,
         [jobId],
       );
 

@@ -32,7 +32,7 @@ function rows(n: number, ageDays: number, tag: string): NewPrediction[] {
 async function countByAge(db: TestSchema): Promise<{ old: number; recent: number }> {
   const [row] = await db.orm.em.getConnection().execute<{ old: number; recent: number }[]>(
     `select count(*) filter (where job_id like 'old-%')::int as old, count(*) filter (where job_id like 'recent-%')::int as recent
-     from "${db.schema}".prediction`,
+     from "${db.schema}".predictions`,
   );
   return row;
 }

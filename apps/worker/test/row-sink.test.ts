@@ -39,7 +39,7 @@ function rows(jobId: string, n: number, sentiment: NewPrediction['sentiment']): 
 
 it('fails only the batch Postgres refuses when batches were flushed together, and parks nothing', async () => {
   // Postgres refuses neutral rows here: a rule only one of the batches breaks.
-  await db.orm.em.getConnection().execute(`alter table "${db.schema}".prediction add constraint no_neutral check (predicted_sentiment <> 'neutral')`);
+  await db.orm.em.getConnection().execute(`alter table "${db.schema}".predictions add constraint no_neutral check (predicted_sentiment <> 'neutral')`);
   const counted = countCalls(createPredictionWriter(db.orm));
   // One flush slot: the three batches below wait behind the first and go as one group.
   const sink = createRowSink({ writer: counted.writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 1 });

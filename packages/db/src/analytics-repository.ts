@@ -57,9 +57,9 @@ export function createAnalyticsRepository(orm: MikroORM<PostgreSqlDriver>): Anal
   const knex = () => orm.em.getKnex();
   const query = <T>({ text, params }: Sql) => orm.em.getConnection().execute<T[]>(text, params, 'all');
 
-  /** `from prediction where <filters>`, every value bound as a parameter. */
+  /** `from predictions where <filters>`, every value bound as a parameter. */
   const filtered = (f: AnalyticsFilters = {}): Knex.QueryBuilder => {
-    const qb = knex().from('prediction');
+    const qb = knex().from('predictions');
     if (schema) qb.withSchema(schema);
     if (f.from) qb.where('timestamp', '>=', f.from);
     if (f.to) qb.where('timestamp', '<', f.to);
@@ -131,9 +131,9 @@ export function createAnalyticsRepository(orm: MikroORM<PostgreSqlDriver>): Anal
       )
       // With a model (MODEL_RANGE), leading with model_version walks (model_version, timestamp, id).
       .orderBy([
-        ...(f.modelVersion === undefined ? [] : [{ column: 'prediction.model_version', order: 'desc' }]),
-        { column: 'prediction.timestamp', order: 'desc' },
-        { column: 'prediction.id', order: 'desc' },
+        ...(f.modelVersion === undefined ? [] : [{ column: 'predictions.model_version', order: 'desc' }]),
+        { column: 'predictions.timestamp', order: 'desc' },
+        { column: 'predictions.id', order: 'desc' },
       ])
       .limit(limit + 1);
     const page = rows.slice(0, limit);

@@ -3,7 +3,7 @@ import { EntitySchema } from '@mikro-orm/core';
 export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
 export type Sentiment = (typeof SENTIMENTS)[number];
 
-/** One model output for one item of a batch job (row of table `prediction`). */
+/** One model output for one item of a batch job (row of table `predictions`). */
 export interface Prediction {
   id: string;
   timestamp: Date;
@@ -22,7 +22,7 @@ export interface Prediction {
 // Column names come from MikroORM's default UnderscoreNamingStrategy (camelCase -> snake_case).
 export const PredictionSchema = new EntitySchema<Prediction>({
   name: 'Prediction',
-  tableName: 'prediction',
+  tableName: 'predictions',
   properties: {
     id: { type: 'uuid', primary: true },
     timestamp: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
@@ -39,9 +39,9 @@ export const PredictionSchema = new EntitySchema<Prediction>({
   // scans the rows themselves: both indexes match /analytics/recent's order (timestamp desc, id desc),
   // without and with a model filter, and serve time-range edges, min/max(timestamp) and retention.
   indexes: [
-    { name: 'prediction_timestamp_id_index', properties: ['timestamp', 'id'] },
-    { name: 'prediction_model_version_timestamp_id_index', properties: ['modelVersion', 'timestamp', 'id'] },
+    { name: 'predictions_timestamp_id_index', properties: ['timestamp', 'id'] },
+    { name: 'predictions_model_version_timestamp_id_index', properties: ['modelVersion', 'timestamp', 'id'] },
   ],
   // Makes job retries idempotent: a re-delivered item is ignored, not duplicated.
-  uniques: [{ name: 'prediction_job_id_item_index_unique', properties: ['jobId', 'itemIndex'] }],
+  uniques: [{ name: 'predictions_job_id_item_index_unique', properties: ['jobId', 'itemIndex'] }],
 });

@@ -12,7 +12,7 @@ export interface RollupNames {
 export function rollupNames(orm: Orm): RollupNames {
   const schema = orm.config.get('schema');
   const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-  return { prediction: q('prediction'), rollup: q('prediction_rollup'), latency: q('prediction_latency_rollup'), binFn: q('prediction_latency_bin') };
+  return { prediction: q('predictions'), rollup: q('prediction_rollup'), latency: q('prediction_latency_rollup'), binFn: q('prediction_latency_bin') };
 }
 
 /** Columns a statement over raw rows must expose (e.g. in `returning`) for `cellsSql`. */

@@ -37,7 +37,7 @@ describe('analytics repository', () => {
               count(*) filter (where predicted_sentiment = 'positive')::int as pos,
               count(*) filter (where predicted_sentiment = 'negative')::int as neg,
               count(*) filter (where predicted_sentiment = 'neutral')::int as neu
-       from "${db.schema}".prediction ${clause}`,
+       from "${db.schema}".predictions ${clause}`,
       params,
     );
     return row as { n: number; c: number | null; l: number | null; h: string | null; earliest: string | null; latest: string | null; pos: number; neg: number; neu: number };

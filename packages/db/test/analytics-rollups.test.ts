@@ -32,7 +32,7 @@ describe('analytics from rollups equal direct SQL', () => {
   });
   afterAll(() => db?.drop());
 
-  const sql = <T>(text: string, params: unknown[] = []) => db.orm.em.getConnection().execute<T[]>(text.replaceAll('prediction', `"${db.schema}".prediction`), params);
+  const sql = <T>(text: string, params: unknown[] = []) => db.orm.em.getConnection().execute<T[]>(text.replaceAll('prediction', `"${db.schema}".predictions`), params);
   function where(f: AnalyticsFilters): { text: string; params: unknown[] } {
     const parts: string[] = [];
     const params: unknown[] = [];

@@ -6,6 +6,7 @@ import { expectRollupsMatchRows } from './support/rollups.js';
 
 const FIRST = 'Migration20261127030134';
 const ROLLUPS = 'Migration20261127120000';
+const RENAME = 'Migration20261206000000';
 
 describe('migrations', () => {
   let db: TestSchema;
@@ -14,21 +15,23 @@ describe('migrations', () => {
   });
   afterAll(() => db?.drop());
 
-  const columns = async (table = 'prediction') =>
+  const columns = async (table = 'predictions') =>
     db.orm.em.getConnection().execute<{ column_name: string; data_type: string; is_nullable: string }[]>(
       `select column_name, data_type, is_nullable from information_schema.columns
        where table_schema = ? and table_name = ? order by column_name`,
       [db.schema, table],
     );
-  const indexes = async (table = 'prediction') =>
+  const count = async (table: string) =>
+    Number((await db.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from "${db.schema}"."${table}"`))[0]!.n);
+  const indexes = async (table = 'predictions') =>
     (
       await db.orm.em
         .getConnection()
         .execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where schemaname = ? and tablename = ?`, [db.schema, table])
     ).map((r) => r.indexdef);
 
-  it('creates the prediction table, its indexes and the rollup tables in the configured schema', async () => {
-    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS]);
+  it('creates the predictions table, its indexes and the rollup tables in the configured schema', async () => {
+    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS, RENAME]);
 
     expect(await columns()).toEqual([
       { column_name: 'cache_hit', data_type: 'boolean', is_nullable: 'NO' },
@@ -45,7 +48,7 @@ describe('migrations', () => {
     const defs = (await indexes()).sort();
     expect(defs).toHaveLength(4);
     expect(defs.join('\n')).toMatch(/UNIQUE INDEX .* USING btree \(job_id, item_index\)/);
-    expect(defs.join('\n')).toMatch(/UNIQUE INDEX prediction_pkey .* USING btree \(id\)/);
+    expect(defs.join('\n')).toMatch(/UNIQUE INDEX predictions_pkey .* USING btree \(id\)/);
     expect(defs.join('\n')).toMatch(/INDEX .* USING btree \("timestamp", id\)/);
     expect(defs.join('\n')).toMatch(/INDEX .* USING btree \(model_version, "timestamp", id\)/);
 
@@ -67,17 +70,30 @@ describe('migrations', () => {
   });
 
   it('reverts everything on down and re-applies on up', async () => {
-    expect(await migrateDown(db.orm)).toEqual([ROLLUPS, FIRST]);
+    expect(await migrateDown(db.orm)).toEqual([RENAME, ROLLUPS, FIRST]);
     expect(await columns()).toEqual([]);
     expect(await columns('prediction_rollup')).toEqual([]);
 
-    expect(await migrateUp(db.orm)).toHaveLength(2);
+    expect(await migrateUp(db.orm)).toHaveLength(3);
     expect(await columns()).toHaveLength(10);
   });
 
+  it('renames the table keeping its rows, and back on down', async () => {
+    await createPredictionWriter(db.orm).insertMany(randomPredictions(300, seededRandom(6), new Date('2024-04-01T00:00:00Z'), 3600 * 1000));
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
+    expect(await count('prediction')).toBe(300);
+    expect((await indexes('prediction')).join('\n')).toMatch(/prediction_timestamp_id_index/);
+    expect(await migrateUp(db.orm)).toEqual([RENAME]);
+    expect(await count('predictions')).toBe(300);
+    expect((await indexes()).join('\n')).not.toMatch(/"?prediction_(?!latency|rollup)/);
+    await expectRollupsMatchRows(db);
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".predictions, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+  });
+
   it('backfills the rollups from rows stored before it, and down restores the old indexes', async () => {
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([ROLLUPS]);
-    expect((await indexes()).join('\n')).toMatch(/prediction_timestamp_predicted_sentiment_index/);
+    expect((await indexes('prediction')).join('\n')).toMatch(/prediction_timestamp_predicted_sentiment_index/);
     // Rows written before the rollups existed (the writer needs them, so plain SQL here).
     const rows = randomPredictions(2_000, seededRandom(7), new Date('2024-05-01T20:00:00Z'), 2 * 24 * 3600 * 1000);
     await db.orm.em.getConnection().execute(
@@ -85,7 +101,7 @@ describe('migrations', () => {
        select * from json_to_recordset(?::json) as r(id uuid, "timestamp" timestamptz, "inputText" text, sentiment varchar, confidence float8, "latencyMs" float8, "modelVersion" varchar, "cacheHit" boolean, "jobId" varchar, "itemIndex" int)`,
       [JSON.stringify(rows)],
     );
-    expect(await migrateUp(db.orm)).toEqual([ROLLUPS]);
+    expect(await migrateUp(db.orm)).toEqual([ROLLUPS, RENAME]);
     await expectRollupsMatchRows(db);
     // ...and the writer carries on from there.
     await createPredictionWriter(db.orm).insertMany(randomPredictions(500, seededRandom(8), new Date('2024-05-02T00:00:00Z'), 3600 * 1000));
@@ -107,7 +123,7 @@ describe('npm run migrate', () => {
       const tables = await orm.em
         .getConnection()
         .execute<{ table_name: string }[]>('select table_name from information_schema.tables where table_schema = ? order by 1', [schema]);
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['mikro_orm_migrations', 'prediction', 'prediction_rollup']));
+      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['mikro_orm_migrations', 'predictions', 'prediction_rollup']));
     } finally {
       await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
       await orm.close(true);

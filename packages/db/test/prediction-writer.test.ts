@@ -20,10 +20,10 @@ describe('prediction writer', () => {
   const countRows = async (jobId: string) => {
     const [row] = await db.orm.em
       .getConnection()
-      .execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".prediction where job_id = ?`, [jobId]);
+      .execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".predictions where job_id = ?`, [jobId]);
     return row.n;
   };
-  const insertStatements = () => statements.filter((s) => /insert into "[^"]+"\."prediction"/.test(s));
+  const insertStatements = () => statements.filter((s) => /insert into "[^"]+"\."predictions"/.test(s));
 
   it('stores every field of every row', async () => {
     const rows = makePredictions(3, { cacheHit: true });
@@ -32,7 +32,7 @@ describe('prediction writer', () => {
 
     const stored = await db.orm.em.getConnection().execute(
       `select id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index
-       from "${db.schema}".prediction where job_id = ? order by item_index`,
+       from "${db.schema}".predictions where job_id = ? order by item_index`,
       [rows[0].jobId],
     );
     expect(

@@ -25,10 +25,10 @@ describe('recent pages (keyset cursor)', () => {
     await createPredictionWriter(db.orm).insertMany(rows);
     await db.orm.em
       .getConnection()
-      .execute(`update "${db.schema}".prediction set "timestamp" = "timestamp" + interval '250 microseconds' where item_index % 5 = 0`);
+      .execute(`update "${db.schema}".predictions set "timestamp" = "timestamp" + interval '250 microseconds' where item_index % 5 = 0`);
     const ordered = await db.orm.em
       .getConnection()
-      .execute<{ id: string }[]>(`select id from "${db.schema}".prediction order by "timestamp" desc, id desc`);
+      .execute<{ id: string }[]>(`select id from "${db.schema}".predictions order by "timestamp" desc, id desc`);
     expected = ordered.map((r) => r.id);
   });
   afterAll(() => db?.drop());

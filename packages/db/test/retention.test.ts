@@ -18,7 +18,7 @@ describe('deleteOlderThan', () => {
   });
   afterAll(() => db?.drop());
   beforeEach(async () => {
-    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".predictions, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
     statements.length = 0;
   });
 
@@ -26,9 +26,9 @@ describe('deleteOlderThan', () => {
     (
       await db.orm.em
         .getConnection()
-        .execute<{ ts: Date }[]>(`select "timestamp" as ts from "${db.schema}".prediction order by "timestamp"`)
+        .execute<{ ts: Date }[]>(`select "timestamp" as ts from "${db.schema}".predictions order by "timestamp"`)
     ).map((r) => new Date(r.ts).toISOString());
-  const deleteStatements = () => statements.filter((s) => /delete from "[^"]+"\."prediction"/.test(s));
+  const deleteStatements = () => statements.filter((s) => /delete from "[^"]+"\."predictions"/.test(s));
 
   /** `old` rows one second apart ending 1 ms before CUTOFF, and `fresh` rows from CUTOFF on. */
   async function seed(old: number, fresh: number) {

@@ -20,11 +20,11 @@ describe('rollups', () => {
   });
   afterAll(() => db?.drop());
   beforeEach(async () => {
-    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".predictions, "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
   });
 
   const count = async () => {
-    const [row] = await db.orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".prediction`);
+    const [row] = await db.orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".predictions`);
     return row!.n;
   };
 
@@ -118,7 +118,7 @@ describe('rollups', () => {
     await writer.insertMany(randomPredictions(500, random, DAY0, SPAN));
     // Rows copied in behind the writer's back (as COPY does), on the second day only.
     await db.orm.em.getConnection().execute(
-      `insert into "${db.schema}".prediction (id, "timestamp", predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
+      `insert into "${db.schema}".predictions (id, "timestamp", predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
        select gen_random_uuid(), ?::timestamptz + i * interval '7 seconds', 'neutral', 0.55, i % 40, 'copied', i % 3 = 0, 'copy', i
        from generate_series(1, 3000) i`,
       [new Date('2024-05-02T08:00:00.000Z')],

@@ -65,7 +65,7 @@ export async function rowsOfJob(db: TestSchema, jobId: string): Promise<StoredRo
   return db.orm.em
     .getConnection()
     .execute(
-      `select id, job_id, item_index, predicted_sentiment, input_text, model_version from "${db.schema}".prediction where job_id = ? order by item_index`,
+      `select id, job_id, item_index, predicted_sentiment, input_text, model_version from "${db.schema}".predictions where job_id = ? order by item_index`,
       [jobId],
     );
 }

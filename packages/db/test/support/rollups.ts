@@ -34,7 +34,7 @@ export async function expectedRollups(db: TestSchema): Promise<RollupRow[]> {
        count(*) filter (where predicted_sentiment = 'positive') as n_positive,
        count(*) filter (where cache_hit) as cache_hits,
        sum(confidence_score) as sum_confidence, sum(latency_ms) as sum_latency_ms, max(latency_ms) as max_latency_ms
-     from "${db.schema}".prediction cross join ${GRAINS} group by 1 order by 1`,
+     from "${db.schema}".predictions cross join ${GRAINS} group by 1 order by 1`,
   );
   return numeric(rows) as unknown as RollupRow[];
 }
@@ -54,7 +54,7 @@ export async function latencyHistograms(db: TestSchema): Promise<{ expected: Rec
   const expected = await conn.execute<{ key: string; n: string }[]>(
     `select ${KEY} || ' ' || (case when latency_ms < 0.015625 then 0 when latency_ms >= 131072 then 185
          else 1 + floor(8 * log(2::numeric, latency_ms::numeric / 0.015625)) end) as key, count(*) as n
-     from "${db.schema}".prediction cross join ${GRAINS} group by 1`,
+     from "${db.schema}".predictions cross join ${GRAINS} group by 1`,
   );
   const stored = await conn.execute<{ key: string; n: string }[]>(
     `select ${TABLE_KEY} || ' ' || bin as key, n from "${db.schema}".prediction_latency_rollup`,
