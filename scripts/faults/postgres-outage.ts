@@ -1,7 +1,8 @@
 // fault:postgres-outage [--seconds 60] [--via-proxy | --hang] — steady /predict load while Postgres is gone.
 // Every request must still be answered 200 with a prediction; the rows of the predictions served
 // during the outage reach the table exactly once after it returns; /ready reports Postgres down.
-// Default mode stops the machine's real Postgres cluster; --via-proxy only cuts this run's TCP proxy;
+// Default mode stops a private Postgres cluster made for the run (pg_createcluster; the machine's own is
+// never touched); --via-proxy cuts this run's TCP proxy in front of the machine's Postgres;
 // --hang (npm run fault:postgres-hang) freezes that proxy: sockets stay open and nothing answers.
 import { setTimeout as delay } from 'node:timers/promises';
 import { TEST_DATABASE_URL } from '../../test/support/stack.js';
@@ -28,9 +29,9 @@ await runScript('postgres-outage', (OUTAGE_S + 420) * 1000, async (ctx) => {
   ctx.log(`mode ${outage.mode}: ${CLIENTS} clients, Postgres down for ${OUTAGE_S} s`);
   // Both apps reach Postgres only through appUrl; the script's own SQL goes straight to the server.
   const viaOutage = { DATABASE_URL: outage.appUrl, LOG_LEVEL: 'warn' };
-  const { stack, alarms } = await startWatchedStack(ctx, 'pgout', { workers: 1, apiEnv: viaOutage, workerEnv: viaOutage });
+  const { stack, alarms } = await startWatchedStack(ctx, 'pgout', { workers: 1, databaseUrl: outage.serverUrl, apiEnv: viaOutage, workerEnv: viaOutage });
   ctx.onCleanup(() => outage.restore());
-  const queues = openQueues(stack.prefix);
+  const queues = openQueues(stack.prefix, stack.redisUrl);
   ctx.onCleanup(() => queues.close());
 
   const load = startLoad({

@@ -2,7 +2,8 @@
 // While down: answers are 503 + Retry-After + a JSON error, none hangs past SYNC_TIMEOUT_MS + 1 s,
 // no process crashes or logs an unhandled error. Within 5 s of Redis returning, /predict answers
 // 200 again with no restarts, and every worker takes jobs again.
-// Default mode shuts the machine's real Redis down; --via-proxy only cuts this run's TCP proxy;
+// Default mode shuts down a private redis-server made for the run (with AOF; the machine's own is never
+// touched); --via-proxy cuts this run's TCP proxy in front of the machine's Redis;
 // --hang (npm run fault:redis-hang) freezes that proxy: sockets stay open and nothing answers.
 import { setTimeout as delay } from 'node:timers/promises';
 import { TEST_REDIS_URL } from '../../test/support/stack.js';
@@ -31,6 +32,7 @@ await runScript('redis-outage', (OUTAGE_S + 300) * 1000, async (ctx) => {
   const viaOutage = { REDIS_URL: outage.appUrl };
   const { stack, alarms } = await startWatchedStack(ctx, 'redisout', {
     workers: WORKERS,
+    redisUrl: outage.serverUrl,
     apiEnv: { ...viaOutage, SYNC_TIMEOUT_MS: String(SYNC_TIMEOUT_MS), LOG_LEVEL: 'warn' },
     workerEnv: viaOutage,
   });
@@ -76,7 +78,7 @@ await runScript('redis-outage', (OUTAGE_S + 300) * 1000, async (ctx) => {
   const failedAfterRecovery = afterRecovery.filter((r) => r.status !== 200);
 
   // Each worker (same pids as before: nothing restarted) must have finished a job after the outage.
-  const queues = openQueues(stack.prefix);
+  const queues = openQueues(stack.prefix, stack.redisUrl);
   ctx.onCleanup(() => queues.close());
   const recent = await queues.prediction.getCompleted(0, 2000);
   const workersAfter = new Set(recent.filter((j) => (j.finishedOn ?? 0) > upAt).map((j) => j.processedBy?.split('-').at(-1)));

@@ -24,6 +24,9 @@ export async function freePort(): Promise<number> {
 
 export interface StackOptions {
   workers?: number;
+  /** The Postgres and Redis the stack lives on (defaults: TEST_DATABASE_URL, TEST_REDIS_URL); the apps use them too unless apiEnv/workerEnv say otherwise. */
+  databaseUrl?: string;
+  redisUrl?: string;
   apiEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
 }
@@ -34,12 +37,14 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const id = `${label}_${randomBytes(4).toString('hex')}`;
   const schema = `e2e_${id}`;
   const prefix = `e2e-${id}`;
-  const orm = await initOrm({ clientUrl: TEST_DATABASE_URL, schema });
+  const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
+  const redisUrl = options.redisUrl ?? TEST_REDIS_URL;
+  const orm = await initOrm({ clientUrl: databaseUrl, schema });
   await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
   await migrateUp(orm);
 
   // Load and fuzz tests come from one IP: rate limiting is tested on its own (apps/api/test/security.test.ts).
-  const shared = { REDIS_URL: TEST_REDIS_URL, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
+  const shared = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
   const apps: AppProcess[] = [];
   const workers: AppProcess[] = [];
 
@@ -84,6 +89,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
   return {
     schema,
     prefix,
+    databaseUrl,
+    redisUrl,
     url: api.url,
     api: api.process,
     workers,
@@ -95,12 +102,12 @@ export async function startStack(label: string, options: StackOptions = {}) {
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
       for (const name of [PREDICTION_QUEUE, PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
-        const queue = new Queue(name, { connection: { url: TEST_REDIS_URL }, prefix });
+        const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
         await queue.obliterate({ force: true });
         await queue.close();
       }
       // What obliterate leaves: the result cache, API tickets and idempotency keys (the prefix is this stack's alone).
-      await deleteKeys(`${prefix}:*`);
+      await deleteKeys(`${prefix}:*`, redisUrl);
       await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
       await orm.close();
     },
@@ -108,8 +115,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
 }
 
 /** Deletes the keys matching `pattern` (SCAN, not KEYS: the Redis is shared). */
-export async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+export async function deleteKeys(pattern: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
   for await (const keys of redis.scanStream({ match: pattern, count: 1000 }) as AsyncIterable<string[]>) {
     if (keys.length > 0) await redis.del(...keys);
   }

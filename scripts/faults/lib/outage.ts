@@ -1,32 +1,33 @@
-// Ways to take a dependency away and bring it back: stop the real server (the lead's mode: it hits
-// every app on the machine), cut a TCP proxy that only this run's processes connect through, or
-// freeze that proxy (a hung server: sockets stay open, nothing answers).
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
+// Ways to take a dependency away and bring it back: stop a private server started for the run (the
+// default: nothing else on the machine notices), cut a TCP proxy in front of the shared server that only
+// this run's processes connect through, or freeze that proxy (a hung server: sockets stay open, nothing
+// answers).
+import { startPrivatePostgres } from '../../../test/support/private-postgres.js';
+import { startPrivateRedis } from '../../../test/support/private-redis.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
 
-const exec = promisify(execFile);
-
 export interface Outage {
-  readonly mode: 'real' | 'proxy' | 'hang';
-  /** The URL the apps under test must use (the proxy's in proxy mode). */
+  readonly mode: 'private server' | 'proxy' | 'hang';
+  /** The server the run's stack lives on (schema, queues, the script's own checks): reached directly. */
+  readonly serverUrl: string;
+  /** The URL the apps under test must use (the proxy's in proxy modes). */
   readonly appUrl: string;
   begin(): Promise<void>;
   end(): Promise<void>;
   /** Brings the dependency back if a run aborted mid-outage (run it before tearing the stack down). */
   restore(): Promise<void>;
-  /** Closes the proxy, if any (run it after the stack is gone). */
+  /** Closes the proxy or deletes the private server (run it after the stack is gone). */
   dispose(): Promise<void>;
 }
 
-async function sh(command: string): Promise<void> {
-  const { stdout, stderr } = await exec('sh', ['-c', command], { timeout: 60_000 });
-  if (stdout.trim()) console.log(stdout.trim());
-  if (stderr.trim()) console.error(stderr.trim());
+export interface OutageOptions {
+  /** Cut a proxy in front of `sharedUrl` instead of stopping a private server. */
+  viaProxy: boolean;
+  /** Freeze that proxy instead: the server hangs rather than goes away. */
+  hang?: boolean;
 }
 
-async function proxyOutage(url: string, hang = false): Promise<Outage> {
+async function proxyOutage(url: string, hang: boolean): Promise<Outage> {
   const target = new URL(url);
   const defaultPort = target.protocol.startsWith('redis') ? 6379 : 5432;
   const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || defaultPort) });
@@ -36,6 +37,7 @@ async function proxyOutage(url: string, hang = false): Promise<Outage> {
   let down = false;
   return {
     mode: hang ? 'hang' : 'proxy',
+    serverUrl: url,
     appUrl: viaProxy.toString(),
     async begin() {
       down = true;
@@ -54,78 +56,39 @@ async function proxyOutage(url: string, hang = false): Promise<Outage> {
   };
 }
 
-/** The Debian cluster command; the one cluster on this machine is `<version>/main`. */
-function pgCtl(action: 'stop -m fast' | 'start'): string {
-  const versions = readdirSync('/etc/postgresql');
-  if (versions.length !== 1) throw new Error(`expected one Postgres version in /etc/postgresql, found ${versions.join(', ')}`);
-  return `pg_ctlcluster --skip-systemctl-redirect ${versions[0]} main ${action}`;
-}
-
-export interface OutageOptions {
-  /** Cut a proxy only this run's processes use, instead of stopping the real server. */
-  viaProxy: boolean;
-  /** Freeze that proxy instead: the server hangs rather than goes away. */
-  hang?: boolean;
-}
-
-export async function postgresOutage(databaseUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
-  if (viaProxy || hang) return proxyOutage(databaseUrl, hang);
+/** A server that can be stopped and started again, and deleted at the end. */
+function privateOutage(url: string, server: { stop(): Promise<void>; start(): Promise<void>; dispose(): Promise<void> }): Outage {
   let down = false;
   return {
-    mode: 'real',
-    appUrl: databaseUrl,
+    mode: 'private server',
+    serverUrl: url,
+    appUrl: url,
     async begin() {
       down = true;
-      await sh(pgCtl('stop -m fast'));
+      await server.stop();
     },
     async end() {
-      await sh(pgCtl('start'));
+      await server.start();
       down = false;
     },
     async restore() {
-      if (down) await sh(pgCtl('start'));
+      if (down) await server.start();
       down = false;
     },
-    dispose: async () => {},
+    dispose: () => server.dispose(),
   };
 }
 
-const REDIS_START =
-  'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log';
+/** `sharedUrl`: the machine's Postgres, used only by the proxy modes. */
+export async function postgresOutage(sharedUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
+  if (viaProxy || hang) return proxyOutage(sharedUrl, hang);
+  const pg = await startPrivatePostgres();
+  return privateOutage(pg.url, { stop: pg.stop, start: pg.start, dispose: pg.drop });
+}
 
-export async function redisOutage(redisUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
-  if (viaProxy || hang) return proxyOutage(redisUrl, hang);
-  const host = new URL(redisUrl).hostname;
-  let down = false;
-  const start = async () => {
-    await sh(REDIS_START);
-    // daemonize returns before the server accepts connections
-    for (let i = 0; i < 50; i++) {
-      try {
-        await exec('redis-cli', ['-h', host, 'ping'], { timeout: 2000 });
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    throw new Error('redis-server did not answer PING after restart');
-  };
-  return {
-    mode: 'real',
-    appUrl: redisUrl,
-    async begin() {
-      down = true;
-      // `shutdown nosave` closes the connection it came on: redis-cli then exits non-zero.
-      await sh(`redis-cli -h ${host} shutdown nosave || true`);
-    },
-    async end() {
-      await start();
-      down = false;
-    },
-    async restore() {
-      if (down) await start();
-      down = false;
-    },
-    dispose: async () => {},
-  };
+/** `sharedUrl`: the machine's Redis, used only by the proxy modes. The private one keeps an AOF, as production should. */
+export async function redisOutage(sharedUrl: string, { viaProxy, hang = false }: OutageOptions): Promise<Outage> {
+  if (viaProxy || hang) return proxyOutage(sharedUrl, hang);
+  const redis = await startPrivateRedis(['--appendonly', 'yes']);
+  return privateOutage(redis.url, { stop: redis.shutdown, start: redis.start, dispose: redis.stop });
 }

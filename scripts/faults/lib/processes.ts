@@ -54,7 +54,7 @@ export async function startWatchedStack(ctx: RunContext, label: string, options:
   const stack = await startStack(label, { ...options, apiEnv: { RATE_LIMIT_PER_MINUTE: '0', ...options.apiEnv } });
   // stack.stop() obliterates the two prediction queues only; anything else under the prefix
   // (other queues, rate-limit keys) goes too. Registered first, so it runs after stop().
-  ctx.onCleanup(() => purgePrefix(stack.prefix));
+  ctx.onCleanup(() => purgePrefix(stack.prefix, stack.redisUrl));
   ctx.onCleanup(() => stack.stop());
   const watch = (app: AppProcess) => {
     const lines = watchOutput(app);
@@ -70,8 +70,8 @@ export async function startWatchedStack(ctx: RunContext, label: string, options:
 }
 
 /** Deletes every Redis key of a run's prefix. */
-export async function purgePrefix(prefix: string): Promise<number> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+export async function purgePrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
     let deleted = 0;
     for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {

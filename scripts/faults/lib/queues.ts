@@ -5,9 +5,9 @@ import { TEST_REDIS_URL } from '../../../test/support/stack.js';
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
 
-export function openQueues(prefix: string) {
-  const prediction = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
-  const persist = new Queue(PERSIST_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
+export function openQueues(prefix: string, redisUrl = TEST_REDIS_URL) {
+  const prediction = new Queue(PREDICTION_QUEUE, { connection: { url: redisUrl }, prefix });
+  const persist = new Queue(PERSIST_QUEUE, { connection: { url: redisUrl }, prefix });
   for (const q of [prediction, persist]) q.on('error', () => {}); // outages are expected in some runs
   return {
     prediction,
