@@ -38,6 +38,8 @@ export interface Submission {
   jobId: string;
   startIndex: number;
   texts: string[];
+  /** Someone waits on these (sync /predict, /batch): they overtake bulk texts already queued. Default false. */
+  interactive?: boolean;
 }
 
 export interface Batcher {
@@ -57,6 +59,7 @@ interface Caller {
 
 interface Pending {
   text: string;
+  interactive: boolean;
   jobId: string;
   index: number;
   caller: Caller;
@@ -69,11 +72,21 @@ interface Pending {
 /**
  * Dynamic micro-batcher (like Triton's): pools texts from all concurrent jobs FIFO into batches of
  * up to maxBatchSize, dispatched when full, when the model is idle, or maxWaitMs after their first text arrived.
- * Under a backlog, batches are cut from length-sorted windows of the queue's head (see sortWindow).
+ * Two queues, as Triton's priority levels: interactive texts (someone waits for them) go into the next
+ * batch before any bulk text, however many bulk texts wait, and bulk texts fill what room is left.
+ * Under a bulk backlog, batches are cut from length-sorted windows of its head (see sortWindow).
  */
 export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher {
   const { classifier, sink, logger, cache } = deps;
-  const queue = new Fifo<Pending>();
+  const urgent = new Fifo<Pending>();
+  const bulk = new Fifo<Pending>();
+  const queue = {
+    get size() {
+      return urgent.size + bulk.size;
+    },
+    /** The text that has waited longest among those the next batch would take first. */
+    peek: () => urgent.peek() ?? bulk.peek(),
+  };
   /** Batches cut from one sorted window, dispatched before anything behind them in the queue. */
   const ready: Pending[][] = [];
   let inflight = 0; // batches inside classifier.predict
@@ -100,10 +113,21 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   function nextBatch(): Pending[] {
+    if (urgent.size > 0) {
+      const batch = urgent.take(opts.maxBatchSize);
+      // The rest of the batch is bulk work: a batch costs about the same full or not.
+      const room = opts.maxBatchSize - batch.length;
+      if (room > 0) {
+        const filler = ready.length > 0 ? ready.shift()! : bulk.take(room);
+        if (filler.length > room) ready.unshift(filler.splice(room));
+        batch.push(...filler);
+      }
+      return batch;
+    }
     if (ready.length > 0) return ready.shift()!;
-    const full = Math.min(opts.sortWindow ?? 1, Math.floor(queue.size / opts.maxBatchSize));
-    if (full < 2) return queue.take(opts.maxBatchSize);
-    const window = queue.take(full * opts.maxBatchSize).sort((a, b) => a.text.length - b.text.length);
+    const full = Math.min(opts.sortWindow ?? 1, Math.floor(bulk.size / opts.maxBatchSize));
+    if (full < 2) return bulk.take(opts.maxBatchSize);
+    const window = bulk.take(full * opts.maxBatchSize).sort((a, b) => a.text.length - b.text.length);
     for (let i = 0; i < window.length; i += opts.maxBatchSize) ready.push(window.slice(i, i + opts.maxBatchSize));
     return ready.shift()!;
   }
@@ -153,7 +177,7 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   /** Writes rows (the caller counted them in `writing`), then answers their callers. */
   async function writeRows(batch: Pending[], rows: NewPrediction[], alongside?: Promise<void>): Promise<void> {
     try {
-      await Promise.all([sink.write(rows), alongside]);
+      await Promise.all([sink.write(rows, { interactive: batch.some((p) => p.interactive) }), alongside]);
       deliver(batch, rows);
     } catch (err) {
       fail(batch, err, 'micro-batch write failed');
@@ -195,7 +219,7 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   function enqueue(pending: Pending[]): void {
     const arrivedAt = performance.now();
     for (const p of pending) p.arrivedAt = arrivedAt;
-    queue.pushAll(pending);
+    (pending[0]!.interactive ? urgent : bulk).pushAll(pending);
     pump();
   }
 
@@ -257,11 +281,11 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   return {
-    submit({ jobId, startIndex, texts }) {
+    submit({ jobId, startIndex, texts, interactive = false }) {
       if (texts.length === 0) return Promise.resolve([]);
       return new Promise<PredictionResult[]>((resolve, reject) => {
         const caller: Caller = { results: new Array(texts.length), remaining: texts.length, settled: false, resolve, reject };
-        const pending = texts.map((text, slot): Pending => ({ text, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
+        const pending = texts.map((text, slot): Pending => ({ text, interactive, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
         if (cache) void lookupFirst(pending, cache);
         else enqueue(pending);
       });

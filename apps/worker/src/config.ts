@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   MAX_BATCH_WAIT_MS: env(int(0).max(10_000).default(5)),
   BATCH_SORT_WINDOW: env(int(1).max(1024).default(8)),
   WORKER_CONCURRENCY: env(int(1).max(10_000).default(64)),
+  // Bulk (/jobs) jobs one worker runs at once, so they never fill WORKER_CONCURRENCY (processor.ts).
+  MAX_BULK_JOBS: env(int(1).max(10_000).default(4)),
   CHUNK_SIZE: env(int(1).max(10_000).default(256)),
   RESULT_TTL_S: env(int(1).default(3600)),
   SHUTDOWN_TIMEOUT_MS: env(int(0).default(30_000)),
@@ -68,6 +70,7 @@ export interface WorkerConfig {
   /** Times a job may lose its worker (crash) and be taken over before it fails. */
   maxStalledCount: number;
   storeInputText: boolean;
+  maxBulkJobs: number;
   /** Result cache TTL in seconds; 0: no cache. */
   cacheTtlS: number;
   /** 0: never delete predictions. */
@@ -116,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     maxStalledCount: e.MAX_STALLED_COUNT,
     storeInputText: e.STORE_INPUT_TEXT,
+    maxBulkJobs: e.MAX_BULK_JOBS,
     cacheTtlS: e.CACHE_TTL_S,
     retentionDays: e.RETENTION_DAYS,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,

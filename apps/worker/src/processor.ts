@@ -1,7 +1,7 @@
 import { ClassifyJobData, JobName, type ClassifyJobResult, type JobProgress } from '@sentiment/queue';
 import type { Replier } from './replier.js';
 import { PermanentWriteError } from '@sentiment/db';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Batcher } from './batcher.js';
 
@@ -14,6 +14,13 @@ export interface ProcessorDeps {
   replier?: Pick<Replier, 'completed'>;
   /** STORE_INPUT_TEXT=false: blank the texts in the job's own hash once answered (see redactTexts). */
   redactTexts?: boolean;
+  /**
+   * Bulk (/jobs) jobs this worker runs at once; one more is put back (delayed by `bulkRetryMs`) instead
+   * of taking an active slot, so bulk jobs can never fill WORKER_CONCURRENCY and shut interactive jobs
+   * out. Each running bulk job submits all its texts at once, so a few keep the model busy. Default 4.
+   */
+  maxBulkJobs?: number;
+  bulkRetryMs?: number;
 }
 
 /**
@@ -36,8 +43,9 @@ function failForGood(err: unknown): never {
 }
 
 /** The BullMQ processor for JobName.classify on PREDICTION_QUEUE. */
-export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts: redact = false }: ProcessorDeps) {
-  return async function processClassify(job: ClassifyJob): Promise<ClassifyJobResult> {
+export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts: redact = false, maxBulkJobs = 4, bulkRetryMs = 1000 }: ProcessorDeps) {
+  let bulkRunning = 0;
+  return async function processClassify(job: ClassifyJob, token?: string): Promise<ClassifyJobResult> {
     if (job.name !== JobName.classify) {
       throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${JobName.classify}")`);
     }
@@ -48,7 +56,26 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
       logger.warn({ jobId: job.id, reason }, 'rejected malformed classify job');
       throw new UnrecoverableError(`invalid classify job: ${reason}`);
     }
-    const { texts, requestId, requestIds } = parsed.data;
+    // /predict and /batch callers wait for the answer; /jobs callers poll.
+    const interactive = parsed.data.source !== 'jobs';
+    if (!interactive && token !== undefined) {
+      if (bulkRunning >= maxBulkJobs) {
+        // Back to the queue without an attempt counted: the slot goes to whatever waits, interactive first.
+        await job.moveToDelayed(Date.now() + bulkRetryMs, token);
+        throw new DelayedError();
+      }
+      bulkRunning++;
+      try {
+        return await classify(job, parsed.data, interactive);
+      } finally {
+        bulkRunning--;
+      }
+    }
+    return classify(job, parsed.data, interactive);
+  };
+
+  async function classify(job: ClassifyJob, data: ClassifyJobData, interactive: boolean): Promise<ClassifyJobResult> {
+    const { texts, requestId, requestIds } = data;
     const log = logger.child({ jobId: job.id, requestId, requestIds });
     const jobId = job.id!;
     const total = texts.length;
@@ -69,7 +96,7 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
     for (let start = 0; start < total; start += chunkSize) {
       const slice = texts.slice(start, start + chunkSize);
       chunks.push(
-        batcher.submit({ jobId, startIndex: start, texts: slice }).then(async (results) => {
+        batcher.submit({ jobId, startIndex: start, texts: slice, interactive }).then(async (results) => {
           // A one-chunk job goes straight from 0 to done: completion itself is the progress report.
           if (slice.length < total) await report(slice.length);
           return results;
@@ -84,5 +111,5 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
     // The rows are durable now: the waiting request need not wait for BullMQ's completion round trip.
     replier?.completed(job, result);
     return result;
-  };
+  }
 }

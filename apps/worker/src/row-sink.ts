@@ -5,8 +5,11 @@ import type { Logger } from 'pino';
 import { toQueueRow } from './rows.js';
 
 export interface RowSink {
-  /** Resolves once the rows are durable: in Postgres, or parked in Redis for the persist worker. */
-  write(rows: NewPrediction[]): Promise<void>;
+  /**
+   * Resolves once the rows are durable: in Postgres, or parked in Redis for the persist worker.
+   * `interactive`: someone waits on these rows; they are flushed ahead of bulk rows (see createRowSink).
+   */
+  write(rows: NewPrediction[], options?: { interactive?: boolean }): Promise<void>;
 }
 
 interface Waiting {
@@ -29,7 +32,7 @@ export interface RowSinkDeps {
   onRecovered?: () => void;
   /** Flushes in flight at once; further batches wait and are written together. Default 2. */
   maxConcurrentFlushes?: number;
-  /** Rows one flush may carry when it gathers waiting batches. Default 2,000. */
+  /** Rows one flush may carry when it gathers waiting batches. Default 2,000 (bulk rows: a quarter, see below). */
   maxRowsPerFlush?: number;
   /**
    * A flush without an answer after this counts as an outage and its rows are parked (a hung Postgres
@@ -61,7 +64,8 @@ function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
  * `maxConcurrentFlushes` flushes are running are written together by the next one, so a flush never
  * carries less than one micro-batch and under load carries several. If Postgres fails, the rows are
  * parked in Redis as ONE persist job per flush instead of failing the predictions; logged once per outage.
- * A write Postgres refuses for good (PermanentWriteError: value too long, missing table, constraint) is not
+ * Interactive rows (someone waits on them) go first: bulk rows never take the last free flush slot and
+ * flush in smaller groups. A write Postgres refuses for good (PermanentWriteError: value too long, missing table, constraint) is not
  * an outage: it is never parked, and only the batches whose rows were refused fail.
  */
 export function createRowSink({
@@ -75,8 +79,14 @@ export function createRowSink({
   flushTimeoutMs = 1000,
 }: RowSinkDeps): RowSink {
   let outage: { since: number; retryAt: number; parkedRows: number } | undefined;
-  const waiting: Waiting[] = [];
+  const urgent: Waiting[] = [];
+  const bulk: Waiting[] = [];
   let flushing = 0;
+  let bulkFlushing = 0;
+  // Bulk flushes are smaller and never take the last free slot: interactive rows wait for at most one
+  // short bulk flush (whose rollup rows they may need to lock), not for two of the largest.
+  const maxBulkRows = Math.max(1, Math.floor(maxRowsPerFlush / 4));
+  const maxBulkFlushes = Math.max(1, maxConcurrentFlushes - 1);
 
   async function park(rows: NewPrediction[]): Promise<void> {
     // If Redis fails too, this throws: the callers' jobs fail and BullMQ retries them.
@@ -141,27 +151,37 @@ export function createRowSink({
     }
   }
 
+  /** Batches from the head of `from`, up to `maxRows` rows (at least one batch). */
+  function takeGroup(from: Waiting[], maxRows: number): Waiting[] {
+    const group = [from.shift()!];
+    let rows = group[0]!.rows.length;
+    while (from.length > 0 && rows + from[0]!.rows.length <= maxRows) {
+      rows += from[0]!.rows.length;
+      group.push(from.shift()!);
+    }
+    return group;
+  }
+
   function startFlushes(): void {
-    while (flushing < maxConcurrentFlushes && waiting.length > 0) {
-      const group = [waiting.shift()!];
-      let rows = group[0]!.rows.length;
-      while (waiting.length > 0 && rows + waiting[0]!.rows.length <= maxRowsPerFlush) {
-        rows += waiting[0]!.rows.length;
-        group.push(waiting.shift()!);
-      }
+    while (flushing < maxConcurrentFlushes) {
+      const isBulk = urgent.length === 0;
+      if (isBulk && (bulk.length === 0 || bulkFlushing >= maxBulkFlushes)) return;
+      const group = isBulk ? takeGroup(bulk, maxBulkRows) : takeGroup(urgent, maxRowsPerFlush);
       flushing++;
+      if (isBulk) bulkFlushing++;
       void writeGroup(group).finally(() => {
         flushing--;
+        if (isBulk) bulkFlushing--;
         startFlushes();
       });
     }
   }
 
   return {
-    write(rows) {
+    write(rows, { interactive = false } = {}) {
       if (rows.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        waiting.push({ rows, resolve, reject });
+        (interactive ? urgent : bulk).push({ rows, resolve, reject });
         startFlushes();
       });
     },

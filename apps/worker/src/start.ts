@@ -83,7 +83,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
 
   const replier = createReplier(connection, prefix, logger);
   const routes: Route[] = [
-    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText }) },
+    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText, maxBulkJobs: config.maxBulkJobs }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
     { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
   ];

@@ -45,6 +45,26 @@ function setup(opts: Partial<BatcherOptions> = {}) {
 }
 
 describe('micro-batcher', () => {
+  it('puts interactive texts into the next batch ahead of a bulk backlog, topped up with bulk texts', async () => {
+    const { batcher, batches } = setup({ sortWindow: 8 });
+    const bulkJob = `bulk-${uniqueId()}`;
+    const bulkDone = batcher.submit({ jobId: bulkJob, startIndex: 0, texts: texts(800, 'bulk') });
+    // Let the first batches start, so the interactive texts arrive behind a real backlog.
+    await new Promise((r) => setTimeout(r, 5));
+    const before = batches.length;
+    const interactive = await batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(3, 'sync'), interactive: true });
+    expect(interactive).toHaveLength(3);
+    // Its texts shared one batch, taken as soon as an inference slot was free: within the 2 in flight + 1.
+    const at = batches.findIndex((b) => b.some((t) => t.includes('(sync')));
+    expect(at - before).toBeLessThanOrEqual(2);
+    expect(batches[at]!.filter((t) => t.includes('(sync'))).toHaveLength(3);
+    expect(batches[at]).toHaveLength(8); // the rest of the batch was bulk work
+    await bulkDone;
+    expect(batches.flat().filter((t) => t.includes('(bulk'))).toHaveLength(800);
+    const bulkAfter = batches.slice(at + 1).flat().filter((t) => t.includes('(bulk')).length;
+    expect(bulkAfter).toBeGreaterThan(600); // it overtook most of the backlog
+  });
+
   it('pools concurrent callers into shared full batches and answers each caller in its own order', async () => {
     const { batcher, batches, insertCalls } = setup();
     const jobId = `job-${uniqueId()}`;

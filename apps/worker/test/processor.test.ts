@@ -123,3 +123,50 @@ describe('classify processor on a real Worker', () => {
     expect((await queue.getJob(odd.id!))!.attemptsMade).toBe(1);
   });
 });
+
+describe('bulk jobs on a worker with MAX_BULK_JOBS=1', () => {
+  it('runs one bulk job at a time, puts the others back without an attempt, and serves an interactive job meanwhile', async () => {
+    const prefix = `test-bulk-${uniqueId()}`;
+    const bulkQueue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
+    const bulkEvents = new QueueEvents(PREDICTION_QUEUE, { connection: redis.duplicate(), prefix });
+    await bulkEvents.waitUntilReady();
+    // The real batcher, watched: which bulk jobs have texts in it at once.
+    const sink = createRowSink({ writer: createPredictionWriter(db.orm), persistQueue, logger: testLogger });
+    const batcher = createBatcher({ classifier, sink, logger: testLogger }, { maxBatchSize: 32, maxWaitMs: 5, maxInflight: 2, storeInputText: true });
+    const inBatcher = new Set<string>();
+    let mostAtOnce = 0;
+    const watched = {
+      async submit(sub: Parameters<typeof batcher.submit>[0]) {
+        if (!sub.interactive) (inBatcher.add(sub.jobId), (mostAtOnce = Math.max(mostAtOnce, inBatcher.size)));
+        try {
+          return await batcher.submit(sub);
+        } finally {
+          if (!sub.interactive && sub.startIndex + sub.texts.length >= 400) inBatcher.delete(sub.jobId);
+        }
+      },
+    };
+    const bulkWorker = new Worker(PREDICTION_QUEUE, makeProcessor({ batcher: watched, logger: testLogger, chunkSize: 400, maxBulkJobs: 1, bulkRetryMs: 100 }), {
+      connection: redis,
+      prefix,
+      concurrency: 8,
+    });
+    try {
+      const bulk = await Promise.all([0, 1, 2].map((k) => bulkQueue.add(JobName.classify, { texts: texts(400, `b${k}-`), source: 'jobs' }, options)));
+      const sync = await bulkQueue.add(JobName.classify, { texts: texts(2, 'sync'), source: 'predict' }, options);
+      const [syncResult] = await Promise.all([sync.waitUntilFinished(bulkEvents, WAIT_MS), ...bulk.map((j) => j.waitUntilFinished(bulkEvents, WAIT_MS))]);
+      expect((syncResult as ClassifyJobResult).predictions).toHaveLength(2);
+      expect(mostAtOnce).toBe(1);
+      for (const j of bulk) {
+        const done = (await bulkQueue.getJob(j.id!))!;
+        expect(await done.getState()).toBe('completed');
+        expect(done.attemptsMade).toBe(1); // put back, not failed
+      }
+    } finally {
+      await bulkWorker.close();
+      await bulkEvents.close();
+      await bulkQueue.obliterate({ force: true });
+      await bulkQueue.close();
+    }
+  });
+});
+

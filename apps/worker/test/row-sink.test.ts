@@ -61,3 +61,26 @@ it('fails only the batch Postgres refuses when batches were flushed together, an
   expect((await rowsOfJob(db, bad)).length).toBe(0);
   expect(await persistQueue.count()).toBe(0);
 });
+
+it('flushes interactive rows ahead of queued bulk rows, and bulk rows in smaller groups', async () => {
+  const order: string[] = [];
+  const real = createPredictionWriter(db.orm);
+  const writer = {
+    insertMany(batch: readonly NewPrediction[]) {
+      order.push(`${batch[0]!.jobId === sync ? 'sync' : 'bulk'}:${batch.length}`);
+      return real.insertMany(batch);
+    },
+  };
+  const sink = createRowSink({ writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 2, maxRowsPerFlush: 400 });
+  const sync = randomUUID();
+  const bulkJobs = Array.from({ length: 6 }, () => randomUUID());
+  const writes = bulkJobs.map((job) => sink.write(rows(job, 60, 'positive')));
+  writes.push(sink.write(rows(sync, 2, 'negative'), { interactive: true }));
+  await Promise.all(writes);
+  // One bulk flush was running (bulk never takes the last slot); the interactive rows went next, in the
+  // free slot, before the five bulk batches still waiting, which then went in groups of at most 100 rows.
+  expect(order[0]).toBe('bulk:60');
+  expect(order[1]).toBe('sync:2');
+  expect(order.slice(2).every((o) => o.startsWith('bulk:') && Number(o.slice(5)) <= 100)).toBe(true);
+  expect((await rowsOfJob(db, sync)).length).toBe(2);
+});
