@@ -24,3 +24,11 @@ export async function scheduleRetention(queue: Queue, { retentionDays, everyMs }
   await Promise.all(pending.filter((j) => j.name === JobName.purge).map((j) => j.remove()));
   return 'removed';
 }
+
+/**
+ * Queues the next purge run at once, after a run that stopped at its row cap. One id per second, so two
+ * runs ending together (two workers) queue one follow-up, not two.
+ */
+export async function continuePurge(queue: Queue, data: PurgeJobData): Promise<void> {
+  await queue.add(JobName.purge, data, { ...purgeJobOptions(), jobId: `purge-continue-${Math.floor(Date.now() / 1000)}` });
+}

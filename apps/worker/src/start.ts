@@ -14,7 +14,7 @@ import { createReplier } from './replier.js';
 import { createResultCache } from './result-cache.js';
 import { createRedis } from './redis.js';
 import { makeRetentionProcessor } from './retention-processor.js';
-import { scheduleRetention } from './retention-schedule.js';
+import { continuePurge, scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
 import { createRowSink } from './row-sink.js';
 import { createWriteRejectionReporter, reportingRejections } from './write-rejections.js';
@@ -85,7 +85,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const routes: Route[] = [
     { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText, maxBulkJobs: config.maxBulkJobs }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
-    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger }) },
+    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger, continueWith: (data) => continuePurge(maintenanceQueue, data) }) },
   ];
   checkRoutes(routes);
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { makeRetentionProcessor } from '../src/retention-processor.js';
-import { scheduleRetention } from '../src/retention-schedule.js';
+import { continuePurge, scheduleRetention } from '../src/retention-schedule.js';
 import type { ShutdownStep } from '../src/shutdown.js';
 import { startWorker } from '../src/start.js';
 import { TEST_MODEL_DIR } from './support/model.js';
@@ -146,6 +146,20 @@ describe('retention schedule and processor', () => {
     expect(await run()).toMatchObject({ deleted: 20, complete: false });
     expect(await countByAge(db)).toEqual({ old: 5, recent: 5 });
     expect(await run()).toMatchObject({ deleted: 5, complete: true });
+    expect(await countByAge(db)).toEqual({ old: 0, recent: 5 });
+  });
+
+  it('a capped run queues the next one at once, so a backlog is worked off back to back', async () => {
+    await createPredictionWriter(db.orm).insertMany(rows(50, 10, 'old'));
+    await worker?.close();
+    worker = new Worker(
+      MAINTENANCE_QUEUE,
+      makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20, continueWith: (data) => continuePurge(queue, data) }),
+      { connection: redis.duplicate(), prefix },
+    );
+    await queue.add(JobName.purge, { retentionDays: 7 });
+    // 50 old rows at 20 per run: three runs, the last two queued by the ones before, no scheduler involved.
+    await vi.waitFor(async () => expect((await countByAge(db)).old).toBe(0), { timeout: 15_000, interval: 50 });
     expect(await countByAge(db)).toEqual({ old: 0, recent: 5 });
   });
 
