@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
 
   let jobs = deps.jobs;
   if (backpressure?.maxQueueDepth) {
-    const depth = queueDepth({ ...backpressure, limit: backpressure.maxQueueDepth });
+    const depth = queueDepth({ ...backpressure, logger });
     jobs = countingTexts(jobs, depth, logger);
     // Before the body is parsed: refusing must stay cheap when the system is overloaded.
     app.use(['/predict', '/batch', '/jobs'], refuseWhenFull(depth, backpressure.maxQueueDepth, logger));

@@ -1,10 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workInProgress } from '@sentiment/queue';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLOSED_PORT, createHarness, stubProcessor, type Harness } from './support/harness.js';
 
 const FULL = { status: 503, code: 'queue_full' };
 
-describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
+describe('backpressure: MAX_QUEUE_DEPTH=5 texts waiting or in progress, no worker', () => {
   let h: Harness;
   beforeAll(async () => {
     // Depth not cached, so each request sees the queue as it is (the app caches it for 250 ms).
@@ -73,7 +74,7 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
     expect((await request(h.app).get('/health')).status).toBe(200);
   });
 
-  it('accepts work again once a worker has taken the waiting texts', async () => {
+  it('accepts work again once a worker has answered the texts', async () => {
     const worker = h.startWorker(stubProcessor);
     await worker.waitUntilReady();
     let res = await request(h.app).post('/jobs').send({ texts: ['after the drain'] });
@@ -82,6 +83,46 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 waiting texts, no worker', () => {
       res = await request(h.app).post('/jobs').send({ texts: ['after the drain'] });
     }
     expect(res.status).toBe(202);
+  });
+});
+
+describe('backpressure counts work in progress, in O(1)', () => {
+  it('keeps counting a job a worker has taken until it is answered', async () => {
+    const h = await createHarness({ maxQueueDepth: 3, queueDepthCacheMs: 0 });
+    try {
+      // A worker that takes the job and holds it: the texts are out of the waiting list but not answered.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const worker = h.startWorker(async (job) => {
+        await held;
+        return stubProcessor(job);
+      });
+      await worker.waitUntilReady();
+      const bulk = await request(h.app).post('/jobs').send({ texts: ['one', 'two', 'three'] });
+      expect(bulk.status).toBe(202);
+      await vi.waitFor(async () => expect(await h.clients.predictionQueue.getActiveCount()).toBe(1), { timeout: 10_000 });
+      const refused = await request(h.app).post('/predict?async=true').send({ text: 'four' });
+      expect({ status: refused.status, code: refused.body.error?.code }).toEqual(FULL);
+      release();
+      await vi.waitFor(async () => expect((await request(h.app).post('/predict?async=true').send({ text: 'five' })).status).toBe(202), { timeout: 10_000 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('forgets jobs that ended without being counted out (removed in Bull Board) when it reconciles', async () => {
+    const h = await createHarness({ maxQueueDepth: 3, queueDepthCacheMs: 0 });
+    try {
+      const bulk = await request(h.app).post('/jobs').send({ texts: ['one', 'two', 'three'] });
+      expect((await request(h.app).post('/jobs').send({ texts: ['x'] })).status).toBe(503);
+      await (await h.clients.predictionQueue.getJob(bulk.body.job_id))!.remove();
+      const work = workInProgress(h.clients.redis, h.prefix);
+      expect(await work.reconcile(h.clients.predictionQueue)).toBe(3);
+      expect(await work.texts()).toBe(0);
+      expect((await request(h.app).post('/jobs').send({ texts: ['x'] })).status).toBe(202);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
-import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, type PersistJobData } from '@sentiment/queue';
+import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
@@ -82,6 +82,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   );
 
   const replier = createReplier(connection, prefix, logger);
+  // The API's queue depth counts texts until their job ends (completed, or failed for good).
+  const work = workInProgress(connection, prefix);
+  const finishWork = (jobId: string | undefined) => {
+    if (jobId) work.finish(jobId).catch((err: unknown) => logger.debug({ err, jobId }, 'could not count a finished job out of the queue depth'));
+  };
   const routes: Route[] = [
     { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText, maxBulkJobs: config.maxBulkJobs }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
@@ -106,7 +111,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       // BullMQ's own completed/failed totals (Queue#getMetrics), which the API's /metrics reports per queue.
       metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     });
-    worker.on('completed', () => metrics.jobCompleted(route.queue));
+    worker.on('completed', (job) => {
+      metrics.jobCompleted(route.queue);
+      if (route.queue === PREDICTION_QUEUE) finishWork(job.id);
+    });
     worker.on('error', (err) => logger.error({ err, queue: route.queue }, 'worker error'));
     worker.on('failed', (job, err) => {
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
@@ -117,6 +125,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       metrics.jobFailed(route.queue, final);
       if (job && final && route.queue === PREDICTION_QUEUE) {
         replier.failed(job, err.message);
+        finishWork(job.id);
         if (!config.storeInputText) redactTexts(job).catch((e: unknown) => logger.warn({ err: e, jobId: job.id }, 'could not blank the texts of a failed job'));
       }
     });

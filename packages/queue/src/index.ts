@@ -4,3 +4,4 @@ export * from './jobs.js';
 export * from './connection-url.js';
 export * from './replies.js';
 export * from './write-rejections.js';
+export * from './work-in-progress.js';

@@ -6,15 +6,15 @@ import type { QueueDepth } from './queue-depth.js';
 
 export class QueueFullError extends HttpError {
   constructor(maxQueueDepth: number) {
-    super(503, 'queue_full', `the prediction queue holds ${maxQueueDepth} or more waiting texts; retry later`, undefined, {
+    super(503, 'queue_full', `the prediction queue holds ${maxQueueDepth} or more texts waiting or in progress; retry later`, undefined, {
       'Retry-After': '10',
     });
   }
 }
 
 /**
- * Refuses new work (any POST it is mounted on) while `maxQueueDepth` or more texts wait, instead of
- * growing the queue without bound. The depth is cached briefly, so a burst can overshoot the limit
+ * Refuses new work (any POST it is mounted on) while `maxQueueDepth` or more texts wait or are being
+ * processed, instead of growing the backlog without bound. The depth is cached briefly, so a burst can overshoot the limit
  * by what arrives within one cache period. If the depth cannot be read (Redis down), the request
  * goes on and the queue answers its own 503.
  */
@@ -23,7 +23,7 @@ export function refuseWhenFull(depth: QueueDepth, maxQueueDepth: number, logger:
     if (req.method !== 'POST') return next();
     let waiting: number;
     try {
-      waiting = await depth.waitingTexts();
+      waiting = await depth.pendingTexts();
     } catch (err) {
       logger.debug({ err }, 'queue depth unavailable; not applying backpressure');
       return next();
@@ -36,10 +36,9 @@ export function refuseWhenFull(depth: QueueDepth, maxQueueDepth: number, logger:
 export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: Logger): PredictionJobs {
   async function recorded(submitted: Submitted): Promise<Submitted> {
     // The job's own count, once per job: of the requests sharing a coalesced job, the one holding its
-    // first text records it. The job is queued either way: an unrecorded count only makes it weigh
-    // 1 text, so 1-text jobs skip it.
+    // first text records it. The job is queued either way: an unrecorded job is simply not counted.
     const texts = submitted.job.data.texts.length;
-    if (!submitted.replayed && texts > 1 && (submitted.share?.start ?? 0) === 0) {
+    if (!submitted.replayed && (submitted.share?.start ?? 0) === 0) {
       await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
     }
     return submitted;

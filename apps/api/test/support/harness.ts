@@ -3,7 +3,7 @@ import { Worker, type Processor } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { createAnalyticsRepository, initOrm, migrateUp, type AnalyticsRepository } from '@sentiment/db';
-import { PREDICTION_QUEUE, predictionId, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { PREDICTION_QUEUE, predictionId, workInProgress, workKeys, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { createApp } from '../../src/app.js';
 import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
 import type { AccessOptions } from '../../src/security/access.js';
@@ -98,6 +98,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         connection: { url: REDIS_URL, maxRetriesPerRequest: null },
         prefix,
       });
+      // As the real worker does: a finished job's texts leave the queue depth.
+      const work = workInProgress(clients.redis, prefix);
+      worker.on('completed', (job) => void work.finish(job.id!).catch(() => undefined));
       workers.push(worker);
       return worker;
     },
@@ -107,7 +110,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         await clients.predictionQueue.obliterate({ force: true });
         await clients.persistQueue.obliterate({ force: true });
         await clients.maintenanceQueue.obliterate({ force: true });
-        const counters = await clients.redis.keys(`${rateLimitKeyPrefix(prefix)}*`);
+        const counters = [...(await clients.redis.keys(`${rateLimitKeyPrefix(prefix)}*`)), ...Object.values(workKeys(prefix))];
         if (counters.length > 0) await clients.redis.del(...counters);
       }
       await clients.close();
