@@ -19,7 +19,7 @@ export interface RetentionProcessorDeps {
   chunkSize?: number;
   maxRowsPerRun?: number;
   /** Queues a follow-up purge now (maintenance queue); called when a run stopped at maxRowsPerRun. */
-  continueWith?: (data: PurgeJobData) => Promise<void>;
+  continueWith?: (data: PurgeJobData, afterJobId: string) => Promise<void>;
 }
 
 /** The BullMQ processor for JobName.purge on MAINTENANCE_QUEUE: deletes predictions past retention. */
@@ -38,7 +38,7 @@ export function makeRetentionProcessor({ orm, logger, chunkSize = RETENTION_CHUN
     const complete = deleted < maxRowsPerRun;
     const level = deleted > 0 ? 'info' : 'debug';
     logger[level]({ jobId: job.id, cutoff, deleted, complete, ms: Date.now() - started }, 'old predictions deleted');
-    if (!complete) await continueWith?.(parsed.data);
+    if (!complete) await continueWith?.(parsed.data, job.id!);
     return { cutoff: cutoff.toISOString(), deleted, complete };
   };
 }

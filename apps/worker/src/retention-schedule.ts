@@ -26,9 +26,9 @@ export async function scheduleRetention(queue: Queue, { retentionDays, everyMs }
 }
 
 /**
- * Queues the next purge run at once, after a run that stopped at its row cap. One id per second, so two
- * runs ending together (two workers) queue one follow-up, not two.
+ * Queues the next purge run at once, after run `afterJobId` stopped at its row cap. The id is derived from
+ * that run's, so a run retried or re-delivered still queues one follow-up, not two.
  */
-export async function continuePurge(queue: Queue, data: PurgeJobData): Promise<void> {
-  await queue.add(JobName.purge, data, { ...purgeJobOptions(), jobId: `purge-continue-${Math.floor(Date.now() / 1000)}` });
+export async function continuePurge(queue: Queue, data: PurgeJobData, afterJobId: string): Promise<void> {
+  await queue.add(JobName.purge, data, { ...purgeJobOptions(), jobId: `purge-continue-${afterJobId}` });
 }

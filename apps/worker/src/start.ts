@@ -90,7 +90,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const routes: Route[] = [
     { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText, maxBulkJobs: config.maxBulkJobs }) },
     { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
-    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger, continueWith: (data) => continuePurge(maintenanceQueue, data) }) },
+    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
   ];
   checkRoutes(routes);
 

@@ -154,7 +154,7 @@ describe('retention schedule and processor', () => {
     await worker?.close();
     worker = new Worker(
       MAINTENANCE_QUEUE,
-      makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20, continueWith: (data) => continuePurge(queue, data) }),
+      makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20, continueWith: (data, after) => continuePurge(queue, data, after) }),
       { connection: redis.duplicate(), prefix },
     );
     await queue.add(JobName.purge, { retentionDays: 7 });
