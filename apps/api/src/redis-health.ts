@@ -45,7 +45,7 @@ export function createRedisHealth(redis: Redis, prefix: string, ttlMs = 10 * 60_
  * results and Idempotency-Keys would be lost with it (/ready says so too, as `degraded`).
  */
 export function warnWithoutPersistence(redis: Redis, health: RedisHealth, logger: Logger): void {
-  redis.on('ready', () => {
+  const check = () => {
     health.persistence().then((persistence) => {
       if (persistence === 'none') {
         logger.warn(
@@ -57,5 +57,8 @@ export function warnWithoutPersistence(redis: Redis, health: RedisHealth, logger
         logger.warn({ persistence }, 'Redis persists by snapshots only: a restart loses what changed since the last one; --appendonly yes keeps it');
       }
     }, () => undefined);
-  });
+  };
+  redis.on('ready', check);
+  // Already connected by the time this was called (startup awaits other things first).
+  if (redis.status === 'ready') check();
 }
