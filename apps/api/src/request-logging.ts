@@ -45,13 +45,40 @@ function logEnd(logger: Logger, req: Request, res: Response, elapsedMs: number):
   const jobId = (res.locals as { jobId?: unknown }).jobId;
   logger[level](
     {
-      req: { id: req.id, method: req.method, url: req.originalUrl },
+      req: { id: req.id, method: req.method, url: loggableUrl(req.originalUrl) },
       res: { statusCode: res.statusCode },
       responseTime: Math.round(elapsedMs * 1000) / 1000,
       ...(typeof jobId === 'string' && { jobId }),
     },
     aborted ? 'request aborted' : 'request completed',
   );
+}
+
+/** Query parameters the API defines, none of them secret: their values are logged. */
+const KNOWN_PARAMS = new Set(['async', 'limit', 'before', 'from', 'to', 'model_version', 'bucket']);
+
+/**
+ * The URL with the value of every parameter the API does not define replaced: a client that puts a
+ * credential in the query (`?api_key=…`, `?token=…`) never gets it written to a log, even on a 401.
+ */
+export function loggableUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // a malformed name is logged as sent, its value still hidden
+      }
+      return eq < 0 || KNOWN_PARAMS.has(decoded) ? pair : `${name}=[redacted]`;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
 }
 
 function levelFor(status: number): Level {

@@ -39,18 +39,27 @@ function logged(level: 'info' | 'warn' = 'info') {
 describe('request log lines', () => {
   it('one line per request with its id, method, url, status, time and the job it queued', async () => {
     const { app, lines } = logged();
-    const res = await request(app).post('/queued?x=1').set('X-Request-Id', 'trace-42');
+    const res = await request(app).post('/queued?async=true').set('X-Request-Id', 'trace-42');
     expect(res.headers['x-request-id']).toBe('trace-42');
     expect(lines).toEqual([
       expect.objectContaining({
         level: 30,
         msg: 'request completed',
-        req: { id: 'trace-42', method: 'POST', url: '/queued?x=1' },
+        req: { id: 'trace-42', method: 'POST', url: '/queued?async=true' },
         res: { statusCode: 202 },
         responseTime: expect.any(Number),
         jobId: 'job-1',
       }),
     ]);
+  });
+
+  it('never writes a credential sent in the query: values of parameters the API does not define are redacted', async () => {
+    const { app, lines } = logged();
+    const key = 'sk-live-0123456789abcdef0123';
+    await request(app).get(`/missing?api_key=${key}&limit=5&token=${key}&from=2024-05-01`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.req.url).toBe('/missing?api_key=[redacted]&limit=5&token=[redacted]&from=2024-05-01');
+    expect(JSON.stringify(lines)).not.toContain(key);
   });
 
   it('gives a uuid to requests without a sane X-Request-Id, and logs no probe', async () => {
