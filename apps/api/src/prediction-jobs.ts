@@ -339,8 +339,14 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
       });
     },
 
+    /**
+     * Workers of this deployment's prediction queue. BullMQ finds them by connection name in CLIENT LIST,
+     * which spans the whole Redis server: a deployment with the same prefix on another database would
+     * count too, so only clients on this connection's database are kept.
+     */
     workersCount(): Promise<number> {
-      return guarded(() => queue.getWorkersCount());
+      const db = String(redis.options.db ?? 0);
+      return guarded(async () => (await queue.getWorkers()).filter((w) => (w as { db?: string }).db === db).length);
     },
 
     async redisAnswers(): Promise<boolean> {

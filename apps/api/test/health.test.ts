@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
 import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { connectDatabase } from '../src/database.js';
-import { CLOSED_PORT, createHarness, silentLogger, stubProcessor, type Harness } from './support/harness.js';
+import { CLOSED_PORT, createHarness, REDIS_URL, silentLogger, stubProcessor, type Harness } from './support/harness.js';
 
 let h: Harness;
 /** What the shared test Redis really does; /ready must say the same. */
@@ -44,6 +45,18 @@ describe('GET /ready', () => {
     // Without Redis persistence it is ready but degraded, and says why.
     expect(res.body).toMatchObject({ status: persistence === 'none' ? 'degraded' : 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence } });
     expect(res.body.problems).toHaveLength(persistence === 'none' ? 1 : 0);
+  });
+
+  it('counts only workers of its own deployment: the same queue prefix on another Redis database does not count', async () => {
+    const other = new Worker(PREDICTION_QUEUE, stubProcessor, { connection: { url: `${REDIS_URL}/1`, maxRetriesPerRequest: null }, prefix: h.prefix });
+    try {
+      await other.waitUntilReady();
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await request(h.app).get('/ready');
+      expect(res.body.checks.workers).toBe(1); // the one started above on database 0, not this one
+    } finally {
+      await other.close();
+    }
   });
 
   it('stays 200 (degraded, postgres: down) when only the database is unreachable: predictions still work', async () => {
