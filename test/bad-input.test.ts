@@ -73,6 +73,9 @@ const cases: Case[] = [
   { name: 'no content type', path: '/predict', raw: new TextEncoder().encode('{"text":"a"}'), type: null, status: 415, code: 'unsupported_media_type' },
   { name: 'multipart form', path: '/batch', raw: '--x\r\n\r\nhi\r\n--x--', type: 'multipart/form-data; boundary=x', status: 415, code: 'unsupported_media_type' },
   { name: 'unknown charset', path: '/predict', raw: '{"text":"a"}', type: `${J}; charset=klingon`, status: 415, code: 'unsupported_media_type' },
+  { name: 'charset=utf-7 (would decode +ADw-script+AD4- into <script>)', path: '/predict', raw: '{"text":"+ADw-script+AD4-"}', type: `${J}; charset=utf-7`, status: 415, code: 'unsupported_media_type' },
+  { name: 'charset=iso-8859-1', path: '/predict', raw: '{"text":"caf\u00e9"}', type: `${J}; charset=iso-8859-1`, status: 415, code: 'unsupported_media_type' },
+  { name: 'charset=UTF-8 in capitals is fine', path: '/predict?async=true', raw: '{"text":"fine"}', type: `${J}; charset=UTF-8`, status: 202 },
   { name: 'unknown content encoding', path: '/predict', raw: '{"text":"a"}', headers: { 'content-encoding': 'compress' }, status: 415, code: 'unsupported_media_type' },
   { name: 'gzip header on a body that is not gzip', path: '/predict', raw: '{"text":"a"}', headers: { 'content-encoding': 'gzip' }, status: 400, code: 'bad_request' },
   { name: 'gzip body that is truncated', path: '/predict', raw: gzipSync('{"text":"a"}').subarray(0, 12), headers: { 'content-encoding': 'gzip' }, status: 400, code: 'bad_request' },
@@ -161,6 +164,12 @@ const cases: Case[] = [
   { name: 'model_version too long', method: 'GET', path: `/analytics/sentiment-distribution?model_version=${long(51)}`, status: 400, code: 'validation_error' },
   { name: 'model_version with SQL is just no match', method: 'GET', path: `/analytics/summary?model_version=${encodeURIComponent("x' OR '1'='1")}`, status: 200 },
   { name: 'malformed percent-encoding in the query', method: 'GET', path: '/analytics/summary?from=%E0%A4%A', status: 400, code: 'validation_error' },
+  { name: 'from in year 0 (Postgres has none)', method: 'GET', path: '/analytics/summary?from=0000-01-01T00:00:00Z', status: 400, code: 'validation_error' },
+  { name: 'from at the end of year 9999 (day rounding overflows)', method: 'GET', path: '/analytics/timeseries?bucket=day&from=9999-12-31T23:59:59Z', status: 400, code: 'validation_error' },
+  { name: 'to is February 30th', method: 'GET', path: '/analytics/sentiment-distribution?to=2024-02-30T00:00:00Z', status: 400, code: 'validation_error' },
+  { name: 'a well-formed cursor on February 30th', method: 'GET', path: `/analytics/recent?before=${Buffer.from('2024-02-30T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url')}`, status: 400, code: 'validation_error' },
+  { name: 'a cursor in year 0', method: 'GET', path: `/analytics/recent?before=${Buffer.from('0000-01-01T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url')}`, status: 400, code: 'validation_error' },
+  { name: 'from in year 1 is answered', method: 'GET', path: '/analytics/summary?from=0001-01-01T00:00:00Z', status: 200 },
 
   // --- job ids ---
   { name: 'unknown job id', method: 'GET', path: '/jobs/00000000-0000-4000-8000-000000000000', status: 404, code: 'not_found' },

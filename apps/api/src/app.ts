@@ -69,6 +69,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(BOARD_PATH));
   const cors = corsFor(access.corsOrigins ?? []);
   if (cors) app.use(cors); // before auth: preflights carry no credentials
+  // Any OPTIONS the CORS handler did not answer: Express would answer 200 with an HTML list of methods.
+  app.use((req, res, next) => (req.method === 'OPTIONS' ? void res.status(204).end() : next()));
   if (deps.metrics) app.use(metricsRouter(deps.metrics.registry, apiKeys)); // before the rate limiter: scrapes are never limited
   if (access.rateLimit?.perMinute) {
     const { perMinute, redis, prefix } = access.rateLimit;

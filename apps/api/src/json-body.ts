@@ -3,8 +3,8 @@ import { HttpError } from './errors.js';
 
 /**
  * JSON body parsing for the API's own routes.
- * - Any other content type is refused with 415 (rather than read as a missing body and reported
- *   as a 400), so a client that forgot the header learns exactly that.
+ * - Any other content type, or a charset other than UTF-8, is refused with 415 (rather than read as a
+ *   missing body and reported as a 400), so a client that forgot the header learns exactly that.
  * - The body is read as text (size limit, charset, gzip/deflate/br by body-parser) and parsed here,
  *   so every JSON failure is one `invalid_json` 400 that never echoes the body back.
  * - A key repeated in one object (`{"text":"a","text":"b"}`) is refused: JSON.parse would silently
@@ -17,6 +17,12 @@ export function jsonBody(limit: string): RequestHandler[] {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json')) {
       return next(new HttpError(415, 'unsupported_media_type', 'send the body as application/json'));
+    }
+    // JSON between systems is UTF-8 (RFC 8259). body-parser would decode any charset iconv knows, so
+    // `charset=utf-7` would turn `+ADw-script+AD4-` into `<script>` after every check on the raw bytes.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (hasBody && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return next(new HttpError(415, 'unsupported_media_type', `JSON bodies are UTF-8; charset=${charset.slice(0, 40)} is not accepted`));
     }
     next();
   };

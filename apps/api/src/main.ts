@@ -6,6 +6,7 @@ import { connectDatabase } from './database.js';
 import { createLogger } from './logger.js';
 import { createApiMetrics } from './metrics.js';
 import { createPredictionJobs } from './prediction-jobs.js';
+import { hardenServer } from './http-server.js';
 import { createQueueClients } from './queue-clients.js';
 import { createRedisHealth, warnWithoutPersistence } from './redis-health.js';
 import { BOARD_PATH } from './routes/board.js';
@@ -89,6 +90,7 @@ const server: Server = app.listen(config.port, config.host, (err?: Error) => {
   }
   logger.info({ port: config.port, host: config.host }, 'api listening');
 });
+hardenServer(server);
 
 /** How long the API keeps serving after SIGTERM (with /ready 503), so balancers and clients move away. */
 const drainMs = Math.min(5000, config.shutdownTimeoutMs / 2);

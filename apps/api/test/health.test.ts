@@ -18,6 +18,15 @@ afterAll(async () => {
   await h?.close();
 });
 
+describe('OPTIONS without CORS configured', () => {
+  it('answers 204 with no body, not an HTML list of methods', async () => {
+    const res = await request(h.app).options('/predict');
+    expect(res.status).toBe(204);
+    expect(res.text ?? '').toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+  });
+});
+
 describe('GET /health', () => {
   it('answers 200 while the process runs', async () => {
     const res = await request(h.app).get('/health');

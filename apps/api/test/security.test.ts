@@ -297,6 +297,11 @@ describe('security headers and CORS', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Authorization/i);
+    // A browser client can send Idempotency-Key and read the paging and replay headers.
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/i);
+    for (const name of ['Link', 'Idempotent-Replayed', 'Preference-Applied', 'Retry-After']) {
+      expect(allowed.headers['access-control-expose-headers']).toContain(name);
+    }
   });
 });
 

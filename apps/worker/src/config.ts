@@ -88,12 +88,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** Values that may hold a secret (a password in a URL) are never echoed back; others help spot the typo. */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'unset';
+  return /URL|PASSWORD|SECRET|KEY|TOKEN/.test(name) ? `(${value.length} characters, not shown)` : JSON.stringify(value);
+}
+
 /** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = EnvSchema.safeParse(source);
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((i) => `${String(i.path[0])}=${JSON.stringify(source[String(i.path[0])])}: ${i.message}`);
+    : parsed.error.issues.map((i) => `${String(i.path[0])}=${shown(String(i.path[0]), source[String(i.path[0])])}: ${i.message}`);
   // Checked outside zod so it is reported together with the other problems.
   if (source.MODEL_DIR?.trim() && source.MODEL_ID?.trim()) problems.push('MODEL_DIR and MODEL_ID: set one, not both');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

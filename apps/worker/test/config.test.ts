@@ -31,6 +31,19 @@ describe('loadConfig', () => {
     for (const name of ['MAX_BATCH_SIZE', 'STORE_INPUT_TEXT', 'REDIS_URL', 'MODEL_ID']) expect(problems).toContain(name);
   });
 
+  it('never echoes a value that may hold a secret, such as a password in DATABASE_URL', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://app:hunter2-secret@db/x', MAX_BATCH_SIZE: 'lots' });
+    } catch (e) {
+      error = e;
+    }
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/DATABASE_URL=\(\d+ characters, not shown\)/);
+    expect(message).not.toContain('hunter2');
+    expect(message).toContain('MAX_BATCH_SIZE="lots"');
+  });
+
   it('reads a hub model and treats empty variables as unset', () => {
     const c = loadConfig({ MODEL_ID: 'acme/sst2', ALLOW_REMOTE_MODELS: 'true', INFERENCE_THREADS: '', STORE_INPUT_TEXT: 'false' });
     expect(c.model).toEqual({ modelId: 'acme/sst2', cacheDir: undefined, allowRemote: true });

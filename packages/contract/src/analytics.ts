@@ -4,9 +4,27 @@ import { Sentiment } from './predictions.js';
 // GET /analytics/*: query parameters (parsed at the API's edge) and answers. Every endpoint takes
 // `from` (inclusive) and `to` (exclusive) ISO 8601 date-times with an offset, and `model_version`.
 
+/** A real calendar day: JavaScript would read 2024-02-30 as March 1st, Postgres refuses it. */
+export function isCalendarDate(iso: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(2000, mo - 1, d));
+  day.setUTCFullYear(y);
+  return day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
+/**
+ * Bounds every time filter so the database can answer it: Postgres has no year 0, and rounding a time
+ * in the year 9999 to whole days or hours would overflow into year 10000.
+ */
+const MIN_TIME = Date.parse('0001-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-01-01T00:00:00Z');
 const DateTime = z.iso
   .datetime({ offset: true, message: 'expected an ISO 8601 date-time, e.g. 2024-05-01T00:00:00Z' })
-  .transform((s) => new Date(s));
+  .refine(isCalendarDate, { message: 'not a calendar date (e.g. February 30th)' })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getTime() >= MIN_TIME && d.getTime() < MAX_TIME, { message: 'expected a date-time from 0001-01-01 to before 9999-01-01' });
 
 const Limit = z
   .string()

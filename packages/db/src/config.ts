@@ -90,10 +90,23 @@ export function initOrm(options: DbOptions): Promise<Orm> {
   return MikroORM.init(dbConfig(options));
 }
 
-/** Applies all pending migrations; returns the names applied. */
+/**
+ * Applies all pending migrations; returns the names applied. MikroORM first lists the tables of every
+ * schema, casting each name to regclass: a schema another client drops at that moment (test schemas,
+ * a tenant being removed) fails the listing with 3F000/42P01 before anything was migrated, so that case
+ * is tried again, a few times.
+ */
 export async function migrateUp(orm: MikroORM): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const applied = await orm.getMigrator().up();
+      return applied.map((m) => m.name);
+    } catch (err) {
+      const message = String((err as Error).message);
+      if (attempt >= 5 || !/information_schema\.tables/.test(message) || !/does not exist/.test(message)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
 }
 
 /** Reverts all applied migrations (down to an empty schema); returns the names reverted. */

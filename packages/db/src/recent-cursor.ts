@@ -21,6 +21,10 @@ export function decodeRecentCursor(token: string): RecentCursor | undefined {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return undefined;
   const [timestamp, id, ...rest] = Buffer.from(token, 'base64url').toString('utf8').split('|');
   if (rest.length > 0 || !timestamp || !id || !TIMESTAMP.test(timestamp) || !UUID.test(id)) return undefined;
-  if (Number.isNaN(Date.parse(timestamp))) return undefined;
+  // Cursors are written in UTC, so a real one reads back to the same second; 2024-02-30 (JavaScript
+  // rolls it to March 1st, Postgres refuses it) and years Postgres cannot take do not.
+  const at = new Date(timestamp);
+  if (Number.isNaN(at.getTime()) || at.toISOString().slice(0, 19) !== timestamp.slice(0, 19)) return undefined;
+  if (at.getUTCFullYear() < 1 || at.getUTCFullYear() >= 9999) return undefined;
   return { timestamp, id: id.toLowerCase() };
 }

@@ -27,8 +27,18 @@ export function corsFor(origins: readonly string[]): RequestHandler | undefined 
   if (origins.length === 0) return undefined;
   return cors({
     origin: [...origins],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Prefer', 'X-Request-Id'],
-    exposedHeaders: ['Location', 'Retry-After', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Prefer', 'X-Request-Id', 'Idempotency-Key'],
+    exposedHeaders: [
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Link',
+      'Idempotent-Replayed',
+      'Preference-Applied',
+    ],
     maxAge: 600,
   });
 }
