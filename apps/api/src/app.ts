@@ -71,11 +71,11 @@ export function createApp(deps: AppDeps): Express {
   if (cors) app.use(cors); // before auth: preflights carry no credentials
   // Any OPTIONS the CORS handler did not answer: Express would answer 200 with an HTML list of methods.
   app.use((req, res, next) => (req.method === 'OPTIONS' ? void res.status(204).end() : next()));
-  if (deps.metrics) app.use(metricsRouter(deps.metrics.registry, apiKeys)); // before the rate limiter: scrapes are never limited
   if (access.rateLimit?.perMinute) {
     const { perMinute, redis, prefix } = access.rateLimit;
     app.use(rateLimiter({ perMinute, redis, prefix, apiKeys, logger }));
   }
+  if (deps.metrics) app.use(metricsRouter(deps.metrics.registry, apiKeys)); // valid scrapes pass the limiter unlimited
 
   // Before the API's JSON rules: the board has its own parser and form-less PUTs.
   const board = boardMode(access);

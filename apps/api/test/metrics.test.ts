@@ -88,7 +88,15 @@ describe('GET /metrics with API_KEYS and rate limiting', () => {
     expect((await request(h.app).get('/metrics').set('Authorization', 'Bearer not-a-valid-key-at-all')).status).toBe(401);
   });
 
-  it('is never rate limited, while other endpoints are', async () => {
+  it('counts wrong keys against the rate limit: no unlimited key-guessing oracle', async () => {
+    const statuses: number[] = [];
+    // Limit 2 per fixed minute: within 5 guesses one is refused even if a window ends midway.
+    for (let i = 0; i < 5; i++) statuses.push((await request(h.app).get('/metrics').set('Authorization', `Bearer guess-${i}-0000000000000000`)).status);
+    expect(statuses).toContain(429);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+  });
+
+  it('is never rate limited with a valid key, while other endpoints are', async () => {
     for (let i = 0; i < 5; i++) {
       expect((await request(h.app).get('/metrics').set('Authorization', `Bearer ${KEY}`)).status).toBe(200);
     }

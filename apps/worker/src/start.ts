@@ -42,7 +42,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
 
   const { orm, writer: dbWriter, reachable } = await openDatabase(
     // One connection per in-flight flush plus the persist worker is plenty.
-    { ...config.database, poolMax: config.inferenceThreads + 4 },
+    { poolMax: config.inferenceThreads + 4, ...config.database },
     logger,
   );
   const connection = createRedis(config.redisUrl, logger);

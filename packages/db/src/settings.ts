@@ -24,6 +24,11 @@ export const DatabaseEnv = z.object({
    * up on it too (query_timeout), so a frozen server that cancels nothing cannot hang a flush.
    */
   DB_STATEMENT_TIMEOUT_MS: ms(15_000),
+  /**
+   * Connections per process (default: API 5, worker inference threads + 4). Every API and worker
+   * process holds up to this many: keep (APIs + workers) × pool below Postgres' max_connections (100).
+   */
+  DB_POOL_MAX: blankIsUnset(z.coerce.number().int().min(1).max(100).optional()),
 });
 export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
 
@@ -34,6 +39,7 @@ export function databaseOptions(e: DatabaseEnv): DbOptions {
     schema: e.DATABASE_SCHEMA,
     connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    ...(e.DB_POOL_MAX !== undefined && { poolMax: e.DB_POOL_MAX }),
   };
 }
 

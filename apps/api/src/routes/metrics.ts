@@ -5,7 +5,8 @@ import { apiKeyGate } from '../security/api-keys.js';
 /**
  * GET /metrics in Prometheus' text format. With API_KEYS set it takes the same bearer keys as every
  * other endpoint (Prometheus: `authorization: { credentials_file: … }`): it tells how busy the
- * service is. Mounted ahead of the rate limiter, so scrapes are never limited.
+ * service is. Behind the rate limiter, which lets scrapes with a valid key through unlimited and counts
+ * wrong keys (rate-limit.ts).
  */
 export function metricsRouter(registry: Registry, apiKeys: readonly string[]): Router {
   const router = Router();

@@ -21,7 +21,11 @@ export interface RateLimitOptions {
 /** Where the counters of a deployment (a BullMQ prefix) live in Redis. */
 export const rateLimitKeyPrefix = (queuePrefix: string) => `${queuePrefix}:rate-limit:`;
 
-/** Fixed one-minute window per client; /health is never limited. */
+/**
+ * Fixed one-minute window per client. Never limited: /health, and /metrics scrapes that carry a valid
+ * key (or any, when no keys are set); a /metrics request with a wrong key counts like any other, so the
+ * endpoint is no unlimited oracle for guessing keys.
+ */
 export function rateLimiter({ perMinute, redis, prefix, apiKeys, logger }: RateLimitOptions): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
@@ -29,7 +33,8 @@ export function rateLimiter({ perMinute, redis, prefix, apiKeys, logger }: RateL
     standardHeaders: 'draft-6', // RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (+ Retry-After on 429)
     legacyHeaders: false,
     store: new RedisStore({ prefix, sendCommand: sendCommandVia(redis) }),
-    skip: (req) => req.path === '/health',
+    skip: (req) =>
+      req.path === '/health' || (req.path === '/metrics' && (apiKeys.length === 0 || matchingKey(bearerToken(req.get('authorization')), apiKeys) !== undefined)),
     keyGenerator: (req) => clientKey(req, apiKeys),
     handler: (_req, _res, next) => next(new RateLimitedError(perMinute)),
     // Redis down: let the request through; the queue answers its own 503 and /analytics still works.
