@@ -68,6 +68,32 @@ describe('result cache (CACHE_TTL_S default)', () => {
   });
 });
 
+describe('cache scope with API keys', () => {
+  const KEY_A = 'client-a-key-0123456789abcdef';
+  const KEY_B = 'client-b-key-0123456789abcdef';
+  const as = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  it('CACHE_SCOPE=client (the default): one client never gets a cache hit for what another sent', async () => {
+    const api = await stack.startApi({ API_KEYS: `${KEY_A},${KEY_B}` });
+    const text = `My account number is 55-${tag()} and my card was declined.`;
+    const a1 = await postJson(`${api.url}/predict`, { text }, as(KEY_A));
+    expect(a1.status, stack.logs()).toBe(200);
+    expect(a1.body.cache_hit).toBe(false);
+    const b1 = await postJson(`${api.url}/predict`, { text }, as(KEY_B));
+    expect(b1.body.cache_hit).toBe(false); // B learns nothing about A's text
+    const a2 = await postJson(`${api.url}/predict`, { text }, as(KEY_A));
+    expect(a2.body.cache_hit).toBe(true); // A still gets its own hits
+    expect(a2.body.sentiment).toBe(a1.body.sentiment);
+  });
+
+  it('CACHE_SCOPE=shared: one cache for all clients, by choice', async () => {
+    const api = await stack.startApi({ API_KEYS: `${KEY_A},${KEY_B}`, CACHE_SCOPE: 'shared' });
+    const text = `Shared cache check ${tag()}, all good.`;
+    expect((await postJson(`${api.url}/predict`, { text }, as(KEY_A))).body.cache_hit).toBe(false);
+    expect((await postJson(`${api.url}/predict`, { text }, as(KEY_B))).body.cache_hit).toBe(true);
+  });
+});
+
 describe('result cache off (CACHE_TTL_S=0)', () => {
   it('never hits, and every prediction is still stored', async () => {
     await Promise.all(stack.workers.map((w) => w.stop()));

@@ -44,6 +44,7 @@ const Env = z.object({
   RATE_LIMIT_PER_MINUTE: NonNegativeInt.default(600),
   TRUST_PROXY: TrustProxy.default(false),
   MAX_QUEUE_DEPTH: NonNegativeInt.default(200_000),
+  CACHE_SCOPE: z.enum(['client', 'shared']).default('client'),
   CORS_ORIGINS: List.pipe(z.array(Origin)).default([]),
 }).refine((e) => (e.ADMIN_USER === undefined) === (e.ADMIN_PASSWORD === undefined), {
   message: 'set both ADMIN_USER and ADMIN_PASSWORD, or neither',
@@ -77,6 +78,8 @@ export interface ApiConfig {
   trustProxy: false | number | string[];
   /** Waiting texts at which new work is refused (503 queue_full); 0 = never. */
   maxQueueDepth: number;
+  /** Result cache per caller (`client`) or one for all (`shared`). */
+  cacheScope: 'client' | 'shared';
   /** Origins allowed by CORS; empty = no CORS headers at all. */
   corsOrigins: string[];
 }
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     maxQueueDepth: e.MAX_QUEUE_DEPTH,
+    cacheScope: e.CACHE_SCOPE,
     corsOrigins: e.CORS_ORIGINS,
   };
 }

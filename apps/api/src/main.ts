@@ -38,6 +38,7 @@ const db = await connectDatabase({ ...config.database, logger });
 let redisFullLoggedAt = 0;
 const jobs = createPredictionJobs(clients, {
   resultTtlS: config.resultTtlS,
+  cacheScope: config.cacheScope,
   onRedisFull(err) {
     if (Date.now() - redisFullLoggedAt < 10_000) return;
     redisFullLoggedAt = Date.now();

@@ -22,6 +22,8 @@ export interface Submitted {
 
 export interface SubmitOptions {
   requestId?: string;
+  /** Who sent it (their credentials, hashed before use): scopes the result cache with CACHE_SCOPE=client. */
+  client?: string;
   /** The caller will wait for the result: have the worker reply directly to this instance. */
   wait?: boolean;
 }
@@ -69,6 +71,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface PredictionJobsOptions {
   resultTtlS: number;
+  /**
+   * `client` (default): each caller's texts read and fill only their own result-cache entries, so
+   * `cache_hit` and `latency_ms` never reveal what another client sent. `shared`: one cache for all.
+   */
+  cacheScope?: 'client' | 'shared';
   /** Told when Redis refuses a write for lack of memory (main logs it, at most every 10 s). */
   onRedisFull?: (err: Error) => void;
 }
@@ -76,7 +83,8 @@ export interface PredictionJobsOptions {
 export type PredictionJobs = ReturnType<typeof createPredictionJobs>;
 
 /** Everything the routes do with the prediction queue, with Redis failures turned into 503s. */
-export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedisFull = () => undefined }: PredictionJobsOptions) {
+export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions) {
+  const scopeOf = (client: string | undefined) => (cacheScope === 'client' ? sha256(client ?? '').slice(0, 32) : undefined);
   const { redis, predictionQueue: queue, replies } = clients;
 
   /** Runs a Redis operation only while connected, so a request never waits on a dead Redis. */
@@ -101,10 +109,11 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
   }
 
   /** Queues a new job; when waiting, the reply is expected before the job exists, so none is missed. */
-  async function add(texts: string[], source: JobSource, { requestId, wait }: SubmitOptions, jobId: string): Promise<Submitted> {
+  async function add(texts: string[], source: JobSource, { requestId, wait, client }: SubmitOptions, jobId: string): Promise<Submitted> {
     const reply = wait ? replies.expect(jobId) : undefined;
+    const scope = scopeOf(client);
     try {
-      const job = await queueJob(jobId, { texts, source, requestId, ...(reply && { replyTo: replies.channel }) });
+      const job = await queueJob(jobId, { texts, source, requestId, ...(reply && { replyTo: replies.channel }), ...(scope && { cacheScope: scope }) });
       return { job, replayed: false, reply };
     } catch (err) {
       reply?.cancel();
@@ -116,9 +125,11 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
    * Interactive requests that will wait share jobs under load (see coalescer.ts), one coalescer per
    * source, so a job's `source` (and priority) stays true. Each member's reply is expected before the add.
    */
-  const coalescers = new Map<JobSource, ReturnType<typeof createCoalescer<{ job: ClassifyJob; replies: PendingReply[] }>>>();
-  function coalescerFor(source: JobSource) {
-    let coalescer = coalescers.get(source);
+  const coalescers = new Map<string, ReturnType<typeof createCoalescer<{ job: ClassifyJob; replies: PendingReply[] }>>>();
+  /** One coalescer per source and cache scope: a shared job carries one scope, so only one client's texts. */
+  function coalescerFor(source: JobSource, scope: string | undefined) {
+    const id = `${source}|${scope ?? ''}`;
+    let coalescer = coalescers.get(id);
     if (!coalescer) {
       coalescer = createCoalescer(
         async (group) => {
@@ -130,6 +141,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
             source,
             ...(group.length === 1 ? { requestId: requestIds[0] } : { requestIds }),
             replyTo: replies.channel,
+            ...(scope && { cacheScope: scope }),
           };
           try {
             const job = await queueJob(jobId, data);
@@ -141,7 +153,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
         },
         { maxTexts: SHARED_JOB_MAX_TEXTS, maxInflight: 1 },
       );
-      coalescers.set(source, coalescer);
+      coalescers.set(id, coalescer);
     }
     return coalescer;
   }
@@ -240,7 +252,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, onRedi
     async submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
       // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
       if (!options.wait || source === 'jobs') return add(texts, source, options, randomUUID());
-      const { job: shared, start, member } = await coalescerFor(source).submit(texts, options.requestId);
+      const { job: shared, start, member } = await coalescerFor(source, scopeOf(options.client)).submit(texts, options.requestId);
       const { job, replies: expected } = shared;
       const share = job.data.texts.length === texts.length ? undefined : { start, count: texts.length };
       return { job, replayed: false, reply: expected[member], share };

@@ -17,9 +17,13 @@ export function idempotencyKeyOf(req: Request): IdempotencyKey | undefined {
       { path: ['Idempotency-Key'], code: 'invalid_format', message: 'expected 1 to 255 visible ASCII characters' },
     ]);
   }
-  // Whatever identifies the caller; two clients that happen to pick the same key must not share a job.
-  const principal = JSON.stringify([req.get('authorization') ?? null, req.get('x-api-key') ?? null]);
-  return { key, principal };
+  // Two clients that happen to pick the same key must not share a job.
+  return { key, principal: principalOf(req) };
+}
+
+/** Whatever identifies the caller: their credentials (hashed before any use). */
+function principalOf(req: Request): string {
+  return JSON.stringify([req.get('authorization') ?? null, req.get('x-api-key') ?? null]);
 }
 
 /**
@@ -35,7 +39,7 @@ export async function submitJob(
   { wait = false }: { wait?: boolean } = {},
 ): Promise<Submitted> {
   const idempotency = idempotencyKeyOf(req);
-  const options = { requestId: requestIdOf(req), wait };
+  const options = { requestId: requestIdOf(req), wait, client: principalOf(req) };
   const submitted = idempotency ? await jobs.submitOnce(texts, source, options, idempotency) : await jobs.submit(texts, source, options);
   if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
   res.locals.jobId = submitted.job.id; // for the request's log line

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 600,
       trustProxy: false,
       maxQueueDepth: 200_000,
+      cacheScope: 'client',
       corsOrigins: [],
     });
   });

@@ -40,6 +40,8 @@ export interface Submission {
   texts: string[];
   /** Someone waits on these (sync /predict, /batch): they overtake bulk texts already queued. Default false. */
   interactive?: boolean;
+  /** The job's cacheScope: which client's cache entries these texts may use. */
+  cacheScope?: string;
 }
 
 export interface Batcher {
@@ -192,11 +194,11 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
    * without the model, and only misses take batch slots. Looking up here rather than per formed batch
    * keeps the round trip off the inference threads' critical path (see README).
    */
-  async function lookupFirst(pending: Pending[], lookupCache: ResultCache): Promise<void> {
+  async function lookupFirst(pending: Pending[], lookupCache: ResultCache, scope: string | undefined): Promise<void> {
     looking++;
     const texts = pending.map((p) => p.text);
     // lookup() never throws by contract; should it anyway, the texts go to the model rather than hang the job.
-    const lookup = await lookupCache.lookup(texts).catch(() => ({ hits: [], keys: [], latencyMs: 0 }) as CacheLookup);
+    const lookup = await lookupCache.lookup(texts, scope).catch(() => ({ hits: [], keys: [], latencyMs: 0 }) as CacheLookup);
     looking--;
     const { hits, keys, latencyMs } = lookup;
     const timestamp = new Date();
@@ -281,12 +283,12 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   return {
-    submit({ jobId, startIndex, texts, interactive = false }) {
+    submit({ jobId, startIndex, texts, interactive = false, cacheScope }) {
       if (texts.length === 0) return Promise.resolve([]);
       return new Promise<PredictionResult[]>((resolve, reject) => {
         const caller: Caller = { results: new Array(texts.length), remaining: texts.length, settled: false, resolve, reject };
         const pending = texts.map((text, slot): Pending => ({ text, interactive, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
-        if (cache) void lookupFirst(pending, cache);
+        if (cache) void lookupFirst(pending, cache, cacheScope);
         else enqueue(pending);
       });
     },

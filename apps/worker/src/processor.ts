@@ -75,7 +75,7 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
   };
 
   async function classify(job: ClassifyJob, data: ClassifyJobData, interactive: boolean): Promise<ClassifyJobResult> {
-    const { texts, requestId, requestIds } = data;
+    const { texts, requestId, requestIds, cacheScope } = data;
     const log = logger.child({ jobId: job.id, requestId, requestIds });
     const jobId = job.id!;
     const total = texts.length;
@@ -96,7 +96,7 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
     for (let start = 0; start < total; start += chunkSize) {
       const slice = texts.slice(start, start + chunkSize);
       chunks.push(
-        batcher.submit({ jobId, startIndex: start, texts: slice, interactive }).then(async (results) => {
+        batcher.submit({ jobId, startIndex: start, texts: slice, interactive, cacheScope }).then(async (results) => {
           // A one-chunk job goes straight from 0 to done: completion itself is the progress report.
           if (slice.length < total) await report(slice.length);
           return results;

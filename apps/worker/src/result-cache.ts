@@ -22,7 +22,8 @@ export interface CacheLookup {
 
 export interface ResultCache {
   /** One MGET for all `texts`. Never throws: with Redis failing, every text is a miss. */
-  lookup(texts: readonly string[]): Promise<CacheLookup>;
+  /** `scope`: the job's cacheScope; entries of one scope are never seen from another. */
+  lookup(texts: readonly string[], scope?: string): Promise<CacheLookup>;
   /** Every entry SET with the TTL by one script call: one round trip, one command. Never throws. */
   store(entries: ReadonlyArray<{ key: string; prediction: CachedPrediction }>): Promise<void>;
   close(): Promise<void>;
@@ -51,9 +52,9 @@ export function normalizeText(text: string): string {
   return text.normalize('NFC').trim().replace(/\s+/g, ' ');
 }
 
-/** `<prefix>:cache:<model version>:<sha256 of the normalized text>` */
-export function cacheKey(prefix: string, modelVersion: string, text: string): string {
-  return `${prefix}:cache:${modelVersion}:${createHash('sha256').update(normalizeText(text)).digest('hex')}`;
+/** `<prefix>:cache:<model version>:<sha256 of the normalized text>`, with `<scope>:` before the hash when scoped. */
+export function cacheKey(prefix: string, modelVersion: string, text: string, scope?: string): string {
+  return `${prefix}:cache:${modelVersion}:${scope ? `${scope}:` : ''}${createHash('sha256').update(normalizeText(text)).digest('hex')}`;
 }
 
 // JSON keeps the confidence exact: a number is written as the shortest string that reads back to it.
@@ -112,9 +113,9 @@ export function createResultCache(opts: ResultCacheOptions): ResultCache {
   redis.on('ready', markUp);
 
   return {
-    async lookup(texts) {
+    async lookup(texts, scope) {
       const started = performance.now();
-      const keys = texts.map((t) => cacheKey(prefix, modelVersion, t));
+      const keys = texts.map((t) => cacheKey(prefix, modelVersion, t, scope));
       let hits: Array<CachedPrediction | undefined> = new Array(texts.length).fill(undefined);
       // Not connected (starting, or down): a miss without a round trip; the 'error' event logs the outage.
       if (redis.status === 'ready' && keys.length > 0) {

@@ -32,6 +32,11 @@ export const ClassifyJobData = z.object({
   requestIds: z.array(z.string().max(200)).max(MAX_JOB_TEXTS).optional(),
   /** Pub/sub channel of the API instance waiting for this job (see replies.ts); absent for submit-and-poll. */
   replyTo: z.string().max(200).optional(),
+  /**
+   * Whose result-cache entries this job may read and write (a hash of the caller's credentials, set by
+   * the API with CACHE_SCOPE=client): one client never learns from cache_hit what another sent.
+   */
+  cacheScope: z.string().regex(/^[0-9a-f]{1,64}$/).optional(),
 });
 export type ClassifyJobData = z.infer<typeof ClassifyJobData>;
 
