@@ -149,7 +149,7 @@ describe('who may open /dashboard', () => {
     expect((await fetch(`${stack.url}/dashboard/vendor/chart.umd.min.js`)).headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${stack.url}/dashboard/vendor/..%2Fpackage.json`)).status).toBe(404);
 
-    const production = await stack.startApi({ NODE_ENV: 'production' });
+    const production = await stack.startApi({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' });
     for (const p of ['/dashboard', '/dashboard/api/summary', '/dashboard/dashboard.js']) {
       const res = await fetch(`${production.url}${p}`);
       expect(res.status, p).toBe(404);

@@ -20,7 +20,7 @@ import type { RedisHealth } from './redis-health.js';
 import { metricsRouter } from './routes/metrics.js';
 import { jobsRouter } from './routes/jobs.js';
 import { predictRouter } from './routes/predict.js';
-import { boardMode, type AccessOptions } from './security/access.js';
+import { boardMode, localOnly, type AccessOptions } from './security/access.js';
 import { adminAuth } from './security/admin-auth.js';
 import { apiKeyGate } from './security/api-keys.js';
 import { corsFor, isUnder, securityHeaders } from './security/headers.js';
@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(docsRouter()); // /openapi.json and /docs: public like /health (no secrets; a browser cannot send a key to load them)
   if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
+  if (board === 'read-only') app.use(BOARD_PATH, localOnly('Bull Board'));
   if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
   app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, draining }));
 

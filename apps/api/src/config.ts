@@ -45,13 +45,21 @@ const Env = z.object({
   TRUST_PROXY: TrustProxy.default(false),
   MAX_QUEUE_DEPTH: NonNegativeInt.default(200_000),
   CACHE_SCOPE: z.enum(['client', 'shared']).default('client'),
+  ALLOW_ANONYMOUS: z.stringbool().default(false),
   CORS_ORIGINS: List.pipe(z.array(Origin)).default([]),
-}).refine((e) => (e.ADMIN_USER === undefined) === (e.ADMIN_PASSWORD === undefined), {
-  message: 'set both ADMIN_USER and ADMIN_PASSWORD, or neither',
-  path: ['ADMIN_USER'],
-  // Checked even when other variables are bad, so one run reports every mistake.
-  when: () => true,
-});
+})
+  .refine((e) => (e.ADMIN_USER === undefined) === (e.ADMIN_PASSWORD === undefined), {
+    message: 'set both ADMIN_USER and ADMIN_PASSWORD, or neither',
+    path: ['ADMIN_USER'],
+    // Checked even when other variables are bad, so one run reports every mistake.
+    when: () => true,
+  })
+  // A production API is closed to strangers unless the operator says otherwise, out loud.
+  .refine((e) => e.NODE_ENV !== 'production' || (e.API_KEYS?.length ?? 0) > 0 || e.ALLOW_ANONYMOUS === true, {
+    message: 'required when NODE_ENV=production; set ALLOW_ANONYMOUS=true to serve without keys (e.g. behind your own authenticating proxy)',
+    path: ['API_KEYS'],
+    when: () => true,
+  });
 
 export interface ApiConfig {
   port: number;

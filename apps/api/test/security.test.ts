@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +89,32 @@ describe('Bull Board without admin credentials', () => {
     const removed = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/${job.body.job_id}/clean`);
     expect(removed.status).toBe(405);
     expect(await h.clients.predictionQueue.getJob(job.body.job_id)).toBeDefined();
+  });
+
+  it('without credentials, serves the read-only board and the analytics page to this machine only', async () => {
+    const h = await harness({});
+    // Through a proxy (which a local reverse proxy would add for every outside visitor): refused.
+    for (const path of ['/admin/queues', '/admin/queues/api/queues', '/dashboard', '/dashboard/api/summary']) {
+      const res = await request(h.app).get(path).set('X-Forwarded-For', '203.0.113.7');
+      expect(res.status, path).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+      expect(res.body.error.message).toMatch(/ADMIN_USER\/ADMIN_PASSWORD/);
+    }
+    // From another host: the API reached on this machine's LAN address.
+    const lan = Object.values(networkInterfaces()).flat().find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+    if (lan) {
+      const server = h.app.listen(0, lan);
+      try {
+        await new Promise((r) => server.once('listening', r));
+        const { port } = server.address() as AddressInfo;
+        const res = await fetch(`http://${lan}:${port}/admin/queues/api/queues`);
+        expect(res.status).toBe(403);
+      } finally {
+        server.close();
+      }
+    }
+    // Loopback, no proxy: served.
+    expect((await request(h.app).get('/admin/queues/api/queues')).status).toBe(200);
   });
 });
 
@@ -342,6 +370,13 @@ describe('security configuration', () => {
       trustProxy: false,
       maxQueueDepth: 200_000,
     });
+  });
+
+  it('refuses to start in production without API keys unless ALLOW_ANONYMOUS=true says so', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS: required when NODE_ENV=production; set ALLOW_ANONYMOUS=true/);
+    expect(loadConfig({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' }).apiKeys).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: KEY_A }).apiKeys).toEqual([KEY_A]);
+    expect(loadConfig({}).apiKeys).toEqual([]); // development stays open
   });
 
   it('reads lists, hop counts and proxy addresses', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { AnalyticsRepository } from '@sentiment/db';
 import { NotFoundError } from '../errors.js';
-import { boardMode, type AccessOptions } from '../security/access.js';
+import { boardMode, localOnly, type AccessOptions } from '../security/access.js';
 import { adminAuth } from '../security/admin-auth.js';
 import { apiKeyGate } from '../security/api-keys.js';
 import { dashboardContentSecurityPolicy } from '../security/headers.js';
@@ -27,8 +27,8 @@ export interface DashboardOptions {
 /**
  * The analytics page at DASHBOARD_PATH: HTML, its script and stylesheet, chart.js served from
  * node_modules (no CDN), and the same analytics handlers under `/api`, so the page needs no API key.
- * Exposed exactly like Bull Board: behind admin Basic auth when credentials are set; else open outside
- * production (unless API keys are set: then a key is needed, as for the board); not at all in production.
+ * Exposed exactly like Bull Board: behind admin Basic auth when credentials are set; else to this machine
+ * only outside production (and with a key when API keys are set); not at all in production.
  * Mount it before the app-wide API-key gate, which would otherwise ask the browser for a Bearer key.
  */
 export function dashboardRouter({ analytics, access = {} }: DashboardOptions): Router {
@@ -38,7 +38,10 @@ export function dashboardRouter({ analytics, access = {} }: DashboardOptions): R
   if (mode === 'absent') return router;
   router.use(dashboardContentSecurityPolicy());
   if (mode === 'protected') router.use(adminAuth(access.admin!));
-  else if (access.apiKeys?.length) router.use(apiKeyGate(access.apiKeys));
+  else {
+    router.use(localOnly('The analytics page'));
+    if (access.apiKeys?.length) router.use(apiKeyGate(access.apiKeys));
+  }
 
   router.use('/api', analyticsRouter({ analytics }));
   router.get('/vendor/:file', (req, res, next) => {

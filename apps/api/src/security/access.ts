@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { RequestHandler } from 'express';
 import type { Credentials } from './admin-auth.js';
+import { ForbiddenError } from './errors.js';
 
 export interface AccessOptions {
   /** Production without admin credentials: the board is not mounted at all. */
@@ -17,13 +19,28 @@ export interface AccessOptions {
 }
 
 /**
- * How Bull Board is exposed: behind Basic auth when credentials are set; otherwise read-only
- * outside production, and not at all in production (a writable or open board there is a risk
- * nobody should take by forgetting a variable).
+ * How Bull Board (and the analytics page) is exposed: behind Basic auth when credentials are set;
+ * otherwise read-only and to this machine only (localOnly) outside production, and not at all in
+ * production (a writable or open board there is a risk nobody should take by forgetting a variable).
  */
 export type BoardMode = 'protected' | 'read-only' | 'absent';
 
 export function boardMode({ admin, production }: Pick<AccessOptions, 'admin' | 'production'>): BoardMode {
   if (admin) return 'protected';
   return production ? 'absent' : 'read-only';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Lets through only requests from this machine: the TCP peer is loopback and no proxy forwarded it
+ * (a reverse proxy on the same host would otherwise make every outside visitor look local). The board
+ * shows every input text; without admin credentials nobody else may read it.
+ */
+export function localOnly(what: string): RequestHandler {
+  return (req, _res, next) => {
+    const forwarded = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+    if (LOOPBACK.has(req.socket.remoteAddress ?? '') && !forwarded) return next();
+    next(new ForbiddenError(`${what} without ADMIN_USER/ADMIN_PASSWORD is served to this machine only; set both to reach it from elsewhere`));
+  };
 }

@@ -13,3 +13,10 @@ export class RateLimitedError extends HttpError {
     super(429, 'rate_limited', `too many requests: at most ${limitPerMinute} per minute per client`);
   }
 }
+
+/** 403: the request is understood and refused whoever sends it from where it came. */
+export class ForbiddenError extends HttpError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
