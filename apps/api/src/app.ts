@@ -20,7 +20,7 @@ import type { RedisHealth } from './redis-health.js';
 import { metricsRouter } from './routes/metrics.js';
 import { jobsRouter } from './routes/jobs.js';
 import { predictRouter } from './routes/predict.js';
-import { boardMode, localOnly, type AccessOptions } from './security/access.js';
+import { boardMode, localOnly, sameOriginWrites, type AccessOptions } from './security/access.js';
 import { adminAuth } from './security/admin-auth.js';
 import { apiKeyGate } from './security/api-keys.js';
 import { corsFor, isUnder, securityHeaders } from './security/headers.js';
@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   const board = boardMode(access);
   app.use(DASHBOARD_PATH, dashboardRouter({ analytics, access })); // guards itself like the board; before the API-key gate
   app.use(docsRouter()); // /openapi.json and /docs: public like /health (no secrets; a browser cannot send a key to load them)
-  if (access.admin) app.use(ADMIN_PATH, adminAuth(access.admin));
+  if (access.admin) app.use(ADMIN_PATH, sameOriginWrites(), adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board === 'read-only') app.use(BOARD_PATH, localOnly('Bull Board'));
   if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));

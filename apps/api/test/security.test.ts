@@ -53,6 +53,24 @@ describe('Bull Board behind admin credentials', () => {
     expect((await request(h.app).get('/admin/anything')).status).toBe(401);
   });
 
+  it('refuses state-changing admin requests from another site, even with the right credentials', async () => {
+    const auth = basic(ADMIN.user, ADMIN.password);
+    const add = (headers: Record<string, string>) =>
+      request(h.app).post(`/admin/queues/api/queues/${PREDICTION_QUEUE}/add`).set('Authorization', auth).set(headers).set('Content-Type', 'text/plain').send('{"name":"classify","data":{"texts":["csrf"],"source":"jobs"}}');
+    const before = await h.clients.predictionQueue.count();
+    for (const headers of [{ Origin: 'https://evil.example.net' }, { 'Sec-Fetch-Site': 'cross-site' }, { Origin: 'null' }] as Record<string, string>[]) {
+      const res = await add(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    expect(await h.clients.predictionQueue.count()).toBe(before);
+    // The board's own page (same origin) and tools without an Origin may still act.
+    const own = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/pause`).set('Authorization', auth).set('Origin', 'http://127.0.0.1').set('Host', '127.0.0.1');
+    expect(own.status).not.toBe(403);
+    const tool = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/resume`).set('Authorization', auth);
+    expect(tool.status).not.toBe(403);
+  });
+
   it('serves the UI and a writable API with the right credentials', async () => {
     const ui = await request(h.app).get('/admin/queues').set('Authorization', basic(ADMIN.user, ADMIN.password));
     expect(ui.status).toBe(200);

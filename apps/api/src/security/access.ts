@@ -44,3 +44,29 @@ export function localOnly(what: string): RequestHandler {
     next(new ForbiddenError(`${what} without ADMIN_USER/ADMIN_PASSWORD is served to this machine only; set both to reach it from elsewhere`));
   };
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * State-changing admin requests only from the board's own pages: browsers cache Basic credentials and
+ * send them with a third-party page's cross-site form or `text/plain` POST. Such a request carries an
+ * `Origin` (or `Sec-Fetch-Site`) naming another site and is refused; tools like curl send neither and
+ * pass on their credentials alone.
+ */
+export function sameOriginWrites(): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const site = req.headers['sec-fetch-site'];
+    const origin = req.headers.origin;
+    let crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+    if (origin !== undefined) {
+      try {
+        crossSite ||= new URL(origin).host !== req.headers.host;
+      } catch {
+        crossSite = true; // `Origin: null` (a sandboxed frame, a file) or garbage
+      }
+    }
+    if (!crossSite) return next();
+    next(new ForbiddenError('admin changes are accepted only from the admin pages themselves (same origin)'));
+  };
+}
