@@ -144,6 +144,10 @@ const cases: Case[] = [
   { name: 'body over BODY_LIMIT (64kb)', path: '/jobs', body: { texts: many(20, long(4000)) }, smallApi: true, status: 413, code: 'payload_too_large' },
   { name: 'gzip bomb past BODY_LIMIT (64kb)', path: '/predict', raw: gzipSync(`{"text":"${long(1_000_000)}"}`), headers: { 'content-encoding': 'gzip' }, smallApi: true, status: 413, code: 'payload_too_large' },
   { name: 'body under BODY_LIMIT (64kb)', path: '/jobs', body: { texts: many(10, long(4000)) }, smallApi: true, status: 202 },
+  { name: '/predict body over its own limit (~30 KB: one text, every character escaped)', path: '/predict', raw: `{"text":"${'a'.repeat(40_000)}"}`, status: 413, code: 'payload_too_large' },
+  { name: '/predict of 5,000 characters all escaped as \\uXXXX fits its limit', path: '/predict?async=true', raw: `{"text":"${'\\u00e9'.repeat(5000)}"}`, status: 202 },
+  { name: '/batch body over its own limit (~3 MB)', path: '/batch', raw: `{"texts":["${'a'.repeat(3_200_000)}"]}`, status: 413, code: 'payload_too_large' },
+  { name: 'an object with 100,000 distinct keys', path: '/jobs', raw: `{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":1`).join(',')}}`, status: 400, code: 'invalid_json' },
 
   // --- analytics query parameters ---
   { name: 'limit=0', method: 'GET', path: '/analytics/recent?limit=0', status: 400, code: 'validation_error' },

@@ -81,7 +81,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
       },
       { timeoutMs: 90_000, intervalMs: 200 },
     );
-  await waitReady(options.workers ?? 1);
+  // Without workers /ready is 503 by design; the API answering /health is all there is to wait for.
+  if ((options.workers ?? 1) > 0) await waitReady(options.workers ?? 1);
 
   const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
     orm.em.getConnection().execute(query.replaceAll('{schema}', `"${schema}"`), params);

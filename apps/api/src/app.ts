@@ -6,6 +6,7 @@ import type { AnalyticsRepository } from '@sentiment/db';
 import { countingTexts, refuseWhenFull } from './backpressure/queue-full.js';
 import { queueDepth } from './backpressure/queue-depth.js';
 import { errorHandler, notFound } from './error-handler.js';
+import { MAX_BATCH_TEXTS, maxJsonBytes } from '@sentiment/queue';
 import { jsonBody } from './json-body.js';
 import type { ApiMetrics } from './metrics.js';
 import type { PredictionJobs } from './prediction-jobs.js';
@@ -48,6 +49,14 @@ export interface AppDeps {
   backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
   /** Prometheus metrics: request timing and GET /metrics. Omitted: neither. */
   metrics?: ApiMetrics;
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** `16mb`, `512kb`, `1000` (as BODY_LIMIT is validated) in bytes. */
+function byteSize(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(size.trim());
+  return m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!) : Number.POSITIVE_INFINITY;
 }
 
 /** Builds the Express app; no I/O happens until a request arrives. */
@@ -95,10 +104,12 @@ export function createApp(deps: AppDeps): Express {
     app.use(['/predict', '/batch', '/jobs'], refuseWhenFull(depth, backpressure.maxQueueDepth, logger));
   }
 
-  const body = jsonBody(deps.bodyLimit);
-  app.use('/predict', body, predictRouter({ jobs, syncTimeoutMs }));
-  app.use('/batch', body, batchRouter({ jobs, syncTimeoutMs }));
-  app.use('/jobs', body, jobsRouter({ jobs }));
+  // Each route reads at most what its largest valid body needs (texts × characters × JSON escaping),
+  // so a /predict never costs the parse of a 16 MB body; /jobs takes BODY_LIMIT.
+  const limitFor = (texts: number) => Math.min(maxJsonBytes(texts), byteSize(deps.bodyLimit));
+  app.use('/predict', jsonBody(limitFor(1)), predictRouter({ jobs, syncTimeoutMs }));
+  app.use('/batch', jsonBody(limitFor(MAX_BATCH_TEXTS)), batchRouter({ jobs, syncTimeoutMs }));
+  app.use('/jobs', jsonBody(deps.bodyLimit), jobsRouter({ jobs }));
   app.use('/analytics', analyticsRouter({ analytics }));
 
   app.use(notFound);

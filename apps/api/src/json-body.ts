@@ -12,7 +12,7 @@ import { HttpError } from './errors.js';
  * - Any JSON value is accepted here (a bare `"text"`, `null`, …): validation then explains the
  *   expected shape. An empty body leaves `req.body` undefined, exactly as when no body is sent.
  */
-export function jsonBody(limit: string): RequestHandler[] {
+export function jsonBody(limit: string | number): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is('application/json')) {
@@ -38,6 +38,9 @@ export function jsonBody(limit: string): RequestHandler[] {
     if (scan.tooDeep) {
       return next(new HttpError(400, 'invalid_json', `the request body nests arrays or objects more than ${MAX_DEPTH} levels deep`));
     }
+    if (scan.tooManyKeys) {
+      return next(new HttpError(400, 'invalid_json', `an object in the request body has more than ${MAX_KEYS} keys`));
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -60,10 +63,17 @@ const BACKSLASH = 0x5c;
 
 /** Our bodies nest 2 levels; anything far deeper is hostile or a mistake. */
 export const MAX_DEPTH = 32;
+/**
+ * Our objects have one or two keys. Millions of distinct keys in one body (16 MB held 1.4 million) made
+ * JSON.parse block the event loop for seconds and hold hundreds of MB: the scan stops at this many.
+ */
+export const MAX_KEYS = 64;
 
 export interface JsonScan {
   /** Nesting went past MAX_DEPTH (the scan stopped there). */
   tooDeep: boolean;
+  /** An object has more than MAX_KEYS keys (the scan stopped there). */
+  tooManyKeys?: boolean;
   /** The first key found twice in one object. */
   repeatedKey?: string;
 }
@@ -89,6 +99,7 @@ export function scanJson(json: string): JsonScan {
         const seen = keys[depth] ?? (keys[depth] = new Set());
         if (key !== undefined && seen.has(key)) repeatedKey = key;
         else if (key !== undefined) seen.add(key);
+        if (seen.size > MAX_KEYS) return { tooDeep: false, tooManyKeys: true };
       }
       expectKey = false;
       i = end;

@@ -17,6 +17,7 @@ export type ValidationIssue = z.infer<typeof ValidationIssue>;
 export const ERROR_CODES = {
   400: ['validation_error', 'invalid_json', 'bad_request'],
   401: ['unauthorized'],
+  403: ['forbidden'],
   404: ['not_found'],
   410: ['job_expired'],
   413: ['payload_too_large'],
