@@ -1,5 +1,6 @@
 // The analytics page end to end: the real API process, known rows in Postgres, real headless Chromium.
 // What a user sees (figures, charts, the model table) must be what the analytics endpoints answer.
+import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,8 +17,8 @@ const API_KEY = 'dashboard-test-api-key-0123456789';
 const CANARY = 'sentiment-sst2-v2+0b5e7c1d';
 /** The README's picture is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean. */
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT === '1' ? path.join(repoRoot, 'docs/dashboard.png') : path.join(os.tmpdir(), 'sentiment-dashboard.png');
-/** Debian's package (.ci/run installs it): no browser download, no internet. */
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's package (.ci/run installs it): no browser download, no internet. CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Only used inside page.evaluate callbacks, which run in the browser (this project has no DOM typings).
 declare const document: any;
@@ -49,6 +50,7 @@ beforeAll(async () => {
   await waitFor('every row', async () => (await count()) === written.length);
 
   ({ url: guarded } = await stack.startApi({ ADMIN_USER: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, API_KEYS: API_KEY }));
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],

@@ -144,6 +144,9 @@ describe('Bull Board', () => {
     const res = await request(h.app).get('/admin/queues');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.text).toMatch(/<div id="root">|bull/i);
+    // Nothing from the internet: the page must work offline (and under the CSP).
+    expect(res.text).not.toMatch(/https?:\/\/(?!localhost|127\.0\.0\.1)[a-z0-9.-]+\.[a-z]{2,}\//i);
   });
 
   it('lists the prediction and persist queues in its API', async () => {

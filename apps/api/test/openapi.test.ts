@@ -1,6 +1,7 @@
 // The OpenAPI document at /openapi.json and Swagger UI at /docs: the document is valid OpenAPI 3.1,
 // covers exactly the routes the app serves, and every example in it passes the zod schema it sits next to.
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { Server } from 'node:http';
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -123,6 +124,7 @@ describe('GET /docs', () => {
     });
     const port = (server.address() as AddressInfo).port;
     const lan = Object.values(networkInterfaces()).flat().find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     const operations = Object.values(doc.paths ?? {}).flatMap((item) => METHODS.filter((m) => (item as Record<string, unknown>)[m]));
     try {
