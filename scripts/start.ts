@@ -1,7 +1,9 @@
-// `npm start`: check Redis and Postgres, apply migrations, then run one API and one worker until Ctrl-C.
+// `npm start`: check Redis and Postgres, apply migrations, then run one API and one worker until Ctrl-C;
+// an app that crashes is restarted with backoff (1 s doubling to 30 s), unless it keeps dying at start.
 // On a terminal their JSON logs are shown through pino-pretty (LOG_PRETTY=0 keeps them raw JSON).
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { pino } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 import { databaseSettings, initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
@@ -42,10 +44,19 @@ await migrateUp(orm);
 await orm.close();
 
 const pretty = process.stdout.isTTY && process.env.LOG_PRETTY !== '0';
+/** This runner's own lines, JSON like the apps' (pretty on a terminal). */
+const log = pino({ name: 'start' }, pretty ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }) : process.stdout);
 
-const children: ChildProcess[] = [];
+const children = new Map<string, ChildProcess>();
 let stopping = false;
-function run(name: string, entry: string, env: NodeJS.ProcessEnv = {}): void {
+/** Backoff before restarting a crashed app: doubles from 1 s up to 30 s, back to 1 s after a minute of uptime. */
+const MIN_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+const STABLE_MS = 60_000;
+/** An app that dies this many times in a row within seconds of starting has a problem a restart will not fix. */
+const MAX_QUICK_CRASHES = 5;
+
+function run(name: string, entry: string, env: NodeJS.ProcessEnv = {}, backoffMs = MIN_BACKOFF_MS, quickCrashes = 0): void {
   // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
   // (a second signal would make the apps skip their graceful shutdown).
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -55,19 +66,28 @@ function run(name: string, entry: string, env: NodeJS.ProcessEnv = {}): void {
   });
   // The apps always log JSON (what log collectors want); only this terminal view is prettified.
   if (pretty) child.stdout!.pipe(PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }));
-  children.push(child);
+  children.set(name, child);
+  log.info({ app: name, pid: child.pid }, `${name} started`);
+  const startedAt = Date.now();
   child.once('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`${name} exited (${signal ?? code}); stopping the others`);
-    stop(1);
+    const quick = Date.now() - startedAt < STABLE_MS / 6;
+    const crashes = quick ? quickCrashes + 1 : 0;
+    if (crashes >= MAX_QUICK_CRASHES) {
+      log.error({ app: name, code, signal, crashes }, `${name} keeps exiting right after start; stopping everything (see its last lines above)`);
+      return stop(1);
+    }
+    // A crash after a good run starts over from the shortest wait.
+    const wait = Date.now() - startedAt > STABLE_MS ? MIN_BACKOFF_MS : backoffMs;
+    log.error({ app: name, code, signal, restartInMs: wait }, `${name} exited unexpectedly; restarting it`);
+    setTimeout(() => !stopping && run(name, entry, env, Math.min(wait * 2, MAX_BACKOFF_MS), crashes), wait).unref();
   });
 }
 function stop(code: number): void {
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() =>
-    process.exit(code),
-  );
+  const running = [...children.values()].filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  Promise.all(running.map((c) => new Promise((r) => c.once('exit', r)))).then(() => process.exit(code));
 }
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));

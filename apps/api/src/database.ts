@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createAnalyticsRepository, initOrm, type AnalyticsRepository, type DbOptions } from '@sentiment/db';
+import { createAnalyticsRepository, initOrm, queryBuilderLog, type AnalyticsRepository, type DbOptions } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
 
 export interface DatabaseOptions extends DbOptions {
@@ -17,7 +17,7 @@ export interface Database {
  */
 export async function connectDatabase({ logger, ...options }: DatabaseOptions): Promise<Database> {
   const { clientUrl } = options;
-  const orm = await initOrm({ poolMax: 5, ...options });
+  const orm = await initOrm({ poolMax: 5, log: queryBuilderLog(logger), ...options });
   const analytics = createAnalyticsRepository(orm);
   analytics.ping().then(
     () => logger.info({ databaseUrl: redactUrl(clientUrl) }, 'Postgres reachable'),

@@ -1,4 +1,4 @@
-import { createAnalyticsRepository, createPredictionWriter, initOrm, type DbOptions, type Orm, type PredictionWriter } from '@sentiment/db';
+import { createAnalyticsRepository, createPredictionWriter, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter } from '@sentiment/db';
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
@@ -18,7 +18,7 @@ export async function openDatabase(
   opts: DbOptions,
   logger: Logger,
 ): Promise<Database> {
-  const orm = await initOrm(opts);
+  const orm = await initOrm({ log: queryBuilderLog(logger), ...opts });
   let reachable = true;
   try {
     await createAnalyticsRepository(orm).ping();

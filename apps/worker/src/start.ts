@@ -12,7 +12,7 @@ import { makePersistProcessor } from './persist-processor.js';
 import { makeProcessor, redactTexts } from './processor.js';
 import { createReplier } from './replier.js';
 import { createResultCache } from './result-cache.js';
-import { createRedis } from './redis.js';
+import { createRedis, isConnectionError } from './redis.js';
 import { makeRetentionProcessor } from './retention-processor.js';
 import { continuePurge, scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
@@ -115,7 +115,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       metrics.jobCompleted(route.queue);
       if (route.queue === PREDICTION_QUEUE) finishWork(job.id);
     });
-    worker.on('error', (err) => logger.error({ err, queue: route.queue }, 'worker error'));
+    // While Redis is away every Worker reports each failed reconnect and blocking call; createRedis logs
+    // the outage once and its end once, so these are noise then.
+    worker.on('error', (err) => {
+      const outage = connection.status !== 'ready' || isConnectionError(err);
+      logger[outage ? 'debug' : 'error']({ err, queue: route.queue }, 'worker error');
+    });
     worker.on('failed', (job, err) => {
       const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
       // Retries of parked rows during a Postgres outage are expected; the processors log the outage once.

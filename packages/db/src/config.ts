@@ -18,6 +18,8 @@ export interface DbOptions {
   connectTimeoutMs?: number;
   /** A statement is cancelled by Postgres, and abandoned by the client, after this (default 15 s). */
   statementTimeoutMs?: number;
+  /** Where the query builder's own messages go (by default knex prints them raw to the console). */
+  log?: { warn(message: string): void; error(message: string): void };
 }
 
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
@@ -58,6 +60,9 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
         query_timeout: statementTimeoutMs + 1000,
         keepAlive: true,
       },
+      ...(options.log && {
+        log: { warn: options.log.warn, error: options.log.error, deprecate: options.log.warn, debug: () => undefined },
+      }),
     },
     debug: options.debug ?? false,
     // Start without Postgres (it may come up later): the pool connects on first use and
@@ -79,6 +84,17 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
       snapshot: false,
       emit: 'ts',
     },
+  };
+}
+
+/**
+ * knex's messages through the app's logger: a lost connection is what the writer and the pings already
+ * report once per outage, so it goes to debug; anything else is a warning or an error.
+ */
+export function queryBuilderLog(logger: { debug(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }): NonNullable<DbOptions['log']> {
+  return {
+    warn: (message) => (/^Connection Error/.test(message) ? logger.debug({ message }, 'query builder') : logger.warn({ message }, 'query builder')),
+    error: (message) => logger.error({ message }, 'query builder'),
   };
 }
 

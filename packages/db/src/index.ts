@@ -1,5 +1,5 @@
 export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
-export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, type DbOptions, type Orm } from './config.js';
+export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter, MAX_ROWS_PER_STATEMENT, type NewPrediction, type PredictionWriter } from './prediction-writer.js';
 export { createAnalyticsRepository } from './analytics-repository.js';
 export type {
