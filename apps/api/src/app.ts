@@ -13,7 +13,7 @@ import type { PredictionJobs } from './prediction-jobs.js';
 import { requestLogging } from './request-logging.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { batchRouter } from './routes/batch.js';
-import { BOARD_PATH, boardRouter } from './routes/board.js';
+import { BOARD_PATH, boardRouter, withoutRemoteFonts } from './routes/board.js';
 import { DASHBOARD_PATH, dashboardRouter } from './routes/dashboard.js';
 import { docsRouter } from './routes/docs.js';
 import { healthRouter } from './routes/health.js';
@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   if (access.admin) app.use(ADMIN_PATH, sameOriginWrites(), adminAuth(access.admin));
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board === 'read-only') app.use(BOARD_PATH, localOnly('Bull Board'));
-  if (board !== 'absent') app.use(BOARD_PATH, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
+  if (board !== 'absent') app.use(BOARD_PATH, withoutRemoteFonts, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
   app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, draining }));
 
   let jobs = deps.jobs;

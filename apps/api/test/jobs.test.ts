@@ -25,7 +25,7 @@ describe('asking for an async answer', () => {
 
     const job = await h.clients.predictionQueue.getJob(res.body.job_id);
     expect(job?.name).toBe(JobName.classify);
-    expect(job?.data).toEqual({ texts: ['I love it'], source: 'predict', requestId: 'req-async-1' });
+    expect(job?.data).toEqual({ texts: ['I love it'], source: 'predict', requestId: 'req-async-1', cacheScope: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(job?.opts.priority ?? 0).toBe(PRIORITY.predict);
     expect(job?.opts.attempts).toBe(3);
   });

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -19,17 +19,14 @@ export function boardRouter(queues: Queue[], { readOnly }: BoardOptions): Router
     queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: readOnly })),
     serverAdapter,
   });
-  const router = Router();
-  router.use(withoutRemoteFonts);
-  router.use(serverAdapter.getRouter() as Router);
-  return router;
+  return serverAdapter.getRouter() as Router;
 }
 
 /** Bull Board's page links Google Fonts: offline (and under our CSP) that is a failed request and a console error. */
 const REMOTE_FONTS = /<link[^>]+fonts\.googleapis\.com[^>]*>\s*/g;
 
-/** Drops the remote font links from the board's HTML; the page falls back to the system fonts. */
-const withoutRemoteFonts: RequestHandler = (_req, res, next) => {
+/** Drops the remote font links from the board's HTML (mount before boardRouter); the page falls back to the system fonts. */
+export const withoutRemoteFonts: RequestHandler = (_req, res, next) => {
   const render = res.render.bind(res);
   res.render = ((view: string, options?: object, callback?: (err: Error, html: string) => void) =>
     render(view, options ?? {}, (err: Error, html: string) => {
