@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from './support/processes.js';
+import { appArgs, repoRoot } from './support/processes.js';
 
 const exec = promisify(execFile);
 const file = path.join(repoRoot, 'docker-compose.yml');
@@ -38,6 +38,13 @@ describe('docker-compose.yml', () => {
   it('passes API_KEYS and an explicit ALLOW_ANONYMOUS (default false) to the production API', () => {
     expect(api.environment.API_KEYS).toBe('${API_KEYS:-}');
     expect(api.environment.ALLOW_ANONYMOUS).toBe('${ALLOW_ANONYMOUS:-false}');
+  });
+
+  it('runs the apps with node itself, as the tests and fault:graceful-shutdown do, so SIGTERM reaches them', () => {
+    expect(api.command).toEqual(['node', ...appArgs('apps/api/src/main.ts')]);
+    expect(compose.services.worker.command).toEqual(['node', ...appArgs('apps/worker/src/main.ts')]);
+    expect(api.init).toBe(true);
+    expect(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^CMD \["node", "--import", "tsx", "apps\/api\/src\/main\.ts"\]$/m);
   });
 
   it('is refused by docker-compose without the passwords, accepted with them', async () => {

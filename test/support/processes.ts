@@ -19,8 +19,13 @@ export interface AppProcess {
 /** Every process startApp started in this Node process, so a script can reap them if a setup step throws. */
 export const startedApps = new Set<AppProcess>();
 
+/** How an app is run: by tests, fault scripts, the Dockerfile and compose alike (node itself gets the signals). */
+export function appArgs(entry: string): string[] {
+  return ['--import', 'tsx', entry];
+}
+
 export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  return startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
+  return startProcess(name, process.execPath, appArgs(path.join(repoRoot, entry)), { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
 }
 
 /** Any program as a child process (a private redis-server, say), watched like the apps. */

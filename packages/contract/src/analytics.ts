@@ -58,7 +58,8 @@ export const LatencyParams = AnalyticsFilters;
 
 /** GET /analytics/recent. `before` stays opaque here: the API decodes it (a malformed one is a 400). */
 export const RecentParams = FilterFields.extend({
-  limit: Limit.default(100).meta({ description: 'Rows per page, 1 to 1000 (default 100).' }),
+  // Documented as what it is on the wire: an integer from 1 to 1000 (the string schema is how a query reads).
+  limit: Limit.default(100).meta({ description: 'Rows per page, 1 to 1000 (default 100).', type: 'integer', minimum: 1, maximum: 1000, default: 100, pattern: undefined }),
   before: z.string().optional().meta({ description: 'The `before` of a `Link: <…>; rel="next"` header, passed back unchanged.' }),
 }).refine(...fromBeforeTo);
 export type RecentParams = z.output<typeof RecentParams>;

@@ -23,8 +23,25 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
   registerAnalyticsPaths(registry);
   registerHealthPaths(registry);
   registerOperationsPaths(registry);
-  for (const def of registry.definitions) if (def.type === 'route') addAccessErrors(def.route);
+  for (const def of registry.definitions) {
+    if (def.type !== 'route') continue;
+    addAccessErrors(def.route);
+    def.route.operationId ??= operationIdFor(def.route.method, def.route.path);
+  }
   return registry;
+}
+
+/** `post /jobs` → `postJobs`, `get /jobs/{id}` → `getJobsById`, `get /analytics/sentiment-distribution` → `getAnalyticsSentimentDistribution`. */
+export function operationIdFor(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((segment) => {
+      const param = /^\{(.+)\}$/.exec(segment);
+      return param ? ['by', param[1]!] : segment.split(/[^A-Za-z0-9]+/);
+    })
+    .filter(Boolean);
+  return method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
 /** Answers the access middleware can give on (almost) every route, added in one place. */
@@ -52,8 +69,14 @@ export function generateOpenApiDocument(registry = createOpenApiRegistry()): Ope
         'Queue-based sentiment prediction. POST /predict and /batch answer inline when the workers are quick enough ' +
         '(else 202 and a job to poll); POST /jobs queues bulk work; /analytics/* reads stored predictions. ' +
         'Errors are always `{"error": {"code", "message", "details"?}}`.',
+      // No licence is granted yet: the code is all rights reserved, and the shipped model learned from
+      // CC BY-NC-SA corpora (its model card says what that means for commercial use).
+      license: { name: 'UNLICENSED (all rights reserved; see the model card for the shipped weights)', identifier: 'LicenseRef-Proprietary' },
     },
-    security: [{ apiKey: [] }],
+    // The key is optional: the API is open unless API_KEYS is set (and then every route but the public ones needs one).
+    security: [{ apiKey: [] }, {}],
+    // Relative: the document describes the server that serves it, wherever that is.
+    servers: [{ url: '/', description: 'The API serving this document' }],
     tags: [
       { name: 'predictions', description: 'Classify texts, waiting for the answer' },
       { name: 'jobs', description: 'Bulk work and job status' },
