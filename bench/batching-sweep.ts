@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
 import { batchStats, envPairs, fmt, numberList, predictLoad, printTable, replaceWorkers, type LoadResult } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
-import { median, TextSource } from './texts.js';
+import { median, TextSource, textSourceName } from './texts.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,6 +32,7 @@ const batchSizes = numberList(args.sizes ?? (model.kind === 'heavy' ? '1,4,16,64
 // Batch size 1 ignores the wait: one cell for it, then every size × wait.
 const cells = batchSizes.flatMap((s) => (s === 1 ? [{ size: 1, wait: 0 }] : numberList(args.waits).map((wait) => ({ size: s, wait }))));
 const texts = new TextSource();
+console.log(`texts: ${textSourceName()}; cache hits are counted from the rows`);
 
 console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`model: ${model.kind} (${model.dir}); worker: 1 process × ${threads} inference threads; /predict at concurrency ${concurrency}, ${requests} requests per cell × ${reps}\n`);
@@ -55,6 +56,7 @@ try {
       const since = new Date();
       const load = await predictLoad(stack.url, concurrency, texts.take(requests));
       const stats = await batchStats(stack, since);
+      if (stats.cacheHits > 0) console.log(`INVALID cell ${cell.size}/${cell.wait}: ${stats.cacheHits} predictions came from the result cache`);
       runs.push({ ...cell, load, meanBatch: stats.meanSize, busy: stats.modelMs / (threads * load.seconds * 1000) });
     }
     // The repetition with the median throughput stands for the cell (its latencies go with it).

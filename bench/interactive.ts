@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
 import { fmt, printTable } from './load.js';
 import { getJson, postJson, type Stack } from '../test/support/stack.js';
-import { percentile, TextSource } from './texts.js';
+import { percentile, TextSource, textSourceName } from './texts.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -80,7 +80,7 @@ try {
     rows.push([rep, 'no job', describe(quiet), fmt(percentile(quiet.latencies, 50)), fmt(percentile(quiet.latencies, 99)), '', '']);
     rows.push([rep, `${jobTexts}-text job`, describe(busy), fmt(percentile(busy.latencies, 50)), fmt(percentile(busy.latencies, 99)), fmt(jobSeconds), fmt(ratio, 2)]);
   }
-  console.log(`\n/predict at ${rate} req/s, one worker (${process.env.INFERENCE_THREADS ?? 'all'} inference threads), distinct texts`);
+  console.log(`\n/predict at ${rate} req/s, one worker (${process.env.INFERENCE_THREADS ?? 'all'} inference threads); texts: ${textSourceName()}`);
   printTable(['rep', 'while', 'answers', 'p50 ms', 'p99 ms', 'job s', 'p99 ratio'], rows);
   const worst = Math.max(...ratios);
   console.log(`\np99 with a bulk job ÷ without: ${ratios.map((r) => fmt(r, 2)).join(', ')}; target ≤ 2: ${worst <= 2 ? 'met' : 'NOT met'}`);

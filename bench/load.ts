@@ -195,6 +195,8 @@ export interface BatchStats {
   meanSize: number;
   /** Sum of the batches' model wall times, ms. */
   modelMs: number;
+  /** Rows answered by the result cache: a throughput figure with any is not the model path's. */
+  cacheHits: number;
 }
 
 /**
@@ -208,7 +210,8 @@ export async function batchStats(stack: Stack, since: Date): Promise<BatchStats>
               where "timestamp" >= ? and not cache_hit group by "timestamp", latency_ms) b`,
     [since],
   );
-  return { batches: row!.batches, meanSize: row!.mean_size ?? 0, modelMs: row!.model_ms ?? 0 };
+  const [hits] = await stack.sql<{ n: number }>('select count(*)::int as n from {schema}.predictions where "timestamp" >= ? and cache_hit', [since]);
+  return { batches: row!.batches, meanSize: row!.mean_size ?? 0, modelMs: row!.model_ms ?? 0, cacheHits: hits!.n };
 }
 
 /** `--worker-env KEY=VALUE` flags as an env object. */

@@ -3,9 +3,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
-import { bulkJobs, envPairs, fmt, predictLoad, printTable, replaceWorkers, type LoadResult } from './load.js';
+import { batchStats, bulkJobs, envPairs, fmt, predictLoad, printTable, replaceWorkers, type LoadResult } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
-import { TextSource } from './texts.js';
+import { TextSource, textSourceName } from './texts.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,7 +38,9 @@ const c64Requests = Math.round(size.c64Requests / 2);
 const reps = Number(args.reps);
 
 console.log(`machine: ${cores} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; API, Redis and Postgres share them`);
-console.log(`model: ${model.kind} (${model.dir}); per configuration (× ${reps}): /jobs of ${size.scalingJobTexts} texts in 6 jobs, /predict c64 × ${c64Requests}\n`);
+console.log(`model: ${model.kind} (${model.dir}); per configuration (× ${reps}): /jobs of ${size.scalingJobTexts} texts in 6 jobs, /predict c64 × ${c64Requests}`);
+console.log(`texts: ${textSourceName()}; cache hits are counted from the rows\n`);
+const runStart = new Date();
 
 const stack = await startBenchStack('scaling', { workerEnv: workerEnv(configs[0]!), apiEnv: { LOG_LEVEL: 'warn', SYNC_TIMEOUT_MS: '30000' } });
 try {
