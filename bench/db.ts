@@ -1,4 +1,4 @@
-// npm run bench:db — rows/s into the prediction table by three paths, at several rows per flush:
+// npm run bench:db — rows/s into the predictions table by three paths (and the writer with encrypted texts), at several rows per flush:
 //   (1) MikroORM's unit of work (em.create per row + one em.flush),
 //   (2) the worker's writer, createPredictionWriter(orm).insertMany (json_to_recordset + rollups),
 //   (3) raw COPY … FROM STDIN (pg-copy-streams), the floor for getting rows into Postgres.
@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createPredictionWriter, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
+import { createPredictionWriter, createTextCipher, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TEST_DATABASE_URL } from '../test/support/stack.js';
@@ -21,8 +21,8 @@ const SIZES: Array<[rows: number, reps: number]> = [[32, 15], [100, 15], [1000, 
  */
 const workerFlush = { oneBatch: 32, cap: 2000 };
 
-type Method = 'uow' | 'writer' | 'copy';
-const METHODS: Method[] = ['uow', 'writer', 'copy'];
+type Method = 'uow' | 'writer' | 'copy' | 'encrypted';
+const METHODS: Method[] = ['uow', 'writer', 'copy', 'encrypted'];
 
 const pool = benchTexts(10_000);
 function makeRows(n: number): NewPrediction[] {
@@ -94,6 +94,8 @@ async function main() {
     await conn.execute(`create schema if not exists "${schema}"`);
     await migrateUp(orm);
     const writer = createPredictionWriter(orm);
+    // The same writer with INPUT_TEXT_KEYS set: every input text sealed with AES-256-GCM before it is sent.
+    const encryptingWriter = createPredictionWriter(orm, { textCipher: createTextCipher([{ id: 'bench', key: randomBytes(32) }]) });
     const meta = orm.getMetadata().get<Prediction>(PredictionSchema.meta.className);
     const columns = Object.values(meta.properties).map((p) => [p.fieldNames[0]!, p.name as keyof Prediction] as [string, keyof Prediction]);
     const table = `"${schema}"."${meta.tableName}"`;
@@ -108,6 +110,7 @@ async function main() {
         await em.flush();
       },
       writer: (rows) => writer.insertMany(rows),
+      encrypted: (rows) => encryptingWriter.insertMany(rows),
       copy: (rows) => copyRows(orm, table, columns, rows),
     };
 
@@ -131,18 +134,24 @@ async function main() {
     console.log(`schema ${schema}; medians; "CPU" = this Node process' CPU time per row (what the worker would spend)\n`);
     console.log('rows/flush  reps   UoW rows/s  writer rows/s   COPY rows/s   UoW/COPY  writer/COPY   CPU µs/row: UoW  writer  COPY');
     const ratios = new Map<number, number>();
+    const encryption: Array<[rows: number, rowsPerS: number, ofPlain: number, extraCpuUs: number]> = [];
     for (const [n, reps] of SIZES) {
-      const runs: Record<Method, Array<{ rowsPerS: number; cpuUsPerRow: number }>> = { uow: [], writer: [], copy: [] };
+      const runs: Record<Method, Array<{ rowsPerS: number; cpuUsPerRow: number }>> = { uow: [], writer: [], copy: [], encrypted: [] };
       // Interleaved, so drifting load on the (shared) machine hits all three alike.
       for (let r = 0; r < reps; r++) for (const m of METHODS) runs[m].push(await measure(m, n));
       const rps = (m: Method) => median(runs[m].map((x) => x.rowsPerS));
       const cpu = (m: Method) => median(runs[m].map((x) => x.cpuUsPerRow));
       ratios.set(n, rps('writer') / rps('copy'));
+      encryption.push([n, rps('encrypted'), rps('encrypted') / rps('writer'), cpu('encrypted') - cpu('writer')]);
       console.log(
         `${String(n).padStart(10)} ${String(reps).padStart(5)} ${rps('uow').toFixed(0).padStart(12)} ${rps('writer').toFixed(0).padStart(14)} ` +
           `${rps('copy').toFixed(0).padStart(13)} ${(rps('uow') / rps('copy')).toFixed(2).padStart(10)} ${(rps('writer') / rps('copy')).toFixed(2).padStart(12)}` +
           `   ${cpu('uow').toFixed(1).padStart(15)} ${cpu('writer').toFixed(1).padStart(7)} ${cpu('copy').toFixed(1).padStart(5)}`,
       );
+    }
+    console.log('\ninput texts encrypted at rest (INPUT_TEXT_KEYS, AES-256-GCM per row), same writer:');
+    for (const [n, rowsPerS, ofPlain, extraCpuUs] of encryption) {
+      console.log(`  ${String(n).padStart(6)} rows/flush: ${rowsPerS.toFixed(0)} rows/s (${ofPlain.toFixed(2)} × plaintext), +${extraCpuUs.toFixed(1)} µs of CPU per row`);
     }
     console.log(
       `\nworker flush size (apps/worker/src/row-sink.ts): the micro-batches waiting when a flush starts, ` +

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
+import { readFileSync } from 'node:fs';
+import { DatabaseEnv, databaseOptions, parseTextKeys, type DbOptions, type TextKey } from '@sentiment/db';
 
 // Unset and empty variables both mean "use the default" (compose files often pass `VAR=`).
 const env = <T extends z.ZodType>(schema: T) =>
@@ -33,6 +34,10 @@ const EnvSchema = z.object({
   STALLED_INTERVAL_MS: env(int(1000).default(30_000)),
   MAX_STALLED_COUNT: env(int(1).max(1000).default(5)),
   STORE_INPUT_TEXT: env(z.stringbool().default(true)),
+  // `id:<base64 32 bytes>,…` (first = active) or a file holding them: input texts are stored AES-256-GCM encrypted.
+  INPUT_TEXT_KEYS: env(z.string().optional()),
+  INPUT_TEXT_KEYS_FILE: env(z.string().optional()),
+  NODE_ENV: env(z.string().default('development')),
   // Seconds a model answer stays in the Redis result cache; 0 turns the cache off.
   CACHE_TTL_S: env(int(0).max(31_536_000).default(3600)),
   // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
@@ -70,6 +75,8 @@ export interface WorkerConfig {
   /** Times a job may lose its worker (crash) and be taken over before it fails. */
   maxStalledCount: number;
   storeInputText: boolean;
+  /** Keys input texts are encrypted with (the first for new rows); undefined: stored as plaintext. */
+  inputTextKeys: TextKey[] | undefined;
   maxBulkJobs: number;
   /** Result cache TTL in seconds; 0: no cache. */
   cacheTtlS: number;
@@ -88,6 +95,32 @@ export class ConfigError extends Error {
   }
 }
 
+/** INPUT_TEXT_KEYS, or the file INPUT_TEXT_KEYS_FILE names; problems go to `problems`, never the key material. */
+function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] | undefined {
+  const inline = source.INPUT_TEXT_KEYS?.trim();
+  const file = source.INPUT_TEXT_KEYS_FILE?.trim();
+  if (inline && file) {
+    problems.push('INPUT_TEXT_KEYS and INPUT_TEXT_KEYS_FILE: set one, not both');
+    return undefined;
+  }
+  let spec = inline;
+  if (file) {
+    try {
+      spec = readFileSync(file, 'utf8');
+    } catch (err) {
+      problems.push(`INPUT_TEXT_KEYS_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  }
+  if (!spec) return undefined;
+  try {
+    return parseTextKeys(spec);
+  } catch (err) {
+    problems.push(`${file ? 'INPUT_TEXT_KEYS_FILE' : 'INPUT_TEXT_KEYS'}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Values that may hold a secret (a password in a URL) are never echoed back; others help spot the typo. */
 function shown(name: string, value: string | undefined): string {
   if (value === undefined) return 'unset';
@@ -102,6 +135,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     : parsed.error.issues.map((i) => `${String(i.path[0])}=${shown(String(i.path[0]), source[String(i.path[0])])}: ${i.message}`);
   // Checked outside zod so it is reported together with the other problems.
   if (source.MODEL_DIR?.trim() && source.MODEL_ID?.trim()) problems.push('MODEL_DIR and MODEL_ID: set one, not both');
+  const inputTextKeys = readTextKeys(source, problems);
+  if (parsed.success && parsed.data.NODE_ENV === 'production' && parsed.data.STORE_INPUT_TEXT && !inputTextKeys && problems.length === 0) {
+    problems.push('INPUT_TEXT_KEYS: required in production while STORE_INPUT_TEXT=true (input texts are stored encrypted); or set STORE_INPUT_TEXT=false to store none');
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -125,6 +162,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     stalledIntervalMs: e.STALLED_INTERVAL_MS,
     maxStalledCount: e.MAX_STALLED_COUNT,
     storeInputText: e.STORE_INPUT_TEXT,
+    inputTextKeys,
     maxBulkJobs: e.MAX_BULK_JOBS,
     cacheTtlS: e.CACHE_TTL_S,
     retentionDays: e.RETENTION_DAYS,

@@ -1,4 +1,4 @@
-import { createAnalyticsRepository, createPredictionWriter, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter } from '@sentiment/db';
+import { createAnalyticsRepository, createPredictionWriter, createTextCipher, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter, type TextKey } from '@sentiment/db';
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
@@ -15,10 +15,11 @@ export interface Database {
  * rows in the persist queue until it is back, so the fleet recovers without restarts.
  */
 export async function openDatabase(
-  opts: DbOptions,
+  opts: DbOptions & { inputTextKeys?: TextKey[] },
   logger: Logger,
 ): Promise<Database> {
-  const orm = await initOrm({ log: queryBuilderLog(logger), ...opts });
+  const { inputTextKeys, ...dbOptions } = opts;
+  const orm = await initOrm({ log: queryBuilderLog(logger), ...dbOptions });
   let reachable = true;
   try {
     await createAnalyticsRepository(orm).ping();
@@ -31,5 +32,7 @@ export async function openDatabase(
         'predictions continue and their rows wait in the persist queue',
     );
   }
-  return { orm, writer: createPredictionWriter(orm), reachable };
+  const textCipher = inputTextKeys ? createTextCipher(inputTextKeys) : undefined;
+  logger.info({ inputTexts: textCipher ? `encrypted (AES-256-GCM, key ${textCipher.activeKeyId})` : 'plaintext' }, 'input text storage');
+  return { orm, writer: createPredictionWriter(orm, { textCipher }), reachable };
 }

@@ -44,6 +44,27 @@ describe('loadConfig', () => {
     expect(message).toContain('MAX_BATCH_SIZE="lots"');
   });
 
+  it('needs keys to store input texts in production, reads them from the environment or a file, never echoes them', async () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INPUT_TEXT_KEYS: required in production while STORE_INPUT_TEXT=true/);
+    expect(loadConfig({ NODE_ENV: 'production', STORE_INPUT_TEXT: 'false' }).inputTextKeys).toBeUndefined();
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ NODE_ENV: 'production', INPUT_TEXT_KEYS: `k1:${key}` }).inputTextKeys?.map((k) => k.id)).toEqual(['k1']);
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = `${mkdtempSync(`${tmpdir()}/keys-`)}/keys`;
+    writeFileSync(file, `new:${key}\nold:${Buffer.alloc(32, 9).toString('base64')}\n`);
+    expect(loadConfig({ INPUT_TEXT_KEYS_FILE: file }).inputTextKeys?.map((k) => k.id)).toEqual(['new', 'old']);
+    const short = Buffer.alloc(16, 1).toString('base64');
+    let message = '';
+    try {
+      loadConfig({ INPUT_TEXT_KEYS: `k1:${short}` });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/INPUT_TEXT_KEYS: key 1 \(k1\): expected 32 bytes/);
+    expect(message).not.toContain(short);
+  });
+
   it('reads a hub model and treats empty variables as unset', () => {
     const c = loadConfig({ MODEL_ID: 'acme/sst2', ALLOW_REMOTE_MODELS: 'true', INFERENCE_THREADS: '', STORE_INPUT_TEXT: 'false' });
     expect(c.model).toEqual({ modelId: 'acme/sst2', cacheDir: undefined, allowRemote: true });

@@ -24,3 +24,5 @@ export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './rec
 export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';
 export { PermanentWriteError, permanentWriteError } from './write-errors.js';
 export { DatabaseEnv, databaseOptions, databaseSettings, DEFAULT_DATABASE_URL } from './settings.js';
+export { createTextCipher, isEncryptedText, parseTextKeys, type TextCipher, type TextKey } from './text-cipher.js';
+export { eraseInputTexts, readInputTexts, type StoredText } from './input-texts.js';

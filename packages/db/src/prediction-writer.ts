@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { Orm } from './config.js';
 import { PredictionSchema, type Prediction, type Sentiment } from './prediction.entity.js';
 import { PermanentWriteError, permanentWriteError } from './write-errors.js';
+import type { TextCipher } from './text-cipher.js';
 import { applyCellsSql, cellsSql, CELLS_RECORD, ROLLUP_SOURCE_COLUMNS, rollupNames } from './rollup-sql.js';
 
 export interface NewPrediction {
@@ -40,7 +41,9 @@ export const MAX_ROWS_PER_STATEMENT = 5_000;
  * analytics stay exact and a retried job counts nothing twice. A call of several chunks inserts them in
  * one transaction and adds all their rollup cells in one last statement, keeping the lock order fixed.
  */
-export function createPredictionWriter(orm: Orm, options: { rowsPerStatement?: number } = {}): PredictionWriter {
+export function createPredictionWriter(orm: Orm, options: { rowsPerStatement?: number; textCipher?: TextCipher } = {}): PredictionWriter {
+  const { textCipher } = options;
+  const toJson = (rows: readonly NewPrediction[]) => JSON.stringify(rows.map((row) => toRecord(row, textCipher)));
   const rowsPerStatement = Math.min(options.rowsPerStatement ?? MAX_ROWS_PER_STATEMENT, MAX_ROWS_PER_STATEMENT);
   const names = rollupNames(orm);
   const insert = `with ins as (${insertSql(orm)} returning ${ROLLUP_SOURCE_COLUMNS})`;
@@ -199,7 +202,6 @@ function insertSql(orm: Orm): string {
   return `insert into ${table} (${columns}) select ${props.map((p) => `"${p.name}"`).join(', ')} from json_to_recordset(?::json) as r(${record}) order by ${order} on conflict do nothing`;
 }
 
-const toJson = (rows: readonly NewPrediction[]) => JSON.stringify(rows.map(toRecord));
 
 /** The order of `order by "jobId", "itemIndex"` in Postgres: job ids are ASCII (uuids), compared bytewise here as there. */
 const byJobAndItem = (a: NewPrediction, b: NewPrediction) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : a.itemIndex - b.itemIndex);
@@ -222,11 +224,12 @@ const FIELD: { readonly [K in keyof Prediction]: keyof NewPrediction } = {
   itemIndex: 'itemIndex',
 };
 
-function toRecord(row: NewPrediction): Record<keyof Prediction, unknown> {
+function toRecord(row: NewPrediction, cipher: TextCipher | undefined): Record<keyof Prediction, unknown> {
+  const text = wellFormed(row.inputText);
   return {
     id: row.id,
     timestamp: row.timestamp,
-    inputText: wellFormed(row.inputText),
+    inputText: text === null || !cipher ? text : cipher.encrypt(text, row.id),
     predictedSentiment: row.sentiment,
     confidenceScore: row.confidence,
     latencyMs: row.latencyMs,
