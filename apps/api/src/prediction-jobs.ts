@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Job, JobState } from 'bullmq';
-import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
+import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, isRedisConnectionError, type ClassifyJobData } from '@sentiment/queue';
 import { createCoalescer } from './coalescer.js';
 import { HttpError, JobFailedError, QueueUnavailableError, RedisFullError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
@@ -378,12 +378,3 @@ function isRedisOutOfMemory(err: unknown): boolean {
   return err instanceof Error && /^OOM /.test(err.message);
 }
 
-function isRedisConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code) ||
-    err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|Command timed out/i.test(err.message)
-  );
-}

@@ -24,9 +24,3 @@ export function createRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
-/** A lost or refused Redis connection (ioredis' and Node's wordings), as opposed to a command error. */
-export function isConnectionError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) || /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/i.test(err.message);
-}

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
-import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
+import { isRedisConnectionError, JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
 import { MetricsTime, Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
@@ -12,7 +12,7 @@ import { makePersistProcessor } from './persist-processor.js';
 import { makeProcessor, redactTexts } from './processor.js';
 import { createReplier } from './replier.js';
 import { createResultCache } from './result-cache.js';
-import { createRedis, isConnectionError } from './redis.js';
+import { createRedis } from './redis.js';
 import { makeRetentionProcessor } from './retention-processor.js';
 import { continuePurge, scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
@@ -118,7 +118,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     // While Redis is away every Worker reports each failed reconnect and blocking call; createRedis logs
     // the outage once and its end once, so these are noise then.
     worker.on('error', (err) => {
-      const outage = connection.status !== 'ready' || isConnectionError(err);
+      const outage = connection.status !== 'ready' || isRedisConnectionError(err);
       logger[outage ? 'debug' : 'error']({ err, queue: route.queue }, 'worker error');
     });
     worker.on('failed', (job, err) => {

@@ -8,3 +8,17 @@ export function redactUrl(url: string): string {
     return '(unparseable url)';
   }
 }
+
+/**
+ * A lost, refused or timed-out Redis connection (ioredis' and Node's wordings), as opposed to an error
+ * Redis answered: the first means "unavailable, retry later", the second is a real failure.
+ */
+export function isRedisConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code) ||
+    err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT/i.test(err.message)
+  );
+}
