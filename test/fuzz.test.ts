@@ -95,7 +95,11 @@ function mutate(r: Rng, source: string): Buffer {
   return bytes;
 }
 
-const TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=bogus', 'APPLICATION/JSON', 'application/vnd.api+json', 'multipart/form-data; boundary=x', ''];
+const TYPES = [
+  'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=bogus',
+  'application/json; charset=utf-7', 'application/json; charset="utf-8"', 'application/json;charset=UTF-8', 'application/json; charset=', 'application/json; charset=utf-32le',
+  'APPLICATION/JSON', 'application/vnd.api+json', 'multipart/form-data; boundary=x', '',
+];
 
 interface FuzzCase {
   path: string;
@@ -168,6 +172,55 @@ async function runAll(cases: FuzzCase[]) {
   );
   return { offences, statuses };
 }
+
+const ANALYTICS = ['/analytics/summary', '/analytics/sentiment-distribution', '/analytics/recent', '/analytics/timeseries', '/analytics/latency', '/analytics/models'];
+const PARAM_NAMES = ['from', 'to', 'limit', 'before', 'bucket', 'model_version', 'From', 'limit[]', 'x'];
+const PARAM_VALUES = [
+  '2024-05-01T00:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2024-02-30T00:00:00Z', '2024-13-01T00:00:00Z', '1970-01-01T00:00:00+14:00',
+  '-1', '0', '1', '1000', '1001', '1e3', '1.5', 'NaN', '', '%00', '%E0%A4%A', '%F0%9F%98%80', 'minute', 'hour', 'day', 'week',
+  Buffer.from('2024-02-30T00:00:00.000000Z|00000000-0000-4000-8000-000000000000').toString('base64url'), Buffer.from('junk|junk').toString('base64url'),
+  "x' OR '1'='1", 'a'.repeat(300),
+];
+
+/** A stack frame or a source path (the analytics answers hold prose like "at … (…)", so LEAK is too broad here). */
+const STACK = /\bat [^\s()]+ \([^)]*:\d+:\d+\)|\/work\/|node_modules|\.[jt]s:\d+/;
+
+function analyticsUrl(r: Rng): string {
+  const params = Array.from({ length: r.int(4) }, () => `${encodeURIComponent(r.pick(PARAM_NAMES))}=${r.chance(0.8) ? encodeURIComponent(r.pick(PARAM_VALUES)) : r.pick(PARAM_VALUES)}`);
+  return `${r.pick(ANALYTICS)}${params.length ? `?${params.join('&')}` : ''}`;
+}
+
+describe(`fuzzing the analytics query parameters (seed ${SEED})`, () => {
+  it('answers 2,000 random queries with 200 or a shaped 400, never a 5xx', async () => {
+    const r = seededRandom(SEED ^ 0x5bd1e995);
+    const urls = Array.from({ length: 2000 }, () => analyticsUrl(r));
+    const bad: string[] = [];
+    const seen = new Map<number, number>();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < urls.length) {
+          const url = urls[next++]!;
+          const res = await fetch(`${stack.url}${url}`);
+          const answer = await res.text();
+          seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+          let shaped = true;
+          try {
+            const json = JSON.parse(answer);
+            if (res.status >= 400) shaped = typeof json?.error?.code === 'string' && typeof json?.error?.message === 'string';
+          } catch {
+            shaped = false;
+          }
+          if (![200, 400].includes(res.status) || !shaped || STACK.test(answer)) bad.push(`${res.status} ${url} → ${answer.slice(0, 200)}`);
+        }
+      }),
+    );
+    console.log('analytics fuzz answers:', Object.fromEntries(seen));
+    expect(bad, `seed ${SEED}:\n${bad.slice(0, 10).join('\n')}`).toEqual([]);
+    expect(seen.get(200)).toBeGreaterThan(0);
+    expect(seen.get(400)).toBeGreaterThan(0);
+  }, 120_000);
+});
 
 describe(`fuzzing /predict, /batch and /jobs (seed ${SEED})`, () => {
   it(`answers ${REQUESTS} hostile bodies with 202 or a shaped 4xx, never a 5xx`, async () => {
