@@ -12,10 +12,13 @@ COPY apps/worker/package.json apps/worker/
 COPY packages/db/package.json packages/db/
 COPY packages/model/package.json packages/model/
 COPY packages/queue/package.json packages/queue/
-RUN npm ci --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.base.json tsconfig.json mikro-orm.config.ts ./
+# Dev dependencies only for the build (TypeScript), pruned once the apps are compiled.
+RUN npm ci --include=dev --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json tsconfig.tools.json mikro-orm.config.ts ./
 COPY apps apps
 COPY packages packages
+RUN npx tsc -b apps/api apps/worker && npm prune --omit=dev && npm cache clean --force
 USER node
-# node directly, never `npm run`: npm exits on SIGTERM without waiting for the app, so it would never drain.
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+# node directly on the compiled output (the packages' `production` exports point at their dist/), never
+# `npm run`: npm exits on SIGTERM without waiting for the app, so it would never drain.
+CMD ["node", "--conditions=production", "apps/api/dist/src/main.js"]

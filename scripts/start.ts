@@ -2,6 +2,8 @@
 // an app that crashes is restarted with backoff (1 s doubling to 30 s), unless it keeps dying at start.
 // On a terminal their JSON logs are shown through pino-pretty (LOG_PRETTY=0 keeps them raw JSON).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { appArgs } from './app-command.js';
 import net from 'node:net';
 import { pino } from 'pino';
 import { PinoPretty } from 'pino-pretty';
@@ -44,6 +46,12 @@ await migrateUp(orm);
 await orm.close();
 
 const pretty = process.stdout.isTTY && process.env.LOG_PRETTY !== '0';
+// NODE_ENV=production runs the compiled apps (`npm run build` first), as the container does.
+const compiled = process.env.NODE_ENV === 'production';
+if (compiled && !existsSync('apps/api/dist/src/main.js')) {
+  console.error('NODE_ENV=production runs the compiled apps: run `npm run build` first');
+  process.exit(1);
+}
 /** This runner's own lines, JSON like the apps' (pretty on a terminal). */
 const log = pino({ name: 'start' }, pretty ? PinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'hostname' }) : process.stdout);
 
@@ -59,7 +67,7 @@ const MAX_QUICK_CRASHES = 5;
 function run(name: string, entry: string, env: NodeJS.ProcessEnv = {}, backoffMs = MIN_BACKOFF_MS, quickCrashes = 0): void {
   // Own process group: a terminal's Ctrl-C reaches only this script, which forwards one SIGTERM
   // (a second signal would make the apps skip their graceful shutdown).
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, appArgs(entry, { compiled }), {
     stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'],
     env: { ...process.env, ...env },
     detached: true,

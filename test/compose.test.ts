@@ -40,11 +40,11 @@ describe('docker-compose.yml', () => {
     expect(api.environment.ALLOW_ANONYMOUS).toBe('${ALLOW_ANONYMOUS:-false}');
   });
 
-  it('runs the apps with node itself, as the tests and fault:graceful-shutdown do, so SIGTERM reaches them', () => {
-    expect(api.command).toEqual(['node', ...appArgs('apps/api/src/main.ts')]);
-    expect(compose.services.worker.command).toEqual(['node', ...appArgs('apps/worker/src/main.ts')]);
+  it('runs the compiled apps with node itself, as APPS_COMPILED=1 tests and fault:graceful-shutdown do, so SIGTERM reaches them', () => {
+    expect(api.command).toEqual(['node', ...appArgs('apps/api/src/main.ts', { compiled: true })]);
+    expect(compose.services.worker.command).toEqual(['node', ...appArgs('apps/worker/src/main.ts', { compiled: true })]);
     expect(api.init).toBe(true);
-    expect(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^CMD \["node", "--import", "tsx", "apps\/api\/src\/main\.ts"\]$/m);
+    expect(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^CMD \["node", "--conditions=production", "apps\/api\/dist\/src\/main\.js"\]$/m);
   });
 
   it('is refused by docker-compose without the passwords, accepted with them', async () => {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appArgs as appCommand } from '../../scripts/app-command.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,13 +20,13 @@ export interface AppProcess {
 /** Every process startApp started in this Node process, so a script can reap them if a setup step throws. */
 export const startedApps = new Set<AppProcess>();
 
-/** How an app is run: by tests, fault scripts, the Dockerfile and compose alike (node itself gets the signals). */
-export function appArgs(entry: string): string[] {
-  return ['--import', 'tsx', entry];
+/** The command line of an app (scripts/app-command.ts); APPS_COMPILED=1 runs every startApp compiled. */
+export function appArgs(entry: string, { compiled = process.env.APPS_COMPILED === '1' }: { compiled?: boolean } = {}): string[] {
+  return appCommand(entry, { compiled });
 }
 
-export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  return startProcess(name, process.execPath, appArgs(path.join(repoRoot, entry)), { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
+export function startApp(name: string, entry: string, env: Record<string, string>, options: { compiled?: boolean } = {}): AppProcess {
+  return startProcess(name, process.execPath, appArgs(path.join(repoRoot, entry), options), { NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
 }
 
 /** Any program as a child process (a private redis-server, say), watched like the apps. */

@@ -27,6 +27,8 @@ export interface StackOptions {
   /** The Postgres and Redis the stack lives on (defaults: TEST_DATABASE_URL, TEST_REDIS_URL); the apps use them too unless apiEnv/workerEnv say otherwise. */
   databaseUrl?: string;
   redisUrl?: string;
+  /** Run the compiled apps (`npm run build` output), as the container does. */
+  compiled?: boolean;
   apiEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
 }
@@ -51,7 +53,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
   const startApi = async (env: Record<string, string> = {}) => {
     const port = await freePort();
     // A short shutdown bound keeps the API's drain (half of it) from slowing every test file's teardown.
-    const api = startApp('api', 'apps/api/src/main.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '2000', ...options.apiEnv, ...env });
+    const api = startApp('api', 'apps/api/src/main.ts', { ...shared, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '2000', ...options.apiEnv, ...env }, { compiled: options.compiled });
     apps.push(api);
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`api on ${url}\n${api.output()}`, async () => (await fetch(`${url}/health`)).ok);
@@ -63,7 +65,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
       INFERENCE_THREADS: '1',
       ...options.workerEnv,
       ...env,
-    });
+    }, { compiled: options.compiled });
     apps.push(worker);
     workers.push(worker);
     return worker;

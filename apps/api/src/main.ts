@@ -77,7 +77,7 @@ logStartupWarnings();
 function logStartupWarnings(): void {
   const board = boardMode(config);
   if (board === 'read-only') {
-    logger.warn({ path: BOARD_PATH }, 'ADMIN_USER/ADMIN_PASSWORD not set: Bull Board is read-only, and open to anyone who can reach the API unless API_KEYS is set');
+    logger.warn({ path: BOARD_PATH }, 'ADMIN_USER/ADMIN_PASSWORD not set: Bull Board and the dashboard are read-only and served to this machine only');
   } else if (board === 'absent') {
     logger.warn({ path: BOARD_PATH }, 'ADMIN_USER/ADMIN_PASSWORD not set in production: Bull Board is not mounted');
   }

@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 
+/** The package folder: this file is src/default-model.ts, or dist/src/default-model.js once built. */
+const packageRoot = new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url);
+
 /** The models shipped with this package, so apps need not know the repo layout. */
-const shipped = (name: string) => fileURLToPath(new URL(`../models/${name}`, import.meta.url));
+const shipped = (name: string) => fileURLToPath(new URL(`models/${name}`, packageRoot));
 
 /** Three classes, multi-domain (tweets, reviews, comments): what `npm start` serves. */
 export const defaultModelDir = shipped('sentiment-multi-v2');

@@ -13,7 +13,8 @@ import { analyticsRouter } from './analytics.js';
 export const DASHBOARD_PATH = '/dashboard';
 
 /** index.html, dashboard.js and dashboard.css: static files, no build step. */
-const PAGE_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
+// The page's files are not TypeScript: a build (dist/src/routes) serves them from src/dashboard too.
+const PAGE_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../../src/dashboard/' : '../dashboard/', import.meta.url));
 /** chart.js's own dist folder (its package exports only the CJS/ESM entries, so resolve one and take its folder). */
 const CHART_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
 /** The self-contained UMD build (the ESM build imports @kurkle/color by bare name, which needs an import map). */
