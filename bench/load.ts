@@ -214,6 +214,13 @@ export async function batchStats(stack: Stack, since: Date): Promise<BatchStats>
   return { batches: row!.batches, meanSize: row!.mean_size ?? 0, modelMs: row!.model_ms ?? 0, cacheHits: hits!.n };
 }
 
+/** Prints how many predictions since `since` the result cache answered: any makes the figures the cache's, not the model's. */
+export async function reportCacheHits(stack: Stack, since: Date): Promise<number> {
+  const { cacheHits } = await batchStats(stack, since);
+  console.log(cacheHits > 0 ? `INVALID: ${cacheHits} predictions came from the result cache; the figures above are not the model path's` : 'cache hits: 0 (every prediction ran the model)');
+  return cacheHits;
+}
+
 /** `--worker-env KEY=VALUE` flags as an env object. */
 export function envPairs(pairs: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};

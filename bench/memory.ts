@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
-import { bulkJobs, envPairs, fmt, predictLoad, printTable } from './load.js';
-import { TextSource } from './texts.js';
+import { bulkJobs, envPairs, fmt, predictLoad, printTable, reportCacheHits } from './load.js';
+import { TextSource, textSourceName } from './texts.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,13 +40,15 @@ function unseenWordTexts(n: number): string[] {
 
 console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`worker env: ${Object.entries(workerEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-console.log(`api env: ${Object.entries(apiEnv).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+console.log(`api env: ${Object.entries(apiEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+console.log(`texts: ${textSourceName()}\n`);
 const stack = await startBenchStack('memory', { workerEnv, apiEnv });
 try {
   const pids = [stack.api.child.pid!, stack.workers[0]!.child.pid!];
   await new Promise((resolve) => setTimeout(resolve, 3000)); // startup garbage settles
   const idle = await during(pids, () => new Promise((resolve) => setTimeout(resolve, 2000)));
   const texts = new TextSource();
+  const since = new Date();
   const jobs = await during(pids, () => bulkJobs(stack.url, texts.take(10_000)));
   const predict = await during(pids, () => predictLoad(stack.url, 64, texts.take(5_000)));
   const unseen = await during(pids, () => bulkJobs(stack.url, unseenWordTexts(10_000)));
@@ -61,6 +63,7 @@ try {
       ['idle again (peak of 2 s)', ...afterwards.peak.map((x) => fmt(x, 0))],
     ],
   );
+  await reportCacheHits(stack, since);
 } finally {
   await stack.stop();
 }
