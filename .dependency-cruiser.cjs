@@ -1,0 +1,50 @@
+// The architecture's "nevers", checked by `npm run lint:deps` (and .ci/run) instead of by discipline:
+// apps depend on packages, never on each other; packages never on apps; the API never loads the model;
+// db, model and queue stay independent of each other. Source only (tests may reach across for fixtures).
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-app-to-app',
+      comment: 'An app never imports another app: what two apps share lives in a package.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/src/' },
+      to: { path: '^apps/([^/]+)/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'no-package-to-app',
+      comment: 'Packages never depend on the apps built on them.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'api-never-loads-the-model',
+      comment: 'The API queues texts; only workers load the model (and its native runtime).',
+      severity: 'error',
+      from: { path: '^apps/api/src/' },
+      to: { path: '^(packages/model/|node_modules/(onnxruntime-node|@xenova/transformers)/)' },
+    },
+    {
+      name: 'db-model-queue-independent',
+      comment: 'db, model and queue do not import each other: each can change (or be replaced) alone.',
+      severity: 'error',
+      from: { path: '^packages/(db|model|queue)/src/' },
+      to: { path: '^packages/(db|model|queue)/', pathNot: '^packages/$1/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { path: '^(apps|packages)/[^/]+/src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|test|scripts|models)/' },
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    combinedDependencies: false,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};
