@@ -7,6 +7,7 @@ import { countingTexts, refuseWhenFull } from './backpressure/queue-full.js';
 import { queueDepth } from './backpressure/queue-depth.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { MAX_BATCH_TEXTS, maxJsonBytes } from '@sentiment/queue';
+import { byteSize } from './config.js';
 import { jsonBody } from './json-body.js';
 import type { ApiMetrics } from './metrics.js';
 import type { PredictionJobs } from './prediction-jobs.js';
@@ -49,14 +50,6 @@ export interface AppDeps {
   backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
   /** Prometheus metrics: request timing and GET /metrics. Omitted: neither. */
   metrics?: ApiMetrics;
-}
-
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** `16mb`, `512kb`, `1000` (as BODY_LIMIT is validated) in bytes. */
-function byteSize(size: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(size.trim());
-  return m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!) : Number.POSITIVE_INFINITY;
 }
 
 /** Builds the Express app; no I/O happens until a request arrives. */

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 
 /** Byte sizes as body-parser understands them: `16mb`, `512kb`, `1000`. */
-const ByteSize = z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'expected a size like 16mb or 512kb' });
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;
+const ByteSize = z.string().regex(BYTE_SIZE, { message: 'expected a size like 16mb or 512kb' });
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A size as BODY_LIMIT takes it, in bytes (unbounded when it is not one). */
+export function byteSize(size: string): number {
+  const m = BYTE_SIZE.exec(size.trim());
+  return m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!) : Number.POSITIVE_INFINITY;
+}
 const Url = (protocols: string[]) =>
   z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`), message: `expected a ${protocols.join(' or ')} URL` });
 const PositiveInt = z.coerce.number().int().positive();
