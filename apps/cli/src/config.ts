@@ -10,10 +10,10 @@ export interface GlobalFlags {
   stateDir?: string;
 }
 
-const Settings = z.object({
-  url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL, e.g. http://localhost:3000' }),
-  apiKey: z.string().min(1).optional(),
-  stateDir: z.string().min(1),
+export const Settings = z.object({
+  url: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL, e.g. http://localhost:3000' }).describe("The API's address (its default `PORT` on this machine)."),
+  apiKey: z.string().min(1).optional().describe('API key, sent as `Authorization: Bearer <key>`.'),
+  stateDir: z.string().min(1).describe("Where submissions' state files live. Default: `$XDG_STATE_HOME/sentiment`, else `~/.local/state/sentiment`."),
 });
 
 export interface CliConfig {

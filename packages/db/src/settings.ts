@@ -15,20 +15,26 @@ const ms = (fallback: number) => blankIsUnset(z.coerce.number().int().min(100).m
 export const DatabaseEnv = z.object({
   DATABASE_URL: blankIsUnset(
     z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres or postgresql URL' }).default(DEFAULT_DATABASE_URL),
+  ).describe('Postgres.'),
+  DATABASE_SCHEMA: blankIsUnset(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'expected a plain lower-case identifier' }).optional()).describe(
+    'Postgres schema holding the tables; every tool reads it the same way, so migrations land where the apps write. Default: `public`.',
   ),
-  DATABASE_SCHEMA: blankIsUnset(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'expected a plain lower-case identifier' }).optional()),
   /** A new connection that does not complete within this fails (a host that drops packets). */
-  DB_CONNECT_TIMEOUT_MS: ms(5000),
+  DB_CONNECT_TIMEOUT_MS: ms(5000).describe('A connection that does not complete in time fails (a host dropping packets).'),
   /**
    * A statement gets no answer within this: Postgres cancels it (statement_timeout) and the client gives
    * up on it too (query_timeout), so a frozen server that cancels nothing cannot hang a flush.
    */
-  DB_STATEMENT_TIMEOUT_MS: ms(15_000),
+  DB_STATEMENT_TIMEOUT_MS: ms(15_000).describe(
+    'Postgres cancels a statement after this (`statement_timeout`) and the client abandons it a second later (`query_timeout`): a frozen Postgres cannot hang a flush; the rows are parked in Redis instead.',
+  ),
   /**
    * Connections per process (default: API 5, worker inference threads + 4). Every API and worker
    * process holds up to this many: keep (APIs + workers) × pool below Postgres' max_connections (100).
    */
-  DB_POOL_MAX: blankIsUnset(z.coerce.number().int().min(1).max(100).optional()),
+  DB_POOL_MAX: blankIsUnset(z.coerce.number().int().min(1).max(100).optional()).describe(
+    "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker inference threads + 4 (at most 10).",
+  ),
 });
 export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
 
