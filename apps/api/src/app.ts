@@ -10,7 +10,7 @@ import { MAX_BATCH_TEXTS, maxJsonBytes } from '@sentiment/queue';
 import { byteSize } from './config.js';
 import { jsonBody } from './json-body.js';
 import type { ApiMetrics } from './metrics.js';
-import type { PredictionJobs } from './prediction-jobs.js';
+import type { PredictionJobs } from './jobs/prediction-jobs.js';
 import { requestLogging } from './request-logging.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { batchRouter } from './routes/batch.js';

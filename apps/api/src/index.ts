@@ -1,5 +1,6 @@
 export { createApp, type AppDeps } from './app.js';
 export { loadConfig, ConfigError, type ApiConfig } from './config.js';
 export { createQueueClients, type QueueClients } from './queue-clients.js';
-export { createPredictionJobs, PRIORITY, type PredictionJobs } from './prediction-jobs.js';
+export { createPredictionJobs, PRIORITY } from './prediction-jobs.js';
+export type { PredictionJobs } from './jobs/prediction-jobs.js';
 export { connectDatabase, type Database } from './database.js';

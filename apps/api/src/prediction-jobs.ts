@@ -1,32 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Job, JobState } from 'bullmq';
+import type { JobState } from 'bullmq';
 import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, isRedisConnectionError, type ClassifyJobData } from '@sentiment/queue';
 import { createCoalescer } from './coalescer.js';
 import { HttpError, JobFailedError, QueueUnavailableError, RedisFullError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
 import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
+import type { ClassifyJob, IdempotencyKey, JobSource, PredictionJobs, SubmitOptions, Submitted } from './jobs/prediction-jobs.js';
 import type { QueueClients } from './queue-clients.js';
-
-type ClassifyJob = Job<ClassifyJobData, ClassifyJobResult>;
-export type JobSource = ClassifyJobData['source'];
-
-/** A queued job; `reply` is set when the caller asked to wait and the job is new (its reply was expected before queueing). */
-export interface Submitted {
-  job: ClassifyJob;
-  replayed: boolean;
-  reply?: PendingReply;
-  /** Set when the job is shared with other requests (coalesced): this request's texts are `start … start + count - 1`. */
-  share?: { start: number; count: number };
-}
-
-export interface SubmitOptions {
-  requestId?: string;
-  /** Who sent it (their credentials, hashed before use): scopes the result cache with CACHE_SCOPE=client. */
-  client?: string;
-  /** The caller will wait for the result: have the worker reply directly to this instance. */
-  wait?: boolean;
-}
 
 /**
  * BullMQ serves jobs without a priority (0) before any prioritized job, and adding them is the cheaper
@@ -49,13 +30,6 @@ const SHARED_JOB_MAX_TEXTS = 64;
 const KNOWN_TOTALS = 10_000;
 /** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
 const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
-
-export interface IdempotencyKey {
-  /** The Idempotency-Key header, already validated. */
-  key: string;
-  /** Who sent it (their credentials, hashed before use): one client's keys never match another's. */
-  principal: string;
-}
 
 /** Stored under the key in Redis: which job it created, and a hash of the input it was created for. */
 interface KeyRecord {
@@ -80,10 +54,8 @@ export interface PredictionJobsOptions {
   onRedisFull?: (err: Error) => void;
 }
 
-export type PredictionJobs = ReturnType<typeof createPredictionJobs>;
-
 /** Everything the routes do with the prediction queue, with Redis failures turned into 503s. */
-export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions) {
+export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions): PredictionJobs {
   const scopeOf = (client: string | undefined) => (cacheScope === 'client' ? sha256(client ?? '').slice(0, 32) : undefined);
   const { redis, predictionQueue: queue, replies } = clients;
 

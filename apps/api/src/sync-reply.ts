@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ClassifyJobResult } from '@sentiment/queue';
 import type { JobStatus } from './job-status.js';
-import type { IdempotencyKey, JobSource, PredictionJobs, Submitted } from './prediction-jobs.js';
+import type { IdempotencyKey, JobSource, PredictionJobs, Submitted } from './jobs/prediction-jobs.js';
 import { requestIdOf } from './request-logging.js';
 import { ValidationError } from './validation.js';
 

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { HttpError } from '../errors.js';
-import type { PredictionJobs, Submitted } from '../prediction-jobs.js';
+import type { PredictionJobs, Submitted } from '../jobs/prediction-jobs.js';
 import type { QueueDepth } from './queue-depth.js';
 
 export class QueueFullError extends HttpError {
@@ -43,9 +43,15 @@ export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: L
     }
     return submitted;
   }
+  // Every method named, so a method added to PredictionJobs fails to compile here rather than go missing.
   return {
-    ...jobs,
-    submit: async (...args: Parameters<PredictionJobs['submit']>) => recorded(await jobs.submit(...args)),
-    submitOnce: async (...args: Parameters<PredictionJobs['submitOnce']>) => recorded(await jobs.submitOnce(...args)),
+    submit: async (...args) => recorded(await jobs.submit(...args)),
+    submitOnce: async (...args) => recorded(await jobs.submitOnce(...args)),
+    acceptedId: (submitted) => jobs.acceptedId(submitted),
+    waitForResult: (submitted, timeoutMs) => jobs.waitForResult(submitted, timeoutMs),
+    status: (job) => jobs.status(job),
+    view: (id) => jobs.view(id),
+    workersCount: () => jobs.workersCount(),
+    redisAnswers: () => jobs.redisAnswers(),
   };
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AnalyticsRepository } from '@sentiment/db';
 import type { Readiness } from '@sentiment/contract';
-import type { PredictionJobs } from '../prediction-jobs.js';
+import type { PredictionJobs } from '../jobs/prediction-jobs.js';
 import type { RedisHealth } from '../redis-health.js';
 
 /** A readiness probe must answer quickly even when a dependency hangs. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { JobsBody } from '@sentiment/contract';
 import { NotFoundError } from '../errors.js';
-import type { PredictionJobs } from '../prediction-jobs.js';
+import type { PredictionJobs } from '../jobs/prediction-jobs.js';
 import { replyAccepted, submitJob } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 

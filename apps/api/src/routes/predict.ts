@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { PredictBody } from '@sentiment/contract';
-import type { PredictionJobs } from '../prediction-jobs.js';
+import type { PredictionJobs } from '../jobs/prediction-jobs.js';
 import { submitAndWait } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 
