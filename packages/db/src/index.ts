@@ -1,7 +1,7 @@
 export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
 export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter, MAX_ROWS_PER_STATEMENT, type NewPrediction, type PredictionWriter } from './prediction-writer.js';
-export { createAnalyticsRepository } from './analytics-repository.js';
+export { createAnalyticsRepository } from './analytics/repository.js';
 export type {
   AnalyticsFilters,
   AnalyticsRepository,
@@ -16,7 +16,7 @@ export type {
   TimeseriesBucket,
   TimeseriesOptions,
   TimeseriesPoint,
-} from './analytics-types.js';
+} from './analytics/types.js';
 export { GRAIN_WIDTH, GRAINS, PredictionLatencyRollupSchema, PredictionRollupSchema, type Grain } from './prediction-rollup.entity.js';
 export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latency-histogram.js';
 export { rebuildRollups } from './rollup-rebuild.js';

@@ -1,6 +1,6 @@
-import type { LatencyPercentiles } from './latency-histogram.js';
-import type { Sentiment } from './prediction.entity.js';
-import type { RecentCursor } from './recent-cursor.js';
+import type { LatencyPercentiles } from '../latency-histogram.js';
+import type { Sentiment } from '../prediction.entity.js';
+import type { RecentCursor } from '../recent-cursor.js';
 
 // What the analytics repository answers (the shapes of GET /analytics/*, before JSON).
 
