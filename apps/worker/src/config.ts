@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
-import { DatabaseEnv, databaseOptions, parseTextKeys, type DbOptions, type TextKey } from '@sentiment/db';
+import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
 
 // Unset and empty variables both mean "use the default" (compose files often pass `VAR=`).
 const env = <T extends z.ZodType>(schema: T) =>
@@ -11,6 +11,9 @@ const int = (min: number) => z.coerce.number().int().min(min);
 export const EnvSchema = z.object({
   REDIS_URL: env(z.url().default('redis://127.0.0.1:6379')).describe("BullMQ's Redis (the API's)."),
   ...DatabaseEnv.shape,
+  DB_WRITER: env(z.enum(WRITER_KINDS).default('unit-of-work')).describe(
+    "How prediction rows are written: `unit-of-work` (MikroORM entities, one `flush()` per micro-batch) or `sql` (one hand-built `INSERT … ON CONFLICT DO NOTHING` per flush: less Node CPU per row; docs/benchmarks.md).",
+  ),
   QUEUE_PREFIX: env(z.string().default('bull')).describe("BullMQ key prefix; the same as the API's."),
   MODEL_DIR: env(z.string().optional()).describe('A local Hugging Face-layout model folder. Default: `packages/model/models/sentiment-multi-v2`.'),
   MODEL_ID: env(z.string().optional()).describe('A Hugging Face Hub model id instead of `MODEL_DIR` (set one, not both).'),
@@ -57,6 +60,7 @@ export interface WorkerConfig {
   redisUrl: string;
   /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
   database: DbOptions;
+  predictionWriter: WriterKind;
   queuePrefix: string;
   model: ModelSource;
   inferenceThreads: number;
@@ -144,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
   return {
     redisUrl: e.REDIS_URL,
     database: databaseOptions(e),
+    predictionWriter: e.DB_WRITER,
     queuePrefix: e.QUEUE_PREFIX,
     model: e.MODEL_ID
       ? { modelId: e.MODEL_ID, cacheDir: e.MODEL_CACHE_DIR, allowRemote: e.ALLOW_REMOTE_MODELS }

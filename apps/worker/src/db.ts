@@ -1,4 +1,4 @@
-import { createAnalyticsRepository, createPredictionWriter, createTextCipher, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter, type TextKey } from '@sentiment/db';
+import { createAnalyticsRepository, createPredictionWriter, createTextCipher, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter, type TextKey, type WriterKind } from '@sentiment/db';
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
@@ -15,10 +15,10 @@ export interface Database {
  * rows in the persist queue until it is back, so the fleet recovers without restarts.
  */
 export async function openDatabase(
-  opts: DbOptions & { inputTextKeys?: TextKey[] },
+  opts: DbOptions & { inputTextKeys?: TextKey[]; writer?: WriterKind },
   logger: Logger,
 ): Promise<Database> {
-  const { inputTextKeys, ...dbOptions } = opts;
+  const { inputTextKeys, writer: kind = 'unit-of-work', ...dbOptions } = opts;
   const orm = await initOrm({ log: queryBuilderLog(logger), ...dbOptions });
   let reachable = true;
   try {
@@ -33,6 +33,9 @@ export async function openDatabase(
     );
   }
   const textCipher = inputTextKeys ? createTextCipher(inputTextKeys) : undefined;
-  logger.info({ inputTexts: textCipher ? `encrypted (AES-256-GCM, key ${textCipher.activeKeyId})` : 'plaintext' }, 'input text storage');
-  return { orm, writer: createPredictionWriter(orm, { textCipher }), reachable };
+  logger.info(
+    { inputTexts: textCipher ? `encrypted (AES-256-GCM, key ${textCipher.activeKeyId})` : 'plaintext', writer: kind, rowsPerFlush: orm.config.get('batchSize') },
+    'prediction storage',
+  );
+  return { orm, writer: createPredictionWriter(orm, { kind, textCipher }), reachable };
 }

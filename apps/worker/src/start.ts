@@ -42,7 +42,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
 
   const { orm, writer: dbWriter, reachable } = await openDatabase(
     // One connection per in-flight flush plus the persist worker is plenty.
-    { poolMax: Math.min(config.inferenceThreads + 4, 10), ...config.database, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { poolMax: Math.min(config.inferenceThreads + 4, 10), ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redisUrl, logger);

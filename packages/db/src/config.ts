@@ -14,6 +14,8 @@ export interface DbOptions {
   debug?: boolean;
   /** Max connections in the pool. */
   poolMax?: number;
+  /** Rows per INSERT statement of a flush (MikroORM's `batchSize`), so also the writer's rows per flush. */
+  batchSize?: number;
   /** A connection attempt fails after this (default 5 s). */
   connectTimeoutMs?: number;
   /** A statement is cancelled by Postgres, and abandoned by the client, after this (default 15 s). */
@@ -21,6 +23,13 @@ export interface DbOptions {
   /** Where the query builder's own messages go (by default knex prints them raw to the console). */
   log?: { warn(message: string): void; error(message: string): void };
 }
+
+/**
+ * Rows per INSERT (MikroORM's default is 300): the row sink's group commits carry up to 2,000 rows, and a
+ * flush that is one statement keeps concurrent writers deadlock-free (unit-of-work-writer.ts).
+ * 2,000 rows × 10 columns = 20,000 bind parameters, under Postgres' 65,535.
+ */
+export const DEFAULT_BATCH_SIZE = 2_000;
 
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -65,6 +74,7 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
       }),
     },
     debug: options.debug ?? false,
+    batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
     ensureDatabase: false,

@@ -5,7 +5,8 @@ import { applyCellsSql, cellsSql, ROLLUP_SOURCE_COLUMNS, rollupNames } from './r
 
 /**
  * Recomputes the rollups of every UTC day overlapping [from, to) (all days by default) from the raw
- * rows: for rows loaded without the writer, e.g. by COPY. Raw-table writes wait until it commits.
+ * rows: a repair for rows loaded while the table's triggers were off (`pg_restore --disable-triggers`,
+ * `session_replication_role = replica`). Raw-table writes wait until it commits.
  */
 export async function rebuildRollups(orm: Orm, range: { from?: Date; to?: Date } = {}): Promise<void> {
   const names = rollupNames(orm);

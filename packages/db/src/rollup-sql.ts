@@ -20,7 +20,8 @@ export const ROLLUP_SOURCE_COLUMNS = '"timestamp", model_version, predicted_sent
 
 /**
  * Rows of `source` (a CTE name) folded into cells: one per UTC minute, model version and latency bin.
- * Every rollup row is a sum of cells, so inserts, deletes and rebuilds all go through here.
+ * The same arithmetic as the table's triggers (migration 20261206120000, frozen there as migrations
+ * are); rollups.test.ts checks both against GROUP BY over the rows.
  */
 export function cellsSql(source: string, names: RollupNames): string {
   return `select date_trunc('minute', "timestamp", 'UTC') as minute, model_version, ${names.binFn}(latency_ms) as bin,
@@ -32,11 +33,6 @@ export function cellsSql(source: string, names: RollupNames): string {
       sum(confidence_score) as sum_confidence, sum(latency_ms) as sum_latency_ms, max(latency_ms) as max_latency_ms
     from ${source} group by 1, 2, 3`;
 }
-
-/** The record type of cells sent as JSON (the writer's multi-statement path). */
-export const CELLS_RECORD =
-  'minute timestamptz, model_version varchar(50), bin smallint, n bigint, n_negative bigint, n_neutral bigint, n_positive bigint, ' +
-  'cache_hits bigint, sum_confidence double precision, sum_latency_ms double precision, max_latency_ms double precision';
 
 const grainValues = `(values ${GRAINS.map((g) => `('${g}', ${GRAIN_WIDTH[g].sql})`).join(', ')}) as g(grain, width)`;
 const bucketOf = (column: string) => `date_bin(g.width, ${column}, ${ROLLUP_ORIGIN})`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DbOptions } from './config.js';
+import { DEFAULT_BATCH_SIZE, type DbOptions } from './config.js';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -35,6 +35,9 @@ export const DatabaseEnv = z.object({
   DB_POOL_MAX: blankIsUnset(z.coerce.number().int().min(1).max(100).optional()).describe(
     "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker inference threads + 4 (at most 10).",
   ),
+  DB_BATCH_SIZE: blankIsUnset(z.coerce.number().int().min(1).max(6_000).default(DEFAULT_BATCH_SIZE)).describe(
+    "Rows per INSERT statement (MikroORM's `batchSize`), so also the most rows the prediction writer sends in one flush; larger calls are written as several flushes.",
+  ),
 });
 export type DatabaseEnv = z.infer<typeof DatabaseEnv>;
 
@@ -46,6 +49,7 @@ export function databaseOptions(e: DatabaseEnv): DbOptions {
     connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     ...(e.DB_POOL_MAX !== undefined && { poolMax: e.DB_POOL_MAX }),
+    batchSize: e.DB_BATCH_SIZE,
   };
 }
 

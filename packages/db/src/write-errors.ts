@@ -45,8 +45,9 @@ export function permanentWriteError(err: unknown): PermanentWriteError | undefin
   if (typeof pg.code !== 'string' || !/^[0-9A-Z]{5}$/.test(pg.code) || !PERMANENT_CLASSES.has(pg.code.slice(0, 2))) return undefined;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const column = text(pg.column);
-  // knex prefixes the driver's message with the whole statement (`<sql> - <message>`): keep Postgres' words only.
-  const raw = String(pg.message);
+  // knex prefixes the driver's message with the whole statement (`<sql> - <message>`) and MikroORM appends
+  // `\n - detail: Failing row contains (…)`, the row's values (input texts): keep Postgres' words only.
+  const raw = String(pg.message).replace(/\n - (detail|hint): [\s\S]*$/, '');
   const reason = raw.includes(' - ') ? raw.slice(raw.lastIndexOf(' - ') + 3) : raw;
   const message = `Postgres refused the prediction rows (SQLSTATE ${pg.code}${column ? `, column ${column}` : ''}): ${reason}`;
   return new PermanentWriteError(message, { code: pg.code, column, table: text(pg.table), constraint: text(pg.constraint), cause: err });

@@ -7,6 +7,7 @@ import { expectRollupsMatchRows } from './support/rollups.js';
 const FIRST = 'Migration20261127030134';
 const ROLLUPS = 'Migration20261127120000';
 const RENAME = 'Migration20261206000000';
+const TRIGGERS = 'Migration20261206120000';
 
 describe('migrations', () => {
   let db: TestSchema;
@@ -31,7 +32,7 @@ describe('migrations', () => {
     ).map((r) => r.indexdef);
 
   it('creates the predictions table, its indexes and the rollup tables in the configured schema', async () => {
-    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS, RENAME]);
+    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS, RENAME, TRIGGERS]);
 
     expect(await columns()).toEqual([
       { column_name: 'cache_hit', data_type: 'boolean', is_nullable: 'NO' },
@@ -70,20 +71,44 @@ describe('migrations', () => {
   });
 
   it('reverts everything on down and re-applies on up', async () => {
-    expect(await migrateDown(db.orm)).toEqual([RENAME, ROLLUPS, FIRST]);
+    expect(await migrateDown(db.orm)).toEqual([TRIGGERS, RENAME, ROLLUPS, FIRST]);
     expect(await columns()).toEqual([]);
     expect(await columns('prediction_rollup')).toEqual([]);
 
-    expect(await migrateUp(db.orm)).toHaveLength(3);
+    expect(await migrateUp(db.orm)).toHaveLength(4);
     expect(await columns()).toHaveLength(10);
+  });
+
+  it('keeps the rollups exact through triggers for rows any client writes, and stops on down', async () => {
+    const conn = db.orm.em.getConnection();
+    const insertSql = (n: number, at: string) =>
+      `insert into "${db.schema}".predictions (id, "timestamp", predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
+       select gen_random_uuid(), timestamptz '${at}' + i * interval '7 seconds', (array['negative','neutral','positive'])[1 + i % 3], 0.5 + (i % 50) / 100.0, i % 40, 'own-sql', i % 3 = 0, gen_random_uuid()::text, i
+       from generate_series(1, ${n}) i`;
+    // A user's own SQL, in a session whose search_path does not name the schema.
+    await conn.execute(`set search_path to public; ${insertSql(3_000, '2024-05-02 08:00:00+00')}; reset search_path`);
+    await expectRollupsMatchRows(db);
+    await conn.execute(`update "${db.schema}".predictions set latency_ms = latency_ms / 2, predicted_sentiment = 'neutral' where item_index % 4 = 0`);
+    await expectRollupsMatchRows(db);
+    await conn.execute(`delete from "${db.schema}".predictions where item_index % 5 = 0`);
+    await expectRollupsMatchRows(db);
+    await conn.execute(`truncate "${db.schema}".predictions`);
+    expect(await count('prediction_rollup')).toBe(0);
+
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
+    await conn.execute(insertSql(10, '2024-05-03 08:00:00+00'));
+    expect(await count('prediction_rollup')).toBe(0);
+    await conn.execute(`truncate "${db.schema}".predictions`);
+    expect(await migrateUp(db.orm)).toEqual([TRIGGERS]);
   });
 
   it('renames the table keeping its rows, and back on down', async () => {
     await createPredictionWriter(db.orm).insertMany(randomPredictions(300, seededRandom(6), new Date('2024-04-01T00:00:00Z'), 3600 * 1000));
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
     expect(await count('prediction')).toBe(300);
     expect((await indexes('prediction')).join('\n')).toMatch(/prediction_timestamp_id_index/);
-    expect(await migrateUp(db.orm)).toEqual([RENAME]);
+    expect(await migrateUp(db.orm)).toEqual([RENAME, TRIGGERS]);
     expect(await count('predictions')).toBe(300);
     expect((await indexes()).join('\n')).not.toMatch(/"?prediction_(?!latency|rollup)/);
     await expectRollupsMatchRows(db);
@@ -91,6 +116,7 @@ describe('migrations', () => {
   });
 
   it('backfills the rollups from rows stored before it, and down restores the old indexes', async () => {
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([ROLLUPS]);
     expect((await indexes('prediction')).join('\n')).toMatch(/prediction_timestamp_predicted_sentiment_index/);
@@ -101,7 +127,7 @@ describe('migrations', () => {
        select * from json_to_recordset(?::json) as r(id uuid, "timestamp" timestamptz, "inputText" text, sentiment varchar, confidence float8, "latencyMs" float8, "modelVersion" varchar, "cacheHit" boolean, "jobId" varchar, "itemIndex" int)`,
       [JSON.stringify(rows)],
     );
-    expect(await migrateUp(db.orm)).toEqual([ROLLUPS, RENAME]);
+    expect(await migrateUp(db.orm)).toEqual([ROLLUPS, RENAME, TRIGGERS]);
     await expectRollupsMatchRows(db);
     // ...and the writer carries on from there.
     await createPredictionWriter(db.orm).insertMany(randomPredictions(500, seededRandom(8), new Date('2024-05-02T00:00:00Z'), 3600 * 1000));
