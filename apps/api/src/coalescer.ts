@@ -19,6 +19,11 @@ export interface CoalescerOptions {
   maxInflight: number;
 }
 
+export interface Coalescer<J> {
+  /** Resolves once the job carrying these texts is queued, with this request's place in it. */
+  submit(texts: string[], requestId: string | undefined): Promise<Share<J>>;
+}
+
 /** Queues one job for a group of requests (their texts in order) and returns it. */
 export type QueueShared<J> = (group: ReadonlyArray<{ texts: string[]; requestId: string | undefined }>) => Promise<J>;
 
@@ -30,7 +35,7 @@ export type QueueShared<J> = (group: ReadonlyArray<{ texts: string[]; requestId:
  * than per request — the "jobs carrying several texts" of a Triton-style dynamic batcher, moved in
  * front of the queue.
  */
-export function createCoalescer<J>(queueShared: QueueShared<J>, { maxTexts, maxInflight }: CoalescerOptions) {
+export function createCoalescer<J>(queueShared: QueueShared<J>, { maxTexts, maxInflight }: CoalescerOptions): Coalescer<J> {
   const waiting: Waiting<J>[] = [];
   let inflight = 0;
   let scheduled = false;
@@ -74,7 +79,7 @@ export function createCoalescer<J>(queueShared: QueueShared<J>, { maxTexts, maxI
   }
 
   return {
-    submit(texts: string[], requestId: string | undefined): Promise<Share<J>> {
+    submit(texts, requestId) {
       return new Promise<Share<J>>((resolve, reject) => {
         waiting.push({ texts, requestId, resolve, reject });
         schedule();

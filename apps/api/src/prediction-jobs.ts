@@ -1,19 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobState } from 'bullmq';
-import { ClassifyJobResult, JobName, JobProgress, classifyJobOptions, isRedisConnectionError, type ClassifyJobData } from '@sentiment/queue';
-import { createCoalescer } from './coalescer.js';
-import { HttpError, JobFailedError, QueueUnavailableError, RedisFullError } from './errors.js';
+import { ClassifyJobResult, JobProgress, type ClassifyJobData } from '@sentiment/queue';
+import { HttpError, JobFailedError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
 import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
+import { createCoalescedJobs } from './jobs/coalesced-jobs.js';
 import type { ClassifyJob, IdempotencyKey, JobSource, PredictionJobs, SubmitOptions, Submitted } from './jobs/prediction-jobs.js';
+import { createRedisGuard } from './jobs/redis-guard.js';
+import { createJobAdder } from './jobs/submit.js';
 import type { QueueClients } from './queue-clients.js';
 
-/**
- * BullMQ serves jobs without a priority (0) before any prioritized job, and adding them is the cheaper
- * O(1) path; so interactive calls go unprioritized and jump ahead of bulk work waiting in the queue.
- */
-export const PRIORITY: Record<JobSource, number> = { predict: 0, batch: 0, jobs: 10 };
+export { PRIORITY } from './jobs/submit.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,8 +22,6 @@ const CLAIM_WAIT_MS = 1000;
 /** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
-/** Texts one coalesced job may carry: about one micro-batch's worth per inference thread. */
-const SHARED_JOB_MAX_TEXTS = 64;
 /** Text counts of jobs polled before their first progress report, kept so a poll need not reload the texts. */
 const KNOWN_TOTALS = 10_000;
 /** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
@@ -56,79 +52,12 @@ export interface PredictionJobsOptions {
 
 /** Everything the routes do with the prediction queue, with Redis failures turned into 503s. */
 export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions): PredictionJobs {
-  const scopeOf = (client: string | undefined) => (cacheScope === 'client' ? sha256(client ?? '').slice(0, 32) : undefined);
   const { redis, predictionQueue: queue, replies } = clients;
 
-  /** Runs a Redis operation only while connected, so a request never waits on a dead Redis. */
-  async function guarded<T>(op: () => Promise<T>): Promise<T> {
-    if (redis.status !== 'ready') throw new QueueUnavailableError();
-    try {
-      return await op();
-    } catch (err) {
-      if (redis.status !== 'ready' || isRedisConnectionError(err)) throw new QueueUnavailableError({ cause: err });
-      if (isRedisOutOfMemory(err)) {
-        onRedisFull(err as Error);
-        throw new RedisFullError({ cause: err });
-      }
-      throw err;
-    }
-  }
-
-  /** The one place a classify job is added: retries, retention and the source's priority. */
-  function queueJob(jobId: string, data: ClassifyJobData): Promise<ClassifyJob> {
-    const priority = PRIORITY[data.source];
-    return guarded(() => queue.add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(priority > 0 && { priority }) }));
-  }
-
-  /** Queues a new job; when waiting, the reply is expected before the job exists, so none is missed. */
-  async function add(texts: string[], source: JobSource, { requestId, wait, client }: SubmitOptions, jobId: string): Promise<Submitted> {
-    const reply = wait ? replies.expect(jobId) : undefined;
-    const scope = scopeOf(client);
-    try {
-      const job = await queueJob(jobId, { texts, source, requestId, ...(reply && { replyTo: replies.channel }), ...(scope && { cacheScope: scope }) });
-      return { job, replayed: false, reply };
-    } catch (err) {
-      reply?.cancel();
-      throw err;
-    }
-  }
-
-  /**
-   * Interactive requests that will wait share jobs under load (see coalescer.ts), one coalescer per
-   * source, so a job's `source` (and priority) stays true. Each member's reply is expected before the add.
-   */
-  const coalescers = new Map<string, ReturnType<typeof createCoalescer<{ job: ClassifyJob; replies: PendingReply[] }>>>();
-  /** One coalescer per source and cache scope: a shared job carries one scope, so only one client's texts. */
-  function coalescerFor(source: JobSource, scope: string | undefined) {
-    const id = `${source}|${scope ?? ''}`;
-    let coalescer = coalescers.get(id);
-    if (!coalescer) {
-      coalescer = createCoalescer(
-        async (group) => {
-          const jobId = randomUUID();
-          const expected = group.map(() => replies.expect(jobId));
-          const requestIds = group.flatMap((m) => (m.requestId ? [m.requestId] : []));
-          const data: ClassifyJobData = {
-            texts: group.flatMap((m) => m.texts),
-            source,
-            ...(group.length === 1 ? { requestId: requestIds[0] } : { requestIds }),
-            replyTo: replies.channel,
-            ...(scope && { cacheScope: scope }),
-          };
-          try {
-            const job = await queueJob(jobId, data);
-            return { job, replies: expected };
-          } catch (err) {
-            expected.forEach((r) => r.cancel());
-            throw err;
-          }
-        },
-        { maxTexts: SHARED_JOB_MAX_TEXTS, maxInflight: 1 },
-      );
-      coalescers.set(id, coalescer);
-    }
-    return coalescer;
-  }
+  const guarded = createRedisGuard(redis, onRedisFull);
+  const adder = createJobAdder({ queue, replies, guarded, resultTtlS, cacheScope });
+  const { add } = adder;
+  const coalesced = createCoalescedJobs({ adder, replies });
 
   const ticketKey = (ticket: string) => `${queue.opts.prefix ?? 'bull'}:ticket:${ticket}`;
 
@@ -224,10 +153,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
     async submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
       // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
       if (!options.wait || source === 'jobs') return add(texts, source, options, randomUUID());
-      const { job: shared, start, member } = await coalescerFor(source, scopeOf(options.client)).submit(texts, options.requestId);
-      const { job, replies: expected } = shared;
-      const share = job.data.texts.length === texts.length ? undefined : { start, count: texts.length };
-      return { job, replayed: false, reply: expected[member], share };
+      return coalesced.submit(texts, source, options);
     },
 
     /**
@@ -344,9 +270,3 @@ function reportedTotal(progress: unknown): number | undefined {
   const reported = JobProgress.safeParse(progress);
   return reported.success ? reported.data.total : undefined;
 }
-
-/** Redis' reply to a write past `maxmemory` (with the noeviction policy BullMQ needs). */
-function isRedisOutOfMemory(err: unknown): boolean {
-  return err instanceof Error && /^OOM /.test(err.message);
-}
-
