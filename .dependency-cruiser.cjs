@@ -1,6 +1,7 @@
 // The architecture's "nevers", checked by `npm run lint:deps` (and .ci/run) instead of by discipline:
 // apps depend on packages, never on each other; packages never on apps; the API never loads the model;
-// db, model and queue stay independent of each other. Source only (tests may reach across for fixtures).
+// db, model and queue stay independent of each other (what they share lives in packages/core, a leaf).
+// Source only (tests may reach across for fixtures).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -31,6 +32,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/(db|model|queue)/src/' },
       to: { path: '^packages/(db|model|queue)/', pathNot: '^packages/$1/' },
+    },
+    {
+      name: 'core-is-a-leaf',
+      comment: '@sentiment/core (the sentiment list, the time bucket widths) imports nothing, so every package may import it.',
+      severity: 'error',
+      from: { path: '^packages/core/src/' },
+      to: { pathNot: '^packages/core/src/' },
     },
     {
       name: 'no-circular',

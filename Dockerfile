@@ -9,6 +9,7 @@ ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
+COPY packages/core/package.json packages/core/
 COPY packages/db/package.json packages/db/
 COPY packages/model/package.json packages/model/
 COPY packages/queue/package.json packages/queue/

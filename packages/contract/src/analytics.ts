@@ -1,3 +1,4 @@
+import { SENTIMENTS } from '@sentiment/core';
 import { z } from 'zod';
 import { Sentiment } from './predictions.js';
 
@@ -96,7 +97,7 @@ const Count = z.number().int().min(0);
 
 /** Predictions per sentiment, zeros included. */
 export const SentimentDistribution = z
-  .object({ negative: Count, neutral: Count, positive: Count })
+  .object(Object.fromEntries(SENTIMENTS.map((s) => [s, Count])) as Record<(typeof SENTIMENTS)[number], typeof Count>)
   .meta({ id: 'SentimentDistribution', description: 'Predictions per sentiment; zeros included.' });
 export type SentimentDistribution = z.infer<typeof SentimentDistribution>;
 

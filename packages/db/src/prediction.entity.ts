@@ -1,7 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
+import type { Sentiment } from '@sentiment/core';
 
-export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
-export type Sentiment = (typeof SENTIMENTS)[number];
+/** The values of predicted_sentiment: the system's one sentiment list. */
+export { SENTIMENTS, type Sentiment } from '@sentiment/core';
 
 /** One model output for one item of a batch job (row of table `predictions`). */
 export interface Prediction {

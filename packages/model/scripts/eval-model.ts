@@ -23,7 +23,7 @@ import {
   type Prediction,
   type SentimentLabel,
 } from '../src/index.js';
-import { CORPORA, LABELS, loadCorpus, readLabelledTsv, type CorpusSpec, type Example } from '../src/training/corpora.js';
+import { CORPORA, loadCorpus, readLabelledTsv, type CorpusSpec, type Example } from '../src/training/corpora.js';
 import { wordListScorers, type WordListScorer } from './lib/word-lists.js';
 
 /** Script paths are relative to the repo root, whatever the cwd npm gives the script. */
@@ -154,7 +154,7 @@ interface CorpusResult {
   modelTextsPerSecond: number;
 }
 
-const goldLabel = (e: Example): SentimentLabel => LABELS[e.label];
+const goldLabel = (e: Example): SentimentLabel => SENTIMENT_LABELS[e.label];
 
 /** The class with the highest score among those the model outputs. */
 function topClass(p: Prediction): SentimentLabel {

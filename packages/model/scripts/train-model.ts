@@ -17,7 +17,8 @@ import { PLACEHOLDERS } from '../src/runtime/normalize-text.js';
 import { NORMALIZER_FILE, loadNormalizer } from '../src/runtime/model-tokenizer.js';
 import { ModelFiles } from '../src/runtime/model-files.js';
 import { bertWords } from '../src/training/bert-pretokenize.js';
-import { CORPORA, LABELS, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
+import { SENTIMENT_LABELS } from '../src/classifier.js';
+import { CORPORA, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/class-loss.js';
 import { classBalancedWeights, frequentWords, trainingText } from '../src/training/multi-corpus.js';
@@ -134,7 +135,7 @@ if (args['reuse-weights']) {
   log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
-    classes: LABELS.length,
+    classes: SENTIMENT_LABELS.length,
     seed,
     epochs,
     members,
@@ -154,14 +155,14 @@ const docString = `${NAME}: ${trained.summary}, three classes, trained on ${corp
 const uncalibrated = await createOnnxModel(trained.onnx({ temperature: 1 }, NAME, docString), { intraOpThreads: 2 });
 const raw = (await onnxLogits(uncalibrated, calibrationSet)).logits;
 await uncalibrated.release();
-const classBias = args['class-bias'] === 'off' ? new Float32Array(LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, LABELS.length);
+const classBias = args['class-bias'] === 'off' ? new Float32Array(SENTIMENT_LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, SENTIMENT_LABELS.length);
 log(
   `class offsets [${Array.from(classBias, (b) => b.toFixed(2)).join(', ')}]: calibration macro-recall (mean over corpora) ` +
-    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(LABELS.length), LABELS.length).toFixed(4)} → ` +
-    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, classBias, LABELS.length).toFixed(4)}`,
+    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(SENTIMENT_LABELS.length), SENTIMENT_LABELS.length).toFixed(4)} → ` +
+    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, classBias, SENTIMENT_LABELS.length).toFixed(4)}`,
 );
-const adjusted = raw.map((v, i) => v + classBias[i % LABELS.length]!);
-const temperature = fitTemperature(adjusted, calibrationSet.labels, LABELS.length);
+const adjusted = raw.map((v, i) => v + classBias[i % SENTIMENT_LABELS.length]!);
+const temperature = fitTemperature(adjusted, calibrationSet.labels, SENTIMENT_LABELS.length);
 log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
 
 // 6. Export and check: the ONNX file as shipped, per-corpus dev accuracy.

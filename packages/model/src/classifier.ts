@@ -1,6 +1,9 @@
 /** The one door to the model: everything outside packages/model sees only this. */
-export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
-export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
+import { SENTIMENTS, type Sentiment } from '@sentiment/core';
+
+/** The labels a model may output: the system's sentiments (@sentiment/core), in the three-class models' order. */
+export const SENTIMENT_LABELS = SENTIMENTS;
+export type SentimentLabel = Sentiment;
 
 export interface Prediction {
   label: SentimentLabel;

@@ -1,3 +1,4 @@
+import { SENTIMENTS } from '@sentiment/core';
 import { z } from 'zod';
 import { v5 as uuidv5 } from 'uuid';
 import { MAX_JOB_TEXTS, MAX_TEXT_CHARS } from './limits.js';
@@ -12,7 +13,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 
 export const JobName = { classify: 'classify', persist: 'persist', purge: 'purge-old-predictions' } as const;
 
-export const Sentiment = z.enum(['negative', 'neutral', 'positive']);
+export const Sentiment = z.enum(SENTIMENTS);
 
 // eslint-disable-next-line no-control-regex
 const NUL = /\u0000/;

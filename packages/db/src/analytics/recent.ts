@@ -1,4 +1,4 @@
-import type { Sentiment } from '../prediction.entity.js';
+import type { Sentiment } from '@sentiment/core';
 import type { AnalyticsContext } from './context.js';
 import { MODEL_RANGE } from './ranges.js';
 import { isoUtc, isoUtcMicros } from './rows.js';

@@ -1,4 +1,4 @@
-import { SENTIMENTS } from '../prediction.entity.js';
+import { SENTIMENTS } from '@sentiment/core';
 import type { SentimentDistribution } from './types.js';
 
 // Columns every analytics query selects, and how their values become the answers' fields.

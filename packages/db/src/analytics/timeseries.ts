@@ -1,4 +1,4 @@
-import { SENTIMENTS } from '../prediction.entity.js';
+import { SENTIMENTS } from '@sentiment/core';
 import { GRAIN_WIDTH } from '../prediction-rollup.entity.js';
 import { floorTo, splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext } from './context.js';

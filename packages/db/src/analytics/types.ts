@@ -1,5 +1,5 @@
 import type { LatencyPercentiles } from '../latency-histogram.js';
-import type { Sentiment } from '../prediction.entity.js';
+import type { Sentiment } from '@sentiment/core';
 import type { RecentCursor } from '../recent-cursor.js';
 
 // What the analytics repository answers (the shapes of GET /analytics/*, before JSON).

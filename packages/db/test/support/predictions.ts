@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SENTIMENTS } from '@sentiment/core';
 import type { NewPrediction } from '@sentiment/db';
-
-const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
 
 /** `count` valid rows for one job, item indexes 0..count-1, one second apart from `start`. */
 export function makePredictions(count: number, overrides: Partial<NewPrediction> = {}, start = new Date('2024-05-01T00:00:00Z')): NewPrediction[] {

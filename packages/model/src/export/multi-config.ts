@@ -1,5 +1,5 @@
 // config.json of a three-class model trained by the v2 recipe (architecture fields come from the trainer).
-import { LABELS } from '../training/corpora.js';
+import { SENTIMENT_LABELS } from '../classifier.js';
 
 export interface MultiConfig {
   name: string;
@@ -16,9 +16,9 @@ export function multiConfigJson(c: MultiConfig): object {
   return {
     ...architecture,
     name: c.name,
-    id2label: Object.fromEntries(LABELS.map((l, i) => [String(i), l])),
-    label2id: Object.fromEntries(LABELS.map((l, i) => [l, i])),
-    num_labels: LABELS.length,
+    id2label: Object.fromEntries(SENTIMENT_LABELS.map((l, i) => [String(i), l])),
+    label2id: Object.fromEntries(SENTIMENT_LABELS.map((l, i) => [l, i])),
+    num_labels: SENTIMENT_LABELS.length,
     problem_type: 'single_label_classification',
     max_position_embeddings: c.maxLength,
     max_length: c.maxLength,

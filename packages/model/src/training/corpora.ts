@@ -5,13 +5,9 @@ import path from 'node:path';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
 import { detokenizePtb } from './ptb-detokenize.js';
 
-/** Class indices of the three-class models: the order of `id2label`. */
-export const LABELS = ['negative', 'neutral', 'positive'] as const;
-export type Label = (typeof LABELS)[number];
-
 export interface Example {
   text: string;
-  /** Index into LABELS. */
+  /** Index into SENTIMENT_LABELS (classifier.ts): the class indices of the three-class models, the order of `id2label`. */
   label: 0 | 1 | 2;
   /** From a binary corpus (SST-2): neutral was never an option, so training compares negative vs positive only. */
   binary: boolean;
