@@ -1,12 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobState } from 'bullmq';
 import { ClassifyJobResult, JobProgress, type ClassifyJobData } from '@sentiment/queue';
-import { HttpError, JobFailedError } from './errors.js';
+import { JobFailedError } from './errors.js';
 import type { Finish, PendingReply } from './job-replies.js';
 import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
 import { createCoalescedJobs } from './jobs/coalesced-jobs.js';
-import type { ClassifyJob, IdempotencyKey, JobSource, PredictionJobs, SubmitOptions, Submitted } from './jobs/prediction-jobs.js';
+import { IDEMPOTENCY_TTL_S, createIdempotentSubmitter } from './jobs/idempotency.js';
+import type { ClassifyJob, JobSource, PredictionJobs, SubmitOptions, Submitted } from './jobs/prediction-jobs.js';
 import { createRedisGuard } from './jobs/redis-guard.js';
 import { createJobAdder } from './jobs/submit.js';
 import type { QueueClients } from './queue-clients.js';
@@ -15,10 +16,6 @@ export { PRIORITY } from './jobs/submit.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** How long an Idempotency-Key is remembered (Stripe's 24 h); longer than results live (RESULT_TTL_S). */
-export const IDEMPOTENCY_TTL_S = 24 * 3600;
-/** How long a duplicate waits for the request holding its key to queue the job (normally ~1 ms) before adding it itself. */
-const CLAIM_WAIT_MS = 1000;
 /** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
@@ -26,18 +23,6 @@ const MAX_POLL_MS = 2000;
 const KNOWN_TOTALS = 10_000;
 /** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
 const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
-
-/** Stored under the key in Redis: which job it created, and a hash of the input it was created for. */
-interface KeyRecord {
-  jobId: string;
-  inputHash: string;
-  /** The job was added (so a missing job has expired, rather than never been queued). */
-  queued: boolean;
-  /** Epoch ms the key was claimed (absent in records written before it existed). */
-  claimedAt?: number;
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface PredictionJobsOptions {
   resultTtlS: number;
@@ -58,6 +43,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
   const adder = createJobAdder({ queue, replies, guarded, resultTtlS, cacheScope });
   const { add } = adder;
   const coalesced = createCoalescedJobs({ adder, replies });
+  const idempotent = createIdempotentSubmitter({ redis, queue, guarded, add });
 
   const ticketKey = (ticket: string) => `${queue.opts.prefix ?? 'bull'}:ticket:${ticket}`;
 
@@ -145,10 +131,6 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
     return job ? shareView(jobView(job, state), ticket, start, count) : null;
   }
 
-  /** Namespaced by deployment (queue prefix), endpoint and sender, so none of them share keys. */
-  const idempotencyRedisKey = (source: JobSource, { key, principal }: IdempotencyKey) =>
-    `${queue.opts.prefix ?? 'bull'}:idempotency:${source}:${sha256(principal)}:${sha256(key)}`;
-
   return {
     async submit(texts: string[], source: JobSource, options: SubmitOptions = {}): Promise<Submitted> {
       // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
@@ -167,57 +149,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
       return ticket;
     },
 
-    /**
-     * Queues the texts once per Idempotency-Key: the first request claims the key (`SET NX`, atomic, so
-     * of concurrent duplicates exactly one wins) with the job id it will use, and queues the job; the
-     * others get that job back (`replayed`). The same key with other texts is a 422, as in Stripe's API
-     * and the IETF draft. A claim is never released: if its holder's add failed ambiguously (a timeout,
-     * a reset after Redis ran it) or the holder died, a retry adds the job under the claimed id, which
-     * BullMQ ignores when it exists, so the texts are queued at most once.
-     */
-    async submitOnce(texts: string[], source: JobSource, options: SubmitOptions, idempotency: IdempotencyKey): Promise<Submitted> {
-      const redisKey = idempotencyRedisKey(source, idempotency);
-      const inputHash = sha256(JSON.stringify(texts));
-      const markQueued = (record: KeyRecord) =>
-        guarded(() => redis.set(redisKey, JSON.stringify({ ...record, queued: true }), 'EX', IDEMPOTENCY_TTL_S, 'XX'));
-      for (;;) {
-        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false, claimedAt: Date.now() };
-        const won = await guarded(() => redis.set(redisKey, JSON.stringify(claim), 'EX', IDEMPOTENCY_TTL_S, 'NX'));
-        if (won === 'OK') {
-          const submitted = await add(texts, source, options, claim.jobId);
-          await markQueued(claim);
-          return submitted;
-        }
-
-        const raw = await guarded(() => redis.get(redisKey));
-        if (raw === null) continue; // expired in between: claim it afresh
-        const held = JSON.parse(raw) as KeyRecord;
-        if (held.inputHash !== inputHash) {
-          throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request body', {
-            job_id: held.jobId,
-          });
-        }
-        const existing: ClassifyJob | undefined = await guarded(() => queue.getJob(held.jobId));
-        if (existing) {
-          if (!held.queued) await markQueued(held);
-          return { job: existing, replayed: true };
-        }
-        if (held.queued) {
-          throw new HttpError(410, 'job_expired', 'the job created with this Idempotency-Key has expired; use a new key to run it again', {
-            job_id: held.jobId,
-          });
-        }
-        // Claimed, not queued yet: the holder is adding it right now (normally ~1 ms), so give it a moment;
-        // after that it failed or died, and this request adds the job under the claimed id itself.
-        if (Date.now() - (held.claimedAt ?? 0) < CLAIM_WAIT_MS) {
-          await delay(10);
-          continue;
-        }
-        const submitted = await add(texts, source, options, held.jobId);
-        await markQueued(held);
-        return submitted;
-      }
-    },
+    submitOnce: (texts, source, options, idempotency) => idempotent.submitOnce(texts, source, options, idempotency),
 
     /** The result if the job finishes within `timeoutMs`; null if it is still pending. */
     async waitForResult({ job, reply, share }: Submitted, timeoutMs: number): Promise<ClassifyJobResult | null> {
