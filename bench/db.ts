@@ -1,13 +1,17 @@
-// npm run bench:db — rows/s into the predictions table by three paths (and the writer with encrypted texts), at several rows per flush:
-//   (1) MikroORM's unit of work (em.create per row + one em.flush),
-//   (2) the worker's writer, createPredictionWriter(orm).insertMany (json_to_recordset + rollups),
-//   (3) raw COPY … FROM STDIN (pg-copy-streams), the floor for getting rows into Postgres.
+// npm run bench:db — rows/s into the predictions table (the rollup triggers included, as for every writer), at several rows per flush:
+//   uow        the worker's default writer: MikroORM's unit of work (em.create per row, one em.flush), batchSize 2,000;
+//   uow-300    the same with MikroORM's default batchSize (300 rows per INSERT);
+//   uow-no-tx  the same with implicitTransactions off (a one-statement flush without BEGIN/COMMIT);
+//   sql        the alternative writer (DB_WRITER=sql): one json_to_recordset INSERT … ON CONFLICT DO NOTHING per flush;
+//   copy       raw COPY … FROM STDIN (pg-copy-streams), the floor for getting rows into Postgres;
+//   encrypted  the default writer with INPUT_TEXT_KEYS set (AES-256-GCM per text).
 // Its own schema in database `test`, dropped at the end. Every measurement starts from empty tables.
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createPredictionWriter, createTextCipher, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
+import { MikroORM } from '@mikro-orm/core';
+import { createPredictionWriter, createTextCipher, dbConfig, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TEST_DATABASE_URL } from '../test/support/stack.js';
@@ -21,8 +25,8 @@ const SIZES: Array<[rows: number, reps: number]> = [[32, 15], [100, 15], [1000, 
  */
 const workerFlush = { oneBatch: 32, cap: 2000 };
 
-type Method = 'uow' | 'writer' | 'copy' | 'encrypted';
-const METHODS: Method[] = ['uow', 'writer', 'copy', 'encrypted'];
+const METHODS = ['uow', 'uow-300', 'uow-no-tx', 'sql', 'copy', 'encrypted'] as const;
+type Method = (typeof METHODS)[number];
 
 const pool = benchTexts(10_000);
 function makeRows(n: number): NewPrediction[] {
@@ -90,12 +94,23 @@ async function main() {
   const schema = `bench_db_${randomBytes(4).toString('hex')}`;
   const orm = await initOrm({ clientUrl: TEST_DATABASE_URL, schema, poolMax: 4 });
   const conn = orm.em.getConnection();
+  const others: MikroORM[] = [];
   try {
     await conn.execute(`create schema if not exists "${schema}"`);
     await migrateUp(orm);
-    const writer = createPredictionWriter(orm);
-    // The same writer with INPUT_TEXT_KEYS set: every input text sealed with AES-256-GCM before it is sent.
-    const encryptingWriter = createPredictionWriter(orm, { textCipher: createTextCipher([{ id: 'bench', key: randomBytes(32) }]) });
+    // ORMs on the same schema with other MikroORM settings, to measure each.
+    const options = { clientUrl: TEST_DATABASE_URL, schema, poolMax: 4 };
+    const orm300 = await initOrm({ ...options, batchSize: 300 });
+    const ormNoTx = await MikroORM.init({ ...dbConfig(options), implicitTransactions: false });
+    others.push(orm300, ormNoTx);
+    const cipher = createTextCipher([{ id: 'bench', key: randomBytes(32) }]);
+    const writers = {
+      uow: createPredictionWriter(orm),
+      'uow-300': createPredictionWriter(orm300),
+      'uow-no-tx': createPredictionWriter(ormNoTx as Orm),
+      sql: createPredictionWriter(orm, { kind: 'sql' }),
+      encrypted: createPredictionWriter(orm, { textCipher: cipher }),
+    };
     const meta = orm.getMetadata().get<Prediction>(PredictionSchema.meta.className);
     const columns = Object.values(meta.properties).map((p) => [p.fieldNames[0]!, p.name as keyof Prediction] as [string, keyof Prediction]);
     const table = `"${schema}"."${meta.tableName}"`;
@@ -104,13 +119,7 @@ async function main() {
       .join(', ');
 
     const write: Record<Method, (rows: NewPrediction[]) => Promise<unknown>> = {
-      async uow(rows) {
-        const em = orm.em.fork();
-        for (const r of rows) em.create(PredictionSchema, toEntity(r));
-        await em.flush();
-      },
-      writer: (rows) => writer.insertMany(rows),
-      encrypted: (rows) => encryptingWriter.insertMany(rows),
+      ...(Object.fromEntries(Object.entries(writers).map(([m, w]) => [m, (rows: NewPrediction[]) => w.insertMany(rows)])) as Record<keyof typeof writers, (rows: NewPrediction[]) => Promise<unknown>>),
       copy: (rows) => copyRows(orm, table, columns, rows),
     };
 
@@ -132,39 +141,39 @@ async function main() {
 
     console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
     console.log(`schema ${schema}; medians; "CPU" = this Node process' CPU time per row (what the worker would spend)\n`);
-    console.log('rows/flush  reps   UoW rows/s  writer rows/s   COPY rows/s   UoW/COPY  writer/COPY   CPU µs/row: UoW  writer  COPY');
-    const ratios = new Map<number, number>();
-    const encryption: Array<[rows: number, rowsPerS: number, ofPlain: number, extraCpuUs: number]> = [];
+    const head = METHODS.map((m) => m.padStart(10)).join('');
+    console.log(`rows/flush  reps |${head} | ÷ COPY: uow    sql | CPU µs/row:${head}`);
+    const table1 = new Map<number, Record<Method, { rowsPerS: number; cpu: number }>>();
     for (const [n, reps] of SIZES) {
-      const runs: Record<Method, Array<{ rowsPerS: number; cpuUsPerRow: number }>> = { uow: [], writer: [], copy: [], encrypted: [] };
-      // Interleaved, so drifting load on the (shared) machine hits all three alike.
+      const runs = Object.fromEntries(METHODS.map((m) => [m, [] as Array<{ rowsPerS: number; cpuUsPerRow: number }>])) as Record<Method, Array<{ rowsPerS: number; cpuUsPerRow: number }>>;
+      // Interleaved, so drifting load on the (shared) machine hits every method alike.
       for (let r = 0; r < reps; r++) for (const m of METHODS) runs[m].push(await measure(m, n));
-      const rps = (m: Method) => median(runs[m].map((x) => x.rowsPerS));
-      const cpu = (m: Method) => median(runs[m].map((x) => x.cpuUsPerRow));
-      ratios.set(n, rps('writer') / rps('copy'));
-      encryption.push([n, rps('encrypted'), rps('encrypted') / rps('writer'), cpu('encrypted') - cpu('writer')]);
+      const row = Object.fromEntries(
+        METHODS.map((m) => [m, { rowsPerS: median(runs[m].map((x) => x.rowsPerS)), cpu: median(runs[m].map((x) => x.cpuUsPerRow)) }]),
+      ) as Record<Method, { rowsPerS: number; cpu: number }>;
+      table1.set(n, row);
       console.log(
-        `${String(n).padStart(10)} ${String(reps).padStart(5)} ${rps('uow').toFixed(0).padStart(12)} ${rps('writer').toFixed(0).padStart(14)} ` +
-          `${rps('copy').toFixed(0).padStart(13)} ${(rps('uow') / rps('copy')).toFixed(2).padStart(10)} ${(rps('writer') / rps('copy')).toFixed(2).padStart(12)}` +
-          `   ${cpu('uow').toFixed(1).padStart(15)} ${cpu('writer').toFixed(1).padStart(7)} ${cpu('copy').toFixed(1).padStart(5)}`,
+        `${String(n).padStart(10)} ${String(reps).padStart(5)} |${METHODS.map((m) => row[m].rowsPerS.toFixed(0).padStart(10)).join('')} |` +
+          `${(row.uow.rowsPerS / row.copy.rowsPerS).toFixed(2).padStart(12)}${(row.sql.rowsPerS / row.copy.rowsPerS).toFixed(2).padStart(7)} |` +
+          `           ${METHODS.map((m) => row[m].cpu.toFixed(1).padStart(10)).join('')}`,
       );
-    }
-    console.log('\ninput texts encrypted at rest (INPUT_TEXT_KEYS, AES-256-GCM per row), same writer:');
-    for (const [n, rowsPerS, ofPlain, extraCpuUs] of encryption) {
-      console.log(`  ${String(n).padStart(6)} rows/flush: ${rowsPerS.toFixed(0)} rows/s (${ofPlain.toFixed(2)} × plaintext), +${extraCpuUs.toFixed(1)} µs of CPU per row`);
     }
     console.log(
       `\nworker flush size (apps/worker/src/row-sink.ts): the micro-batches waiting when a flush starts, ` +
         `at least one (MAX_BATCH_SIZE ${workerFlush.oneBatch} rows) and at most ${workerFlush.cap} rows, 2 flushes in flight.`,
     );
     for (const n of [workerFlush.oneBatch, workerFlush.cap]) {
-      const ratio = ratios.get(n)!;
-      console.log(`  writer/COPY at ${n} rows per flush: ${ratio.toFixed(2)} (target ≥ 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+      const r = table1.get(n)!;
+      console.log(
+        `  ${n} rows per flush: unit of work ${r.uow.rowsPerS.toFixed(0)} rows/s = ${(r.uow.rowsPerS / r.sql.rowsPerS).toFixed(2)} × the SQL writer, ` +
+          `${(r.uow.cpu - r.sql.cpu).toFixed(1)} µs more Node CPU per row; encrypted texts ${(r.encrypted.rowsPerS / r.uow.rowsPerS).toFixed(2)} × plaintext, ` +
+          `+${(r.encrypted.cpu - r.uow.cpu).toFixed(1)} µs per row`,
+      );
     }
     console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await conn.execute(`drop schema if exists "${schema}" cascade`);
-    await orm.close(true);
+    await Promise.all([orm, ...others].map((o) => o.close(true)));
   }
 }
 

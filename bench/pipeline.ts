@@ -1,5 +1,6 @@
 // npm run bench:pipeline [-- --model shipped|heavy] — the pipeline's throughput and latency next to the
-// model's own speed, in one run. See docs/benchmarks.md.
+// model's own speed, in one run. `-- --writers`: /jobs with each prediction writer instead (bench/writers.ts).
+// See docs/benchmarks.md.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
@@ -8,6 +9,7 @@ import { measureExpressFloor, measureFloors } from './floors.js';
 import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, queueTimeline, type LoadResult, type QueueTimeline } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
 import { median, TextSource, textSourceName } from './texts.js';
+import { compareWriters } from './writers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,6 +21,7 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string' },
     'heavy-dir': { type: 'string' },
     'worker-env': { type: 'string', multiple: true },
+    writers: { type: 'boolean', default: false },
   },
 });
 const model = resolveModel(parseModelKind(args.model), args['heavy-dir']);
@@ -54,6 +57,16 @@ interface Rep {
   cacheHits: number;
   /** CPU ms per text (per request for /predict) of each process, per phase. */
   cpu: Record<'c1' | 'c64' | 'jobs', Record<string, number>>;
+}
+
+if (args.writers) {
+  const stack = await startBenchStack('bench', { workerEnv, apiEnv: { LOG_LEVEL: 'warn', SYNC_TIMEOUT_MS: '30000' } });
+  try {
+    await compareWriters(stack, { texts, jobTexts: size.jobTexts, reps: Math.max(reps, 3), workerEnv });
+  } finally {
+    await stack.stop();
+  }
+  process.exit(0);
 }
 
 const modelOnly = await openModelOnly({ modelDir: model.dir, threads, intraOpThreads, batchSize });

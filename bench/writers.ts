@@ -1,0 +1,57 @@
+// bench:pipeline --writers: /jobs end to end with each prediction writer (DB_WRITER), in one run.
+// The stack's worker is replaced for every measurement, writers alternating (and their order flipping
+// each repetition), so drifting machine load hits both alike.
+import type { Stack } from '../test/support/stack.js';
+import { cpuPerItem, cpuSnapshot } from './cpu.js';
+import { batchStats, bulkJobs, fmt, printTable, replaceWorkers } from './load.js';
+import { median, type TextSource } from './texts.js';
+
+const WRITERS = ['unit-of-work', 'sql'] as const;
+type Writer = (typeof WRITERS)[number];
+
+interface Run {
+  textsPerS: number;
+  /** CPU ms per text: the worker's event loop (where the writer runs) and the stack's Postgres backends. */
+  workerLoopMs: number;
+  postgresMs: number;
+}
+
+export async function compareWriters(stack: Stack, opts: { texts: TextSource; jobTexts: number; reps: number; workerEnv: Record<string, string> }): Promise<void> {
+  const runs: Record<Writer, Run[]> = { 'unit-of-work': [], sql: [] };
+  let cacheHits = 0;
+  const since = new Date();
+  for (let r = 0; r < opts.reps; r++) {
+    for (const writer of r % 2 === 0 ? WRITERS : [...WRITERS].reverse()) {
+      await replaceWorkers(stack, 1, { ...opts.workerEnv, DB_WRITER: writer });
+      await bulkJobs(stack.url, opts.texts.take(500)); // warm-up: model threads, pool, statement plans
+      const before = await cpuSnapshot(stack);
+      const jobTexts = opts.texts.take(opts.jobTexts);
+      const textsPerS = await bulkJobs(stack.url, jobTexts);
+      const cpu = cpuPerItem(before, await cpuSnapshot(stack), jobTexts.length);
+      runs[writer].push({ textsPerS, workerLoopMs: cpu['worker event loop']!, postgresMs: cpu['postgres: this stack']! });
+      console.log(`rep ${r + 1} ${writer.padEnd(12)} /jobs ${fmt(textsPerS, 0)} texts/s, worker event loop ${fmt(cpu['worker event loop']!, 3)} ms/text`);
+    }
+  }
+  cacheHits = (await batchStats(stack, since)).cacheHits;
+  const med = (w: Writer, pick: (r: Run) => number) => median(runs[w].map(pick));
+  const col = (w: Writer, pick: (r: Run) => number, digits: number) => [...runs[w].map((r) => fmt(pick(r), digits)), fmt(med(w, pick), digits)];
+  console.log('');
+  printTable(
+    ['', ...runs['unit-of-work'].map((_, i) => `rep ${i + 1}`), 'median'],
+    [
+      [`/jobs (${opts.jobTexts} texts) texts/s, unit of work`, ...col('unit-of-work', (r) => r.textsPerS, 0)],
+      [`/jobs (${opts.jobTexts} texts) texts/s, sql`, ...col('sql', (r) => r.textsPerS, 0)],
+      ['worker event loop CPU ms/text, unit of work', ...col('unit-of-work', (r) => r.workerLoopMs, 3)],
+      ['worker event loop CPU ms/text, sql', ...col('sql', (r) => r.workerLoopMs, 3)],
+      ['Postgres CPU ms/text, unit of work', ...col('unit-of-work', (r) => r.postgresMs, 3)],
+      ['Postgres CPU ms/text, sql', ...col('sql', (r) => r.postgresMs, 3)],
+    ],
+  );
+  const ratios = runs['unit-of-work'].map((u, i) => u.textsPerS / runs.sql[i]!.textsPerS);
+  const cost = 1 - median(ratios);
+  console.log(
+    `\nunit of work ÷ sql, /jobs texts/s per repetition: ${ratios.map((x) => fmt(x, 3)).join(', ')}; median ${fmt(median(ratios), 3)} ` +
+      `→ the unit of work costs ${fmt(cost * 100, 1)} % of /jobs throughput (target ≤ 15 %: ${cacheHits > 0 ? 'INVALID (cache hits)' : cost <= 0.15 ? 'met' : 'NOT met'})`,
+  );
+  console.log(cacheHits > 0 ? `INVALID: ${cacheHits} predictions came from the result cache` : 'cache hits: 0 (every prediction ran the model)');
+}
