@@ -1,28 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { JobState } from 'bullmq';
-import { ClassifyJobResult, JobProgress, type ClassifyJobData } from '@sentiment/queue';
-import { JobFailedError } from './errors.js';
-import type { Finish, PendingReply } from './job-replies.js';
+import { JobProgress, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { jobView, shareView, toStatus, type JobSnapshot, type JobView } from './job-status.js';
 import { createCoalescedJobs } from './jobs/coalesced-jobs.js';
-import { IDEMPOTENCY_TTL_S, createIdempotentSubmitter } from './jobs/idempotency.js';
+import { createIdempotentSubmitter } from './jobs/idempotency.js';
 import type { ClassifyJob, JobSource, PredictionJobs, SubmitOptions, Submitted } from './jobs/prediction-jobs.js';
 import { createRedisGuard } from './jobs/redis-guard.js';
 import { createJobAdder } from './jobs/submit.js';
+import { createTickets } from './jobs/tickets.js';
+import { createReplyWaiter } from './jobs/wait-for-reply.js';
 import type { QueueClients } from './queue-clients.js';
 
 export { PRIORITY } from './jobs/submit.js';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Polling a waited-for job's state, a fallback to its reply: first after this, then doubling up to MAX_POLL_MS. */
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 2000;
 /** Text counts of jobs polled before their first progress report, kept so a poll need not reload the texts. */
 const KNOWN_TOTALS = 10_000;
-/** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
-const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
 
 export interface PredictionJobsOptions {
   resultTtlS: number;
@@ -44,48 +38,8 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
   const { add } = adder;
   const coalesced = createCoalescedJobs({ adder, replies });
   const idempotent = createIdempotentSubmitter({ redis, queue, guarded, add });
-
-  const ticketKey = (ticket: string) => `${queue.opts.prefix ?? 'bull'}:ticket:${ticket}`;
-
-  /** The job's outcome once it is done; read once, for jobs that may have finished before anyone listened. */
-  const currentOutcome = (id: string) =>
-    guarded(async (): Promise<Finish> => {
-      const state = await queue.getJobState(id);
-      if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
-      const done = await queue.getJob(id);
-      return state === 'completed' ? { state, value: done?.returnvalue } : { state, reason: done?.failedReason || 'the job failed' };
-    });
-
-  /**
-   * The job's outcome within `timeoutMs`, else `pending`. The reply channel is the fast path; the
-   * job's state is also polled with backoff, for replies that go elsewhere (a replayed job queued by
-   * another request or instance), were lost in a Redis reconnect, or come from workers that do not reply.
-   */
-  async function awaitOutcome(id: string, timeoutMs: number, expected?: PendingReply): Promise<Finish> {
-    const reply = expected ?? replies.expect(id);
-    const settled = reply.settle(timeoutMs);
-    const deadline = Date.now() + timeoutMs;
-    // A job queued just now cannot be done yet; one queued earlier may be.
-    let pollInMs = expected ? FIRST_POLL_MS : 0;
-    for (;;) {
-      const wait = Math.min(pollInMs, deadline - Date.now());
-      const replied = await Promise.race([settled, delay(Math.max(wait, 0)).then(() => null)]);
-      if (replied) return replied;
-      if (Date.now() >= deadline) return settled;
-      let polled: Finish;
-      try {
-        polled = await currentOutcome(id);
-      } catch (err) {
-        reply.cancel();
-        throw err;
-      }
-      if (polled.state !== 'pending') {
-        reply.cancel();
-        return polled;
-      }
-      pollInMs = Math.min(Math.max(pollInMs * 2, FIRST_POLL_MS), MAX_POLL_MS);
-    }
-  }
+  const tickets = createTickets({ redis, queue, guarded });
+  const waiter = createReplyWaiter({ queue, replies, guarded });
 
   const totals = new Map<string, number>();
   /**
@@ -122,9 +76,9 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
 
   /** A 202'd share of a coalesced job, seen through its ticket. */
   async function viewTicket(ticket: string): Promise<JobView | null> {
-    const raw = await redis.get(ticketKey(ticket));
-    if (raw === null) return null;
-    const { jobId, start, count } = JSON.parse(raw) as { jobId: string; start: number; count: number };
+    const held = await tickets.read(ticket);
+    if (held === null) return null;
+    const { jobId, start, count } = held;
     const state = await queue.getJobState(jobId);
     if (state === 'unknown') return null;
     const job = await snapshot(jobId, state);
@@ -138,30 +92,9 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
       return coalesced.submit(texts, source, options);
     },
 
-    /**
-     * The id a 202 names: the job's own, or for a share of a coalesced job a ticket that shows only
-     * this request's texts (other requests' predictions are theirs alone).
-     */
-    async acceptedId({ job, share }: Submitted): Promise<string> {
-      if (!share) return job.id!;
-      const ticket = randomUUID();
-      await guarded(() => redis.set(ticketKey(ticket), JSON.stringify({ jobId: job.id, ...share }), 'EX', TICKET_TTL_S));
-      return ticket;
-    },
-
     submitOnce: (texts, source, options, idempotency) => idempotent.submitOnce(texts, source, options, idempotency),
-
-    /** The result if the job finishes within `timeoutMs`; null if it is still pending. */
-    async waitForResult({ job, reply, share }: Submitted, timeoutMs: number): Promise<ClassifyJobResult | null> {
-      const id = job.id!;
-      const finish = await awaitOutcome(id, timeoutMs, reply);
-      if (finish.state === 'pending') return null;
-      if (finish.state === 'failed') throw new JobFailedError(id, finish.reason);
-      // A result that breaks the contract is a worker bug: a plain error, so a 500.
-      const result = ClassifyJobResult.parse(finish.value);
-      if (!share) return result;
-      return { predictions: result.predictions.slice(share.start, share.start + share.count), total: share.count };
-    },
+    acceptedId: (submitted) => tickets.acceptedId(submitted),
+    waitForResult: (submitted, timeoutMs) => waiter.waitForResult(submitted, timeoutMs),
 
     async status(job: ClassifyJob): Promise<JobView['status']> {
       const state = await guarded(() => job.getState());
