@@ -106,6 +106,7 @@ describe('GET /dashboard in a browser', () => {
       expect(requests.filter((u) => new URL(u).origin !== origin), 'requests that left the host').toEqual([]);
       // The page, its script and stylesheet, chart.js from node_modules, and the data calls.
       expect(requests).toContain(`${origin}/dashboard/vendor/chart.umd.min.js`);
+      expect(requests).toContain(`${origin}/dashboard/core.js`);
       expect(requests.some((u) => u.startsWith(`${origin}/dashboard/api/timeseries?`))).toBe(true);
     } finally {
       await context.close();
@@ -152,7 +153,7 @@ describe('who may open /dashboard', () => {
     expect((await fetch(`${stack.url}/dashboard/vendor/..%2Fpackage.json`)).status).toBe(404);
 
     const production = await stack.startApi({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' });
-    for (const p of ['/dashboard', '/dashboard/api/summary', '/dashboard/dashboard.js']) {
+    for (const p of ['/dashboard', '/dashboard/api/summary', '/dashboard/dashboard.js', '/dashboard/core.js']) {
       const res = await fetch(`${production.url}${p}`);
       expect(res.status, p).toBe(404);
       expect(((await res.json()) as any).error.code).toBe('not_found');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKET_MS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import { AnalyticsSummary, LatencyStats, ModelsList, RecentPage, SentimentDistribution, Timeseries } from '@sentiment/contract';
 import { createPredictionWriter, LATENCY_RELATIVE_ERROR, type NewPrediction } from '@sentiment/db';
 import { createHarness, type Harness } from './support/harness.js';
@@ -201,10 +202,9 @@ describe('bad analytics queries → 400 validation_error', () => {
 });
 
 describe('GET /analytics/timeseries', () => {
-  const UNIT = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
   const bounded = filters.filter(([, f]) => f.from && f.to);
 
-  it.each(bounded.flatMap(([name, f]) => (['minute', 'hour', 'day'] as const).map((bucket) => [`${name}, by ${bucket}`, f, bucket] as const)))(
+  it.each(bounded.flatMap(([name, f]) => TIMESERIES_BUCKETS.map((bucket) => [`${name}, by ${bucket}`, f, bucket] as const)))(
     '%s: zero-filled points equal direct SQL',
     async (_name, f, bucket) => {
       const res = await request(h.app).get('/analytics/timeseries').query({ ...f, bucket });
@@ -219,10 +219,10 @@ describe('GET /analytics/timeseries', () => {
         w.params,
       );
       const byStart = new Map(groups.map((g) => [new Date(g.start).toISOString(), g]));
-      const first = Math.floor(Date.parse(f.from!) / UNIT[bucket]) * UNIT[bucket];
+      const first = Math.floor(Date.parse(f.from!) / BUCKET_MS[bucket]) * BUCKET_MS[bucket];
       expect(res.body).toMatchObject({ bucket, from: new Date(f.from!).toISOString(), to: new Date(f.to!).toISOString() });
       expect(res.body.points.map((p: { start: string }) => p.start)).toEqual(
-        Array.from({ length: Math.ceil((Date.parse(f.to!) - first) / UNIT[bucket]) }, (_, i) => new Date(first + i * UNIT[bucket]).toISOString()),
+        Array.from({ length: Math.ceil((Date.parse(f.to!) - first) / BUCKET_MS[bucket]) }, (_, i) => new Date(first + i * BUCKET_MS[bucket]).toISOString()),
       );
       for (const p of res.body.points) {
         const g = byStart.get(p.start);

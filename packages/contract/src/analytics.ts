@@ -1,4 +1,4 @@
-import { SENTIMENTS } from '@sentiment/core';
+import { BUCKET_MS, SENTIMENTS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import { z } from 'zod';
 import { Sentiment } from './predictions.js';
 
@@ -65,9 +65,7 @@ export const RecentParams = FilterFields.extend({
 }).refine(...fromBeforeTo);
 export type RecentParams = z.output<typeof RecentParams>;
 
-export const TIMESERIES_BUCKETS = ['minute', 'hour', 'day'] as const;
-export type TimeseriesBucket = (typeof TIMESERIES_BUCKETS)[number];
-export const BUCKET_MS: Record<TimeseriesBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export { TIMESERIES_BUCKETS, type TimeseriesBucket } from '@sentiment/core';
 /** Points of a timeseries when `from` is not given. */
 export const DEFAULT_TIMESERIES_POINTS = 60;
 /** Most points one timeseries answer may hold (a week of minutes). */

@@ -14,7 +14,6 @@ export type {
   RecentPrediction,
   SentimentDistribution,
   Timeseries,
-  TimeseriesBucket,
   TimeseriesOptions,
   TimeseriesPoint,
 } from './analytics/types.js';

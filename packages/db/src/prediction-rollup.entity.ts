@@ -1,16 +1,18 @@
 import { EntitySchema } from '@mikro-orm/core';
+import { BUCKET_MS, type TimeBucket } from '@sentiment/core';
 
 /** Rollup granularities, finest first. Ten minutes keeps the minute-level edges of a range short. */
-export const GRAINS = ['minute', '10min', 'hour', 'day'] as const;
+export const GRAINS = ['minute', '10min', 'hour', 'day'] as const satisfies readonly TimeBucket[];
 export type Grain = (typeof GRAINS)[number];
 
-/** Width of each grain's buckets; buckets are `date_bin(width, timestamp, ROLLUP_ORIGIN)`, i.e. aligned in UTC. */
-export const GRAIN_WIDTH: Record<Grain, { ms: number; sql: string }> = {
-  minute: { ms: 60_000, sql: `interval '1 minute'` },
-  '10min': { ms: 600_000, sql: `interval '10 minutes'` },
-  hour: { ms: 3_600_000, sql: `interval '1 hour'` },
-  day: { ms: 86_400_000, sql: `interval '24 hours'` },
-};
+/**
+ * Width of each grain's buckets (BUCKET_MS of @sentiment/core), in ms and as a Postgres interval;
+ * buckets are `date_bin(width, timestamp, ROLLUP_ORIGIN)`, i.e. aligned in UTC.
+ */
+export const GRAIN_WIDTH = Object.fromEntries(GRAINS.map((g) => [g, { ms: BUCKET_MS[g], sql: `interval '${BUCKET_MS[g] / 1000} seconds'` }])) as Record<
+  Grain,
+  { ms: number; sql: string }
+>;
 export const ROLLUP_ORIGIN = `timestamptz '2000-01-01 00:00:00+00'`;
 
 /**

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKET_MS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import {
   createAnalyticsRepository,
   createPredictionWriter,
   LATENCY_RELATIVE_ERROR,
   type AnalyticsFilters,
   type AnalyticsRepository,
-  type TimeseriesBucket,
 } from '@sentiment/db';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
 import { makePredictions, randomPredictions, seededRandom } from './support/predictions.js';
@@ -141,8 +141,7 @@ describe('analytics from rollups equal direct SQL', () => {
     }
   });
 
-  const buckets: TimeseriesBucket[] = ['minute', 'hour', 'day'];
-  it.each(ranges.filter(([, f]) => f.from && f.to).flatMap(([name, f]) => buckets.map((b) => [`${name}, by ${b}`, f, b] as const)))(
+  it.each(ranges.filter(([, f]) => f.from && f.to).flatMap(([name, f]) => TIMESERIES_BUCKETS.map((b) => [`${name}, by ${b}`, f, b] as const)))(
     'timeseries: %s',
     async (_name, f, bucket) => {
       const w = where(f);
@@ -155,7 +154,7 @@ describe('analytics from rollups equal direct SQL', () => {
       );
       const byStart = new Map(rows.map((x) => [new Date(x.start as string).toISOString(), x]));
       const series = await repo.timeseries({ bucket, from: f.from!, to: f.to!, modelVersion: f.modelVersion });
-      const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[bucket];
+      const unit = BUCKET_MS[bucket];
       const first = Math.floor(f.from!.getTime() / unit) * unit;
       expect(series.points.map((p) => p.start)).toEqual(
         Array.from({ length: Math.ceil((f.to!.getTime() - first) / unit) }, (_, i) => new Date(first + i * unit).toISOString()),

@@ -7,10 +7,10 @@
   const REFRESH_MS = 5000;
   /** Per-version series (confidence lines, latency bars) for at most this many recent versions. */
   const MAX_VERSIONS = 5;
-  const SENTIMENTS = ['negative', 'neutral', 'positive'];
+  // The sentiments and the bucket widths, as the API defines them (core.js, served from @sentiment/core).
+  const { SENTIMENTS, BUCKET_MS } = window.SENTIMENT_CORE;
   const SENTIMENT_COLORS = { negative: '#d64545', neutral: '#9aa0a6', positive: '#2f9e5b' };
   const VERSION_COLORS = ['#3867d6', '#f08c00', '#8e44ad', '#0c8599', '#c2255c'];
-  const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
   /** Window choices: how many buckets of which size, ending with the current (partial) bucket. */
   const RANGES = {
     '15m': { buckets: 15, bucket: 'minute' },

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { BUCKET_MS, SENTIMENTS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import type { AnalyticsRepository } from '@sentiment/db';
 import { NotFoundError } from '../errors.js';
 import { boardMode, localOnly, type AccessOptions } from '../security/access.js';
@@ -19,6 +20,14 @@ const PAGE_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? 
 const CHART_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
 /** The self-contained UMD build (the ESM build imports @kurkle/color by bare name, which needs an import map). */
 const CHART_FILES = new Set(['chart.umd.min.js', 'chart.umd.min.js.map']);
+/**
+ * The constants the page shares with the API (the sentiments, the timeseries buckets and their widths),
+ * from their one definition in @sentiment/core: a script, as the page has no build step to import them.
+ */
+const CORE_SCRIPT = `window.SENTIMENT_CORE = Object.freeze(${JSON.stringify({
+  SENTIMENTS,
+  BUCKET_MS: Object.fromEntries(TIMESERIES_BUCKETS.map((b) => [b, BUCKET_MS[b]])),
+})});\n`;
 
 export interface DashboardOptions {
   analytics: AnalyticsRepository;
@@ -49,6 +58,7 @@ export function dashboardRouter({ analytics, access = {} }: DashboardOptions): R
     if (!CHART_FILES.has(req.params.file)) return next();
     res.sendFile(req.params.file, { root: CHART_DIR, maxAge: '1h' });
   });
+  router.get('/core.js', (_req, res) => res.type('text/javascript').set('cache-control', 'no-cache').send(CORE_SCRIPT));
   // `/dashboard` and `/dashboard/` alike (the page's URLs are absolute, so no redirect is needed).
   router.get('/', (_req, res) => res.sendFile('index.html', { root: PAGE_DIR }));
   router.use(express.static(PAGE_DIR, { index: false, redirect: false }));

@@ -1,5 +1,4 @@
-import { SENTIMENTS } from '@sentiment/core';
-import { GRAIN_WIDTH } from '../prediction-rollup.entity.js';
+import { BUCKET_MS, SENTIMENTS } from '@sentiment/core';
 import { floorTo, splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext } from './context.js';
 import { overPieces } from './ranges.js';
@@ -37,7 +36,7 @@ export async function timeseries({ names, query }: AnalyticsContext, { bucket, f
   });
   const byStart = new Map((row?.points ?? []).map((p) => [p[0], p]));
   const points: TimeseriesPoint[] = [];
-  for (let t = floorTo(from.getTime(), bucket); t < to.getTime(); t += GRAIN_WIDTH[bucket].ms) {
+  for (let t = floorTo(from.getTime(), bucket); t < to.getTime(); t += BUCKET_MS[bucket]) {
     const [, n = 0, negative = 0, neutral = 0, positive = 0, sc = 0, sl = 0] = byStart.get(t) ?? [];
     points.push({ start: new Date(t).toISOString(), total: n, counts: { negative, neutral, positive }, avg_confidence: ratio(sc, n), avg_latency_ms: ratio(sl, n) });
   }

@@ -1,5 +1,5 @@
 import type { LatencyPercentiles } from '../latency-histogram.js';
-import type { Sentiment } from '@sentiment/core';
+import type { Sentiment, TimeseriesBucket } from '@sentiment/core';
 import type { RecentCursor } from '../recent-cursor.js';
 
 // What the analytics repository answers (the shapes of GET /analytics/*, before JSON).
@@ -43,9 +43,6 @@ export interface RecentPage {
   /** Where the next page starts; null when this page reached the last matching row. */
   next: RecentCursor | null;
 }
-
-/** Buckets of a timeseries: UTC minutes, hours or days. */
-export type TimeseriesBucket = 'minute' | 'hour' | 'day';
 
 export interface TimeseriesOptions {
   bucket: TimeseriesBucket;
