@@ -51,7 +51,7 @@ function machineBusyMs(): number {
 function localPortsTo(pids: number[], remotePort: number): Set<number> {
   const inodes = new Set<string>();
   for (const pid of pids) {
-    let fds: string[] = [];
+    let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${pid}/fd`);
     } catch {

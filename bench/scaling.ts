@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchStack } from './stack.js';
-import { batchStats, bulkJobs, envPairs, fmt, predictLoad, printTable, replaceWorkers, type LoadResult } from './load.js';
+import { bulkJobs, reportCacheHits, envPairs, fmt, predictLoad, printTable, replaceWorkers, type LoadResult } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
 import { TextSource, textSourceName } from './texts.js';
 
@@ -84,6 +84,7 @@ try {
     `  per worker container with C cores: INFERENCE_THREADS=${threadsPerCore === 1 ? 'C' : `${fmt(threadsPerCore, 1)}×C`}, ` +
       `INTRA_OP_THREADS=${pick.intraOp}; scale out with more containers (docker compose up --scale worker=N).`,
   );
+  await reportCacheHits(stack, runStart);
 } finally {
   await stack.stop();
 }

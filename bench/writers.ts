@@ -18,7 +18,6 @@ interface Run {
 
 export async function compareWriters(stack: Stack, opts: { texts: TextSource; jobTexts: number; reps: number; workerEnv: Record<string, string> }): Promise<void> {
   const runs: Record<Writer, Run[]> = { 'unit-of-work': [], sql: [] };
-  let cacheHits = 0;
   const since = new Date();
   for (let r = 0; r < opts.reps; r++) {
     for (const writer of r % 2 === 0 ? WRITERS : [...WRITERS].reverse()) {
@@ -32,7 +31,7 @@ export async function compareWriters(stack: Stack, opts: { texts: TextSource; jo
       console.log(`rep ${r + 1} ${writer.padEnd(12)} /jobs ${fmt(textsPerS, 0)} texts/s, worker event loop ${fmt(cpu['worker event loop']!, 3)} ms/text`);
     }
   }
-  cacheHits = (await batchStats(stack, since)).cacheHits;
+  const { cacheHits } = await batchStats(stack, since);
   const med = (w: Writer, pick: (r: Run) => number) => median(runs[w].map(pick));
   const col = (w: Writer, pick: (r: Run) => number, digits: number) => [...runs[w].map((r) => fmt(pick(r), digits)), fmt(med(w, pick), digits)];
   console.log('');

@@ -67,9 +67,18 @@ interface Filter {
 function where(f: Filter): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (f.from) (parts.push('"timestamp" >= ?'), params.push(f.from));
-  if (f.to) (parts.push('"timestamp" < ?'), params.push(f.to));
-  if (f.model_version) (parts.push('model_version = ?'), params.push(f.model_version));
+  if (f.from) {
+    parts.push('"timestamp" >= ?');
+    params.push(f.from);
+  }
+  if (f.to) {
+    parts.push('"timestamp" < ?');
+    params.push(f.to);
+  }
+  if (f.model_version) {
+    parts.push('model_version = ?');
+    params.push(f.model_version);
+  }
   return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }
 

@@ -30,7 +30,7 @@ export const RESULT_COLUMNS = ['line', 'text', 'sentiment', 'confidence', 'model
  * and the chunk's Idempotency-Key covers a kill between the API's answer and that write.
  */
 export async function runSubmission(deps: RunDeps): Promise<void> {
-  const { client, input, state, progress, signal } = deps;
+  const { input, state, progress, signal } = deps;
   const chunks = state.chunks;
   const done = new Map<number, number>();
   const finished = new Map<number, Prediction[]>();

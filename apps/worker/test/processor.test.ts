@@ -137,7 +137,10 @@ describe('bulk jobs on a worker with MAX_BULK_JOBS=1', () => {
     let mostAtOnce = 0;
     const watched = {
       async submit(sub: Parameters<typeof batcher.submit>[0]) {
-        if (!sub.interactive) (inBatcher.add(sub.jobId), (mostAtOnce = Math.max(mostAtOnce, inBatcher.size)));
+        if (!sub.interactive) {
+          inBatcher.add(sub.jobId);
+          mostAtOnce = Math.max(mostAtOnce, inBatcher.size);
+        }
         try {
           return await batcher.submit(sub);
         } finally {

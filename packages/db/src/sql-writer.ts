@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from './config.js';
 import { PredictionSchema, type Prediction } from './prediction.entity.js';
-import { orderedChunks, rowChecker, toEntityData, type NewPrediction } from './prediction-rows.js';
+import { orderedChunks, rowChecker, toEntityData } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
 import { permanentWriteError } from './write-errors.js';
 import type { TextCipher } from './text-cipher.js';

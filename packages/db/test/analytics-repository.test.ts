@@ -27,9 +27,18 @@ describe('analytics repository', () => {
   async function expectedFromSql(f: AnalyticsFilters) {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.from) (where.push('"timestamp" >= ?'), params.push(f.from));
-    if (f.to) (where.push('"timestamp" < ?'), params.push(f.to));
-    if (f.modelVersion) (where.push('model_version = ?'), params.push(f.modelVersion));
+    if (f.from) {
+    where.push('"timestamp" >= ?');
+    params.push(f.from);
+  }
+    if (f.to) {
+    where.push('"timestamp" < ?');
+    params.push(f.to);
+  }
+    if (f.modelVersion) {
+    where.push('model_version = ?');
+    params.push(f.modelVersion);
+  }
     const clause = where.length ? `where ${where.join(' and ')}` : '';
     const [row] = await db.orm.em.getConnection().execute(
       `select count(*)::int as n, avg(confidence_score) as c, avg(latency_ms) as l,

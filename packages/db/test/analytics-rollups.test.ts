@@ -36,9 +36,18 @@ describe('analytics from rollups equal direct SQL', () => {
   function where(f: AnalyticsFilters): { text: string; params: unknown[] } {
     const parts: string[] = [];
     const params: unknown[] = [];
-    if (f.from) (parts.push('"timestamp" >= ?'), params.push(f.from));
-    if (f.to) (parts.push('"timestamp" < ?'), params.push(f.to));
-    if (f.modelVersion) (parts.push('model_version = ?'), params.push(f.modelVersion));
+    if (f.from) {
+    parts.push('"timestamp" >= ?');
+    params.push(f.from);
+  }
+    if (f.to) {
+    parts.push('"timestamp" < ?');
+    params.push(f.to);
+  }
+    if (f.modelVersion) {
+    parts.push('model_version = ?');
+    params.push(f.modelVersion);
+  }
     return { text: parts.length ? `where ${parts.join(' and ')}` : '', params };
   }
   const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());

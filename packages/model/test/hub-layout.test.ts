@@ -1,6 +1,5 @@
 // A Hub-layout model (BERT tokenizer, three-input ONNX graph, NEGATIVE/POSITIVE labels) loads from a
 // folder and from a transformers.js cache by model id, and classifies through all three inputs.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadClassifier, type LocalClassifier } from '../src/index.js';

@@ -13,6 +13,8 @@ export interface RequestRecord {
   /** 0 when no HTTP answer arrived (connection refused or reset, client timeout). */
   status: number;
   retryAfter: string | null;
+  // JSON from any endpoint: each script reads the fields it checks.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   error?: string;
 }

@@ -19,9 +19,18 @@ function pieceWhere(p: Piece, modelVersion: string | undefined): Sql {
   const column = p.source === 'raw' ? '"timestamp"' : 'bucket';
   const parts: string[] = p.source === 'raw' ? [] : [`grain = '${p.source}'`];
   const params: unknown[] = [];
-  if (p.from) (parts.push(`${column} >= ?`), params.push(p.from));
-  if (p.to) (parts.push(`${column} < ?`), params.push(p.to));
-  if (modelVersion !== undefined) (parts.push('model_version = ?'), params.push(modelVersion));
+  if (p.from) {
+    parts.push(`${column} >= ?`);
+    params.push(p.from);
+  }
+  if (p.to) {
+    parts.push(`${column} < ?`);
+    params.push(p.to);
+  }
+  if (modelVersion !== undefined) {
+    parts.push('model_version = ?');
+    params.push(modelVersion);
+  }
   return { text: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }
 

@@ -50,6 +50,8 @@ function emoticonWord(chunk: string): string | undefined {
 
 const PICTOGRAPH = /\p{Extended_Pictographic}/gu;
 // Skin tones, variation selectors and joiners only change how an emoji looks; the base emoji carries the meaning.
+// Each is matched alone, on purpose: the joiners and combining marks are what this strips.
+// eslint-disable-next-line no-misleading-character-class
 const EMOJI_MODIFIERS = /[\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}]/gu;
 const HASHTAG = /#([\p{L}\p{N}_]+)/gu;
 // Three or more of one letter become two ("soooo" → "soo"); three or more of one mark become three ("!!!!!" → "!!!").

@@ -10,7 +10,10 @@ export function groupMacroRecall(logits: ArrayLike<number>, labels: ArrayLike<nu
     let best = 0;
     for (let c = 1; c < classes; c++) if (logits[i * classes + c]! + bias[c]! > logits[i * classes + best]! + bias[best]!) best = c;
     const g = groups[i]!;
-    if (!hits.has(g)) (hits.set(g, new Float64Array(classes)), totals.set(g, new Float64Array(classes)));
+    if (!hits.has(g)) {
+      hits.set(g, new Float64Array(classes));
+      totals.set(g, new Float64Array(classes));
+    }
     totals.get(g)![labels[i]!]! += 1;
     if (best === labels[i]) hits.get(g)![labels[i]!]! += 1;
   }
@@ -19,7 +22,10 @@ export function groupMacroRecall(logits: ArrayLike<number>, labels: ArrayLike<nu
     let recall = 0;
     let present = 0;
     t.forEach((n, c) => {
-      if (n > 0) (recall += hits.get(g)![c]! / n, present++);
+      if (n > 0) {
+        recall += hits.get(g)![c]! / n;
+        present++;
+      }
     });
     sum += present ? recall / present : 0;
   }

@@ -17,7 +17,7 @@ const rules: [RegExp, string][] = [
   [/ '(?=\s|$)/g, "'"],
   // No space before closing punctuation, none after opening brackets / currency.
   [/ +([,.!?;:%)\]}]|\.\.\.)/g, '$1'],
-  [/([(\[{$]) +/g, '$1'],
+  [/([([{$]) +/g, '$1'],
 ];
 
 export function detokenizePtb(text: string): string {
