@@ -49,7 +49,7 @@ function postStatus(agent: http.Agent, target: URL, body: string): Promise<numbe
 /**
  * `concurrency` clients, each sending its next text as soon as the previous answer arrives. Uses node:http
  * with keep-alive rather than fetch: on 2 cores the load generator shares the CPU with the system under
- * test, and fetch (undici) costs about twice the CPU per request.
+ * test, and fetch (undici) costs more CPU per request.
  */
 export async function predictLoad(url: string, concurrency: number, texts: string[], path = '/predict'): Promise<LoadResult> {
   const target = new URL(path, url);

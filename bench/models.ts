@@ -37,7 +37,7 @@ export function resolveModel(kind: ModelKind, heavyDir = DEFAULT_HEAVY_DIR): Ben
   return { kind, dir };
 }
 
-/** Request and text counts per regime: the heavy model answers ~50 texts/s on 2 cores, the shipped one thousands. */
+/** Request and text counts per regime: the heavy model is two orders of magnitude slower than the shipped one. */
 export function sizes(kind: ModelKind, scale = 1) {
   const n = (shipped: number, heavy: number) => Math.max(1, Math.round((kind === 'shipped' ? shipped : heavy) * scale));
   return {

@@ -77,8 +77,8 @@ const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /**
  * SET key value EX ttl for each key: KEYS are the keys, ARGV[1] the TTL, ARGV[i + 1] the value of KEYS[i].
- * One command for the whole batch: a pipeline of one SET per entry cost the worker 2–4× the CPU (ioredis
- * builds a command, a promise and a reply per entry; measured 330–350 against 73–150 µs per 32 entries).
+ * One command for the whole batch: a pipeline of one SET per entry costs the worker several times the CPU
+ * (ioredis builds a command, a promise and a reply per entry; docs/benchmarks.md, "Where the time goes").
  */
 const SET_EACH_EX = `for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'EX', ARGV[1]) end
 return #KEYS`;

@@ -37,7 +37,7 @@ export interface RowSinkDeps {
   /**
    * A flush without an answer after this counts as an outage and its rows are parked (a hung Postgres
    * answers nothing and fails nothing). Should the late insert land after all, the persist job's insert
-   * skips the rows it finds: nothing is stored twice. Default 1,000 ms (a flush normally takes 1–50 ms).
+   * skips the rows it finds: nothing is stored twice. Default 1,000 ms, far above a normal flush.
    */
   flushTimeoutMs?: number;
 }

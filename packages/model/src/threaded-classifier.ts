@@ -13,8 +13,8 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
 
 /**
  * V8's young generation per thread. By default it grows to tens of MiB under load, and tokenizing keeps
- * filling it; a small one is scavenged more often at no measured cost in texts/s and keeps each busy
- * thread ~10-15 MiB smaller (docs/benchmarks.md, "Memory").
+ * filling it; a small one is scavenged more often, at no measured cost in texts/s, and keeps each busy
+ * thread smaller (docs/benchmarks.md, "Memory").
  */
 const YOUNG_GENERATION_MB = 4;
 

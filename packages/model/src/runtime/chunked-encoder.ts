@@ -12,9 +12,8 @@ export interface ChunkedEncoderParts {
   suffix: number[];
   maxLength: number;
   /**
-   * Memo entries kept before the memo is cleared (bounded memory under unbounded vocabularies). 20,000
-   * holds every distinct chunk of SST-2's 67k training sentences (14,816) and is ~3.5 MiB per classifier
-   * thread when full; 50,000 was ~9 MiB for the same hit rate there (97.7%).
+   * Memo entries kept before the memo is cleared (bounded memory under unbounded vocabularies): enough
+   * for every distinct chunk of SST-2's training sentences, at a few MiB per classifier thread.
    */
   memoSize?: number;
 }

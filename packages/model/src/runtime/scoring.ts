@@ -4,9 +4,9 @@ import type { Prediction, SentimentLabel } from '../classifier.js';
 /**
  * Default abstention threshold for binary (negative/positive) models: a top probability below 0.6 answers
  * `neutral`. A binary model has no neutral class, and on neutral or mixed text its two probabilities land
- * near 0.5. For sentiment-sst2-v1 (ONNX sha256 58a0602d…) on SST-2 dev, the texts below 0.6 (60 of 872, 6.9%) were right
- * only 57% of the time, a coin flip, while accuracy on the rest rose from 85.3% to 87.3%. Going higher
- * removes answers that are right 61–70% of the time. `npm run eval:model` prints these numbers for any model.
+ * near 0.5. For sentiment-sst2-v1 on SST-2 dev, the answers below 0.6 are about a coin flip, and going
+ * higher removes answers that are mostly right (its model card has the figures). `npm run eval:model`
+ * prints them for any model.
  */
 export const DEFAULT_NEUTRAL_THRESHOLD = 0.6;
 

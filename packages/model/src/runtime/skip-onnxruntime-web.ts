@@ -1,6 +1,6 @@
 // Imported first by the classifier thread's entry, for its side effect; nothing else imports it.
 // transformers.js imports onnxruntime-web next to onnxruntime-node (backends/onnx.js) and only uses it in
-// browsers; loading it costs every classifier thread ~10 MiB. An `import` of a CommonJS module that is
+// browsers; loading it costs every classifier thread memory for nothing. An `import` of a CommonJS module that is
 // already in require.cache gets the cached exports, so an empty, loaded entry stands in for it. If that
 // ever stopped working, the thread would just load the real module again.
 import Module, { createRequire } from 'node:module';

@@ -1,5 +1,5 @@
 // The two matrix kernels the GRU spends its time in. Four rows at a time so each vector element is loaded
-// once per four multiply-adds (about 2× faster in V8 than the plain double loop).
+// once per four multiply-adds (faster in V8 than the plain double loop).
 import type { FloatArray } from './gru-params.js';
 
 /** out[i] = bias[bOff + i] + Σ_j M[mOff + i·cols + j] · v[vOff + j], for i < rows. */
