@@ -28,10 +28,21 @@ module.exports = {
     },
     {
       name: 'db-model-queue-independent',
-      comment: 'db, model and queue do not import each other: each can change (or be replaced) alone.',
+      comment:
+        'db, model and queue do not import each other, not even through another package (db reads the analytics ' +
+        'contract, which must not reach the queue): each can change (or be replaced) alone.',
       severity: 'error',
       from: { path: '^packages/(db|model|queue)/src/' },
-      to: { path: '^packages/(db|model|queue)/', pathNot: '^packages/$1/' },
+      to: { path: '^packages/(db|model|queue)/', pathNot: '^packages/$1/', reachable: true },
+    },
+    {
+      name: 'db-takes-only-the-analytics-answer-types',
+      comment:
+        "db's analytics repository returns the answer shapes the HTTP contract defines: it imports them (as types) " +
+        'from @sentiment/contract/analytics, and nothing else of the contract.',
+      severity: 'error',
+      from: { path: '^packages/db/src/' },
+      to: { path: '^packages/contract/', pathNot: '^packages/contract/src/analytics\\.ts$' },
     },
     {
       name: 'core-is-a-leaf',

@@ -1,9 +1,11 @@
 import { BUCKET_MS, SENTIMENTS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import { z } from 'zod';
-import { Sentiment } from './predictions.js';
+import { Sentiment } from './sentiment.js';
 
 // GET /analytics/*: query parameters (parsed at the API's edge) and answers. Every endpoint takes
 // `from` (inclusive) and `to` (exclusive) ISO 8601 date-times with an offset, and `model_version`.
+// The answers' types are what @sentiment/db's analytics repository returns: db imports them (as types
+// only) from `@sentiment/contract/analytics`, so this module never reaches the queue (.dependency-cruiser.cjs).
 
 /** A real calendar day: JavaScript would read 2024-02-30 as March 1st, Postgres refuses it. */
 export function isCalendarDate(iso: string): boolean {

@@ -2,6 +2,7 @@
 // document generated from them. apps/api validates with these; packages/client builds on them.
 export { MAX_BATCH_TEXTS, MAX_JOB_TEXTS, MAX_TEXT_CHARS } from '@sentiment/queue';
 export * from './requests.js';
+export * from './sentiment.js';
 export * from './predictions.js';
 export * from './jobs.js';
 export * from './health.js';

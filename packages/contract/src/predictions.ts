@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { ClassifyJobResult, PredictionResult, Sentiment as QueueSentiment } from '@sentiment/queue';
+import { ClassifyJobResult, PredictionResult } from '@sentiment/queue';
+import { Sentiment } from './sentiment.js';
 
 // Response shapes built on the queue contract's result schemas: the worker produces exactly these.
-
-export const Sentiment = QueueSentiment.meta({ id: 'Sentiment' });
-export type Sentiment = z.infer<typeof Sentiment>;
 
 /** One classified text: the answer of POST /predict, and each item of a batch or job result. */
 export const Prediction = PredictionResult.extend({

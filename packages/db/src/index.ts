@@ -3,20 +3,8 @@ export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilde
 export { createPredictionWriter, WRITER_KINDS, type PredictionWriter, type PredictionWriterOptions, type WriterKind } from './prediction-writer.js';
 export type { NewPrediction } from './prediction-rows.js';
 export { createAnalyticsRepository } from './analytics/repository.js';
-export type {
-  AnalyticsFilters,
-  AnalyticsRepository,
-  LatencyStats,
-  ModelStats,
-  PredictionSummary,
-  RecentOptions,
-  RecentPage,
-  RecentPrediction,
-  SentimentDistribution,
-  Timeseries,
-  TimeseriesOptions,
-  TimeseriesPoint,
-} from './analytics/types.js';
+// What the repository answers (AnalyticsSummary, Timeseries, ...) is @sentiment/contract's.
+export type { AnalyticsFilters, AnalyticsRepository, RecentOptions, RecentPage, TimeseriesOptions } from './analytics/types.js';
 export { GRAIN_WIDTH, GRAINS, PredictionLatencyRollupSchema, PredictionRollupSchema, type Grain } from './prediction-rollup.entity.js';
 export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latency-histogram.js';
 export { rebuildRollups } from './rollup-rebuild.js';

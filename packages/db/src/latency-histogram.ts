@@ -1,3 +1,5 @@
+import type { LatencyStats } from '@sentiment/contract/analytics';
+
 /**
  * Latency histogram bins: 8 log-spaced bins per doubling from 2^-6 ms to 2^17 ms, plus one bin below
  * (down to 0) and one above. Bin b (1..184) holds [MIN · 2^((b-1)/8), MIN · 2^(b/8)).
@@ -40,13 +42,8 @@ export function binValue(bin: number): number {
   return LATENCY_HISTOGRAM_MIN_MS * BIN_RATIO ** (bin - 0.5);
 }
 
-export interface LatencyPercentiles {
-  count: number;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  max_ms: number | null;
-}
+/** The latency answer's figures (LatencyStats of the HTTP contract), all but `resolution`. */
+export type LatencyPercentiles = Omit<LatencyStats, 'resolution'>;
 
 /**
  * Nearest-rank percentiles (the value of the ceil(p·n)-th smallest latency, like percentile_disc) from

@@ -1,9 +1,10 @@
+import type { LatencyStats } from '@sentiment/contract/analytics';
 import { LATENCY_RESOLUTION, percentilesFromBins } from '../latency-histogram.js';
 import { splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext } from './context.js';
 import { overPieces } from './ranges.js';
 import { toNumberOrNull } from './rows.js';
-import type { AnalyticsFilters, LatencyStats } from './types.js';
+import type { AnalyticsFilters } from './types.js';
 
 // Latency over a range: percentiles from the rollups' histograms (see latency-histogram.ts), exact count and max.
 

@@ -1,7 +1,8 @@
+import type { ModelStats } from '@sentiment/contract/analytics';
 import type { AnalyticsContext } from './context.js';
 import { firstOrLast, overPieces } from './ranges.js';
 import { countsOf, isoUtc, RAW_COUNTS, SUM_COUNTS } from './rows.js';
-import type { AnalyticsFilters, ModelStats } from './types.js';
+import type { AnalyticsFilters } from './types.js';
 
 // Per model version with predictions in a range: totals, averages, first and last seen.
 

@@ -1,8 +1,9 @@
 import type { Sentiment } from '@sentiment/core';
+import type { RecentPrediction } from '@sentiment/contract/analytics';
 import type { AnalyticsContext } from './context.js';
 import { MODEL_RANGE } from './ranges.js';
 import { isoUtc, isoUtcMicros } from './rows.js';
-import type { RecentOptions, RecentPage, RecentPrediction } from './types.js';
+import type { RecentOptions, RecentPage } from './types.js';
 
 // The newest predictions, a page at a time: raw rows (never their text) in keyset order (timestamp desc, id desc).
 

@@ -1,5 +1,5 @@
 import { SENTIMENTS } from '@sentiment/core';
-import type { SentimentDistribution } from './types.js';
+import type { SentimentDistribution } from '@sentiment/contract/analytics';
 
 // Columns every analytics query selects, and how their values become the answers' fields.
 

@@ -1,11 +1,12 @@
+import type { AnalyticsSummary, SentimentDistribution } from '@sentiment/contract/analytics';
 import type { AnalyticsContext } from './context.js';
 import { firstOrLast, overPieces } from './ranges.js';
 import { countsOf, isoUtc, ratio, RAW_COUNTS, SUM_COUNTS } from './rows.js';
-import type { AnalyticsFilters, PredictionSummary, SentimentDistribution } from './types.js';
+import type { AnalyticsFilters } from './types.js';
 
 // Totals over a range: the summary (count, averages, first and last prediction) and the counts per sentiment.
 
-export async function summary({ names, query }: AnalyticsContext, f: AnalyticsFilters = {}): Promise<PredictionSummary> {
+export async function summary({ names, query }: AnalyticsContext, f: AnalyticsFilters = {}): Promise<AnalyticsSummary> {
   const totals = overPieces(f, {
     raw: (w) => `select count(*) as n, sum(confidence_score) as sc, sum(latency_ms) as sl, count(*) filter (where cache_hit) as ch from ${names.prediction} ${w}`,
     rollup: (w) => `select sum(n) as n, sum(sum_confidence) as sc, sum(sum_latency_ms) as sl, sum(cache_hits) as ch from ${names.rollup} ${w}`,

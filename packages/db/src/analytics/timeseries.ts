@@ -1,9 +1,10 @@
 import { BUCKET_MS, SENTIMENTS } from '@sentiment/core';
+import type { Timeseries, TimeseriesPoint } from '@sentiment/contract/analytics';
 import { floorTo, splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext } from './context.js';
 import { overPieces } from './ranges.js';
 import { ratio, SUM_COUNTS } from './rows.js';
-import type { Timeseries, TimeseriesOptions, TimeseriesPoint } from './types.js';
+import type { TimeseriesOptions } from './types.js';
 
 // Counts and averages per UTC minute, hour or day of a range: every bucket, zeros included.
 

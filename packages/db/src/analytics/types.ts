@@ -1,8 +1,10 @@
-import type { LatencyPercentiles } from '../latency-histogram.js';
-import type { Sentiment, TimeseriesBucket } from '@sentiment/core';
+import type { TimeseriesBucket } from '@sentiment/core';
+import type { AnalyticsSummary, LatencyStats, ModelStats, RecentPrediction, SentimentDistribution, Timeseries } from '@sentiment/contract/analytics';
 import type { RecentCursor } from '../recent-cursor.js';
 
-// What the analytics repository answers (the shapes of GET /analytics/*, before JSON).
+// What the analytics repository takes, and its interface. What it answers are the shapes of
+// GET /analytics/* (before JSON), defined once by the HTTP contract's schemas: imported as types only,
+// so nothing of the HTTP layer loads with db (.dependency-cruiser.cjs keeps it so).
 
 export interface AnalyticsFilters {
   /** Inclusive lower bound on `timestamp`. */
@@ -12,32 +14,13 @@ export interface AnalyticsFilters {
   modelVersion?: string;
 }
 
-export interface PredictionSummary {
-  total_predictions: number;
-  avg_confidence: number | null;
-  avg_latency_ms: number | null;
-  /** Share of predictions answered from the result cache (0..1); null without predictions. */
-  cache_hit_rate: number | null;
-  date_range: { earliest: string | null; latest: string | null };
-}
-
-export type SentimentDistribution = Record<Sentiment, number>;
-
-export interface RecentPrediction {
-  id: string;
-  timestamp: string;
-  sentiment: Sentiment;
-  confidence: number;
-  latency_ms: number;
-  model_version: string;
-}
-
 export interface RecentOptions extends AnalyticsFilters {
   limit: number;
   /** Only rows after this position in the order (strictly older, or as old with a smaller id). */
   before?: RecentCursor;
 }
 
+/** A page of recent predictions and where the next one starts. */
 export interface RecentPage {
   rows: RecentPrediction[];
   /** Where the next page starts; null when this page reached the last matching row. */
@@ -51,46 +34,14 @@ export interface TimeseriesOptions {
   modelVersion?: string;
 }
 
-export interface TimeseriesPoint {
-  /** Start of the UTC minute/hour/day. */
-  start: string;
-  total: number;
-  counts: SentimentDistribution;
-  avg_confidence: number | null;
-  avg_latency_ms: number | null;
-}
-
-export interface Timeseries {
-  bucket: TimeseriesBucket;
-  from: string;
-  to: string;
-  /** Every bucket overlapping [from, to), oldest first, zeros included; edge buckets count only rows inside the range. */
-  points: TimeseriesPoint[];
-}
-
-export interface LatencyStats extends LatencyPercentiles {
-  resolution: string;
-}
-
-export interface ModelStats {
-  model_version: string;
-  total: number;
-  counts: SentimentDistribution;
-  avg_confidence: number;
-  avg_latency_ms: number;
-  cache_hit_rate: number;
-  first_seen: string;
-  last_seen: string;
-}
-
 export interface AnalyticsRepository {
-  summary(filters?: AnalyticsFilters): Promise<PredictionSummary>;
+  summary(filters?: AnalyticsFilters): Promise<AnalyticsSummary>;
   distribution(filters?: AnalyticsFilters): Promise<SentimentDistribution>;
   /** Newest first (timestamp desc, id desc); never includes the input text. */
   recent(options: RecentOptions): Promise<RecentPrediction[]>;
   /** `recent` plus the cursor of the next page: stable while new rows arrive (keyset, not offset). */
   recentPage(options: RecentOptions): Promise<RecentPage>;
-  /** Counts and averages per UTC bucket; throws a RangeError unless from < to. */
+  /** Counts and averages per UTC bucket; every bucket overlapping [from, to), zeros included. Throws a RangeError unless from < to. */
   timeseries(options: TimeseriesOptions): Promise<Timeseries>;
   /** Latency percentiles from the rollups' histograms (see `resolution`); count and max exact. */
   latency(filters?: AnalyticsFilters): Promise<LatencyStats>;
