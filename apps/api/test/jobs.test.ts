@@ -2,7 +2,7 @@ import request from 'supertest';
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobName } from '@sentiment/queue';
-import { PRIORITY } from '../src/prediction-jobs.js';
+import { PRIORITY } from '../src/jobs/submit.js';
 import { createHarness, stubProcessor, type Harness } from './support/harness.js';
 
 // No worker runs until the last describe block, so jobs stay queued.

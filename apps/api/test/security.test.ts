@@ -7,7 +7,7 @@ import { PREDICTION_QUEUE } from '@sentiment/queue';
 import { createApp } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { createPredictionJobs } from '../src/prediction-jobs.js';
+import { createPredictionJobs } from '../src/jobs/create-prediction-jobs.js';
 import { createRedisHealth } from '../src/redis-health.js';
 import { createQueueClients } from '../src/queue-clients.js';
 import { rateLimitKeyPrefix } from '../src/security/rate-limit.js';

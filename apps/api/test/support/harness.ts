@@ -9,7 +9,7 @@ import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
 import type { AccessOptions } from '../../src/security/access.js';
 import { rateLimitKeyPrefix } from '../../src/security/rate-limit.js';
 import type { PredictionJobs } from '../../src/jobs/prediction-jobs.js';
-import { createPredictionJobs } from '../../src/prediction-jobs.js';
+import { createPredictionJobs } from '../../src/jobs/create-prediction-jobs.js';
 import { createRedisHealth } from '../../src/redis-health.js';
 import { createQueueClients, type QueueClients } from '../../src/queue-clients.js';
 

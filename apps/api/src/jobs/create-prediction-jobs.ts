@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { QueueClients } from '../queue-clients.js';
+import { bullmqJobHash } from './bullmq-job-hash.js';
+import { createCoalescedJobs } from './coalesced-jobs.js';
+import { createIdempotentSubmitter } from './idempotency.js';
+import type { PredictionJobs } from './prediction-jobs.js';
+import { createQueueHealth } from './queue-health.js';
+import { createRedisGuard } from './redis-guard.js';
+import { createStatusViews } from './status-view.js';
+import { createJobAdder } from './submit.js';
+import { createTickets } from './tickets.js';
+import { createReplyWaiter } from './wait-for-reply.js';
+
+export interface PredictionJobsOptions {
+  resultTtlS: number;
+  /**
+   * `client` (default): each caller's texts read and fill only their own result-cache entries, so
+   * `cache_hit` and `latency_ms` never reveal what another client sent. `shared`: one cache for all.
+   */
+  cacheScope?: 'client' | 'shared';
+  /** Told when Redis refuses a write for lack of memory (main logs it, at most every 10 s). */
+  onRedisFull?: (err: Error) => void;
+}
+
+/** Wires the parts of PredictionJobs over the API's queue clients; every Redis call goes through one guard (503s). */
+export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions): PredictionJobs {
+  const { redis, predictionQueue: queue, replies } = clients;
+  const guarded = createRedisGuard(redis, onRedisFull);
+  const adder = createJobAdder({ queue, replies, guarded, resultTtlS, cacheScope });
+  const coalesced = createCoalescedJobs({ adder, replies });
+  const idempotent = createIdempotentSubmitter({ redis, queue, guarded, add: adder.add });
+  const tickets = createTickets({ redis, queue, guarded });
+  const waiter = createReplyWaiter({ queue, replies, guarded });
+  const views = createStatusViews({ queue, jobHash: bullmqJobHash(queue, redis), tickets, guarded });
+  const health = createQueueHealth({ redis, queue, guarded });
+
+  return {
+    submit(texts, source, options = {}) {
+      // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
+      if (!options.wait || source === 'jobs') return adder.add(texts, source, options, randomUUID());
+      return coalesced.submit(texts, source, options);
+    },
+    submitOnce: (texts, source, options, idempotency) => idempotent.submitOnce(texts, source, options, idempotency),
+    acceptedId: (submitted) => tickets.acceptedId(submitted),
+    waitForResult: (submitted, timeoutMs) => waiter.waitForResult(submitted, timeoutMs),
+    status: (job) => views.status(job),
+    view: (id) => views.view(id),
+    workersCount: () => health.workersCount(),
+    redisAnswers: () => health.redisAnswers(),
+  };
+}
