@@ -98,6 +98,14 @@ describe('analytics repository', () => {
     });
   });
 
+  it('answers an empty range (from = to) with zeros and nulls, as an empty selection', async () => {
+    const empty = { from: T0, to: T0 };
+    expect(await repo.summary(empty)).toEqual(await repo.summary({ modelVersion: 'v9' }));
+    expect(await repo.distribution(empty)).toEqual({ positive: 0, negative: 0, neutral: 0 });
+    expect(await repo.latency(empty)).toMatchObject({ count: 0, p50_ms: null, p95_ms: null, p99_ms: null, max_ms: null });
+    expect(await repo.models(empty)).toEqual([]);
+  });
+
   it('lists recent predictions newest first, limited, without the input text', async () => {
     const recent = await repo.recent({ limit: 5 });
     expect(recent).toHaveLength(5);

@@ -16,7 +16,6 @@ export async function latency({ names, query }: AnalyticsContext, f: AnalyticsFi
       // Plain rows, summed once outside: one aggregate instead of one per piece.
       raw: (w) => `select ${names.binFn}(latency_ms) as bin, 1::bigint as n from ${names.prediction} ${w}`,
       rollup: (w) => `select bin, n from ${names.latency} ${w}`,
-      empty: 'select 0::smallint, 0::bigint where false',
     },
     pieces,
   );
@@ -25,7 +24,6 @@ export async function latency({ names, query }: AnalyticsContext, f: AnalyticsFi
     {
       raw: (w) => `select max(latency_ms) as m from ${names.prediction} ${w}`,
       rollup: (w) => `select max(max_latency_ms) as m from ${names.rollup} ${w}`,
-      empty: 'select 0::float8 where false',
     },
     pieces,
   );

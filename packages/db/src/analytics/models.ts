@@ -26,7 +26,6 @@ export async function models({ names, query }: AnalyticsContext, f: AnalyticsFil
         count(*) filter (where cache_hit) as ch from ${names.prediction} ${w} group by 1`,
     rollup: (w) => `select model_version, sum(n) as n, ${SUM_COUNTS}, sum(sum_confidence) as sc, sum(sum_latency_ms) as sl,
         sum(cache_hits) as ch from ${names.rollup} ${w} group by 1`,
-    empty: `select ''::varchar, 0, 0, 0, 0, 0::float8, 0::float8, 0 where false`,
   });
   // first/last seen per model: an index probe each on (model_version, timestamp).
   const first = firstOrLast(names.prediction, 'min', f, 't.model_version');

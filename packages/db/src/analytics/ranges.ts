@@ -34,14 +34,12 @@ function pieceWhere(p: Piece, modelVersion: string | undefined): Sql {
   return { text: parts.length ? `where ${parts.join(' and ')}` : '', params };
 }
 
-/** One select of a query over pieces, given the piece's WHERE clause. */
+/** The select of a query over pieces, given a piece's WHERE clause. */
 export interface PieceSelects {
-  /** Over the raw rows (`predictions`). */
+  /** Over the raw rows (`predictions`); also, matching no row, the columns of an empty range. */
   raw(where: string): string;
-  /** Over a rollup table. */
+  /** Over a rollup table, the same columns. */
   rollup(where: string): string;
-  /** The same columns, returning nothing: the answer for an empty range. */
-  empty: string;
 }
 
 /**
@@ -50,7 +48,7 @@ export interface PieceSelects {
  * Sums over the result are exact: the pieces are disjoint and cover the range.
  */
 export function overPieces(f: AnalyticsFilters, selects: PieceSelects, pieces: Piece[] = splitRange(f.from, f.to)): Sql {
-  if (pieces.length === 0) return { text: selects.empty, params: [] };
+  if (pieces.length === 0) return { text: selects.raw('where false'), params: [] };
   const parts = pieces.map((p) => {
     const where = pieceWhere(p, f.modelVersion);
     return { text: p.source === 'raw' ? selects.raw(where.text) : selects.rollup(where.text), params: where.params };

@@ -19,5 +19,9 @@ export const ratio = (sum: unknown, n: number): number | null => (n > 0 ? Number
 export const RAW_COUNTS = SENTIMENTS.map((s) => `count(*) filter (where predicted_sentiment = '${s}') as n_${s}`).join(', ');
 /** Sums of such counts (rollup rows, pieces), as the same columns. */
 export const SUM_COUNTS = SENTIMENTS.map((s) => `sum(n_${s}) as n_${s}`).join(', ');
+/** The count columns' names, n_negative, n_neutral, n_positive (SENTIMENTS order). */
+export const COUNT_COLUMNS = SENTIMENTS.map((s) => `n_${s}`).join(', ');
 /** The n_<sentiment> columns of a row; zeros for missing ones. */
 export const countsOf = (row: Record<string, unknown>) => Object.fromEntries(SENTIMENTS.map((s) => [s, Number(row[`n_${s}`] ?? 0)])) as SentimentDistribution;
+/** Counts listed in SENTIMENTS order (COUNT_COLUMNS as an array); zeros for missing ones. */
+export const countsInOrder = (values: readonly number[]) => Object.fromEntries(SENTIMENTS.map((s, i) => [s, values[i] ?? 0])) as SentimentDistribution;

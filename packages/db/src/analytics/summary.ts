@@ -10,7 +10,6 @@ export async function summary({ names, query }: AnalyticsContext, f: AnalyticsFi
   const totals = overPieces(f, {
     raw: (w) => `select count(*) as n, sum(confidence_score) as sc, sum(latency_ms) as sl, count(*) filter (where cache_hit) as ch from ${names.prediction} ${w}`,
     rollup: (w) => `select sum(n) as n, sum(sum_confidence) as sc, sum(sum_latency_ms) as sl, sum(cache_hits) as ch from ${names.rollup} ${w}`,
-    empty: 'select 0, 0::float8, 0::float8, 0 where false',
   });
   const earliest = firstOrLast(names.prediction, 'min', f);
   const latest = firstOrLast(names.prediction, 'max', f);
@@ -35,7 +34,6 @@ export async function distribution({ names, query }: AnalyticsContext, f: Analyt
   const counts = overPieces(f, {
     raw: (w) => `select ${RAW_COUNTS} from ${names.prediction} ${w}`,
     rollup: (w) => `select ${SUM_COUNTS} from ${names.rollup} ${w}`,
-    empty: 'select 0, 0, 0 where false',
   });
   const [row] = await query<Record<string, unknown>>({ text: `select ${SUM_COUNTS} from (${counts.text}) t`, params: counts.params });
   return countsOf(row ?? {});

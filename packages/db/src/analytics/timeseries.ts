@@ -3,13 +3,13 @@ import type { Timeseries, TimeseriesPoint } from '@sentiment/contract/analytics'
 import { floorTo, splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext } from './context.js';
 import { overPieces } from './ranges.js';
-import { ratio, SUM_COUNTS } from './rows.js';
+import { COUNT_COLUMNS, countsInOrder, ratio, SUM_COUNTS } from './rows.js';
 import type { TimeseriesOptions } from './types.js';
 
 // Counts and averages per UTC minute, hour or day of a range: every bucket, zeros included.
 
-/** A point as the query returns it: [start (epoch ms), n, n_negative, n_neutral, n_positive, sum confidence, sum latency]. */
-type PointRow = [number, number, number, number, number, number, number];
+/** A point as the query returns it: [start (epoch ms), n, sum confidence, sum latency, ...counts (COUNT_COLUMNS)]. */
+type PointRow = [number, number, number, number, ...number[]];
 
 export async function timeseries({ names, query }: AnalyticsContext, { bucket, from, to, modelVersion }: TimeseriesOptions): Promise<Timeseries> {
   if (!(from < to)) throw new RangeError('timeseries needs from < to');
@@ -24,13 +24,12 @@ export async function timeseries({ names, query }: AnalyticsContext, { bucket, f
         from ${names.prediction} ${w}`,
       rollup: (w) => `select ${start('bucket')} as start, n::float8, ${SENTIMENTS.map((s) => `n_${s}::float8`).join(', ')}, sum_confidence as sc, sum_latency_ms as sl
         from ${names.rollup} ${w}`,
-      empty: 'select null::timestamptz, 0::float8, 0::float8, 0::float8, 0::float8, 0::float8, 0::float8 where false',
     },
     splitRange(from, to, bucket),
   );
   // One JSON array back instead of a row per point: a long series costs the driver one parse, not thousands.
   const [row] = await query<{ points: PointRow[] | null }>({
-    text: `select json_agg(json_build_array(extract(epoch from start) * 1000, n, n_negative, n_neutral, n_positive, sc, sl)) as points from (
+    text: `select json_agg(json_build_array(extract(epoch from start) * 1000, n, sc, sl, ${COUNT_COLUMNS})) as points from (
         select start, sum(n) as n, ${SUM_COUNTS}, sum(sc) as sc, sum(sl) as sl from (${parts.text}) t group by start
       ) g`,
     params: parts.params,
@@ -38,8 +37,8 @@ export async function timeseries({ names, query }: AnalyticsContext, { bucket, f
   const byStart = new Map((row?.points ?? []).map((p) => [p[0], p]));
   const points: TimeseriesPoint[] = [];
   for (let t = floorTo(from.getTime(), bucket); t < to.getTime(); t += BUCKET_MS[bucket]) {
-    const [, n = 0, negative = 0, neutral = 0, positive = 0, sc = 0, sl = 0] = byStart.get(t) ?? [];
-    points.push({ start: new Date(t).toISOString(), total: n, counts: { negative, neutral, positive }, avg_confidence: ratio(sc, n), avg_latency_ms: ratio(sl, n) });
+    const [, n = 0, sc = 0, sl = 0, ...counts] = byStart.get(t) ?? [];
+    points.push({ start: new Date(t).toISOString(), total: n, counts: countsInOrder(counts), avg_confidence: ratio(sc, n), avg_latency_ms: ratio(sl, n) });
   }
   return { bucket, from: from.toISOString(), to: to.toISOString(), points };
 }
