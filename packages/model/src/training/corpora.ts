@@ -2,6 +2,7 @@
 // splits. Training and evaluation both take their splits from here, so dev rows never reach training.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SENTIMENT_LABELS } from '../classifier.js';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
 import { detokenizePtb } from './ptb-detokenize.js';
 
@@ -47,7 +48,8 @@ export const CALIBRATION_SHARE = 0.05;
 /** Fixed: the splits must not move when the training seed does. */
 const SPLIT_SEED = 20261205;
 
-const LABEL_INDEX: Record<string, 0 | 1 | 2> = { negative: 0, neutral: 1, positive: 2 };
+/** Class index of each label name of the three-class format. */
+const LABEL_INDEX: Record<string, Example['label']> = Object.fromEntries(SENTIMENT_LABELS.map((l, i) => [l, i as Example['label']]));
 
 /**
  * Reads either format: SST-2 (`sentence<TAB>label`, 0/1, PTB-tokenized) or the shared three-class format
