@@ -7,7 +7,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       redisUrl: 'redis://127.0.0.1:6379',
-      database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000 },
+      database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000, batchSize: 2000 },
       queuePrefix: 'bull',
       syncTimeoutMs: 2000,
       resultTtlS: 3600,

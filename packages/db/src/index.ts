@@ -1,6 +1,7 @@
 export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
 export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
-export { createPredictionWriter, WRITER_KINDS, type PredictionWriter, type PredictionWriterOptions, type WriterKind } from './prediction-writer.js';
+export { createPredictionWriter } from './create-prediction-writer.js';
+export { WRITER_KINDS, type PredictionWriter, type PredictionWriterOptions, type WriterKind } from './prediction-writer.js';
 export type { NewPrediction } from './prediction-rows.js';
 export { createAnalyticsRepository } from './analytics/repository.js';
 // What the repository answers (AnalyticsSummary, Timeseries, ...) is @sentiment/contract's.

@@ -1,8 +1,5 @@
-import type { Orm } from './config.js';
 import type { NewPrediction } from './prediction-rows.js';
-import { createSqlWriter } from './sql-writer.js';
 import type { TextCipher } from './text-cipher.js';
-import { createUnitOfWorkWriter } from './unit-of-work-writer.js';
 
 export interface PredictionWriter {
   /**
@@ -23,9 +20,4 @@ export interface PredictionWriterOptions {
   rowsPerFlush?: number;
   /** Encrypts input texts before they are stored. */
   textCipher?: TextCipher;
-}
-
-export function createPredictionWriter(orm: Orm, options: PredictionWriterOptions = {}): PredictionWriter {
-  const { kind = 'unit-of-work', ...rest } = options;
-  return kind === 'sql' ? createSqlWriter(orm, rest) : createUnitOfWorkWriter(orm, rest);
 }
