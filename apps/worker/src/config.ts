@@ -21,6 +21,9 @@ export const EnvSchema = z.object({
   ALLOW_REMOTE_MODELS: env(z.stringbool().default(false)).describe('`true`: `MODEL_ID` may be downloaded from the Hub (else the local cache only).'),
   INFERENCE_THREADS: env(int(1).max(64).default(availableParallelism())).describe('Inference threads (one per core the process may use). Default: the number of cores.'),
   INTRA_OP_THREADS: env(int(1).max(64).default(1)).describe('onnxruntime threads per inference thread.'),
+  INFERENCE_NICENESS: env(int(0).max(19).default(10)).describe(
+    'Nice value of the inference threads (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',
+  ),
   NEUTRAL_THRESHOLD: env(z.coerce.number().min(0).max(1).optional()).describe('Binary models answer `neutral` below this top probability. Default: `0.6`.'),
   MAX_BATCH_SIZE: env(int(1).max(1024).default(32)).describe('Texts per micro-batch.'),
   MAX_BATCH_WAIT_MS: env(int(0).max(10_000).default(5)).describe('Longest a partial batch waits to fill while the model is busy.'),
@@ -65,6 +68,7 @@ export interface WorkerConfig {
   model: ModelSource;
   inferenceThreads: number;
   intraOpThreads: number;
+  inferenceNiceness: number;
   neutralThreshold: number | undefined;
   maxBatchSize: number;
   maxBatchWaitMs: number;
@@ -155,6 +159,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
       : { modelDir: e.MODEL_DIR },
     inferenceThreads: e.INFERENCE_THREADS,
     intraOpThreads: e.INTRA_OP_THREADS,
+    inferenceNiceness: e.INFERENCE_NICENESS,
     neutralThreshold: e.NEUTRAL_THRESHOLD,
     maxBatchSize: e.MAX_BATCH_SIZE,
     maxBatchWaitMs: e.MAX_BATCH_WAIT_MS,

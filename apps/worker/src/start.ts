@@ -24,6 +24,7 @@ function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
   const tuning = {
     threads: config.inferenceThreads,
     intraOpThreads: config.intraOpThreads,
+    niceness: config.inferenceNiceness,
     neutralThreshold: config.neutralThreshold,
     maxBatchSize: config.maxBatchSize,
   };

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       queuePrefix: 'bull',
       model: { modelDir: undefined },
       intraOpThreads: 1,
+      inferenceNiceness: 10,
       maxBatchSize: 32,
       maxBatchWaitMs: 5,
       batchSortWindow: 8,

@@ -9,6 +9,11 @@ import type { FromWorker, ToWorker, WorkerSetup } from './runtime/worker-protoco
 export type ThreadedClassifierOptions = ClassifierOptions & {
   /** Worker threads, each with its own tokenizer and ONNX session (e.g. one per core). */
   threads: number;
+  /**
+   * Nice value of the threads (0–19; default 0, unchanged): above 0, event loops sharing the machine
+   * run before inference whenever they have work (runtime/thread-priority.ts).
+   */
+  niceness?: number;
 };
 
 /**
@@ -34,8 +39,8 @@ class ClassifierThread {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  constructor(options: ClassifierOptions) {
-    const setup: WorkerSetup = { kind: 'sentiment-classifier', options };
+  constructor(options: ClassifierOptions, niceness: number) {
+    const setup: WorkerSetup = { kind: 'sentiment-classifier', options, niceness };
     this.worker = new Worker(workerEntry(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
@@ -91,9 +96,10 @@ class ClassifierThread {
 }
 
 export async function createThreadedClassifier(options: ThreadedClassifierOptions): Promise<Classifier> {
-  const { threads: count, ...classifierOptions } = options;
+  const { threads: count, niceness = 0, ...classifierOptions } = options;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`threads must be a positive integer, got ${count}`);
-  const threads = Array.from({ length: count }, () => new ClassifierThread(classifierOptions));
+  if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) throw new RangeError(`niceness must be an integer from 0 to 19, got ${niceness}`);
+  const threads = Array.from({ length: count }, () => new ClassifierThread(classifierOptions, niceness));
   let info: ClassifierInfo;
   try {
     [info] = (await Promise.all(threads.map((t) => t.ready))) as [ClassifierInfo];

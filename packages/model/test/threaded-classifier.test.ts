@@ -1,5 +1,6 @@
 // Worker-thread classifier: same answers as in-process, under vitest and under the tsx CLI.
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -31,6 +32,22 @@ afterAll(async () => {
 });
 
 describe('threaded classifier', () => {
+  it('runs its threads at the nice value asked for, leaving the calling thread as it was (ps -L shows NI)', async () => {
+    // Field 19 of /proc/<pid>/task/<tid>/stat, after the parenthesised thread name.
+    const nice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const niceTasks = () => readdirSync('/proc/self/task').filter((tid) => nice(tid) === 7).length;
+    const before = niceTasks();
+    const niced = await createThreadedClassifier({ modelDir, threads: 2, intraOpThreads: 1, niceness: 7 });
+    try {
+      expect(niceTasks() - before).toBeGreaterThanOrEqual(2);
+      expect(nice(String(process.pid))).toBe(0);
+      expectSameScores(await niced.predict(texts), expected);
+    } finally {
+      await niced.close();
+    }
+    await expect(createThreadedClassifier({ modelDir, threads: 1, niceness: 20 })).rejects.toThrow(/niceness must be an integer from 0 to 19/);
+  });
+
   it('reports the same model info as the in-process classifier', () => {
     expect(threaded.info).toEqual(local.info);
   });

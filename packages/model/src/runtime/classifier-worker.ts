@@ -4,11 +4,14 @@ import './skip-onnxruntime-web.js'; // first: before transformers.js loads
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadClassifier, type LocalClassifier } from '../load-classifier.js';
 import { ModelLoadError } from '../model-load-error.js';
+import { lowerThreadPriority } from './thread-priority.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 async function serve(setup: WorkerSetup): Promise<void> {
   const port = parentPort!;
   const send = (message: FromWorker) => port.postMessage(message);
+  // Before the model loads, so onnxruntime's threads inherit it.
+  lowerThreadPriority(setup.niceness);
   let classifier: LocalClassifier;
   try {
     classifier = await loadClassifier(setup.options);

@@ -5,6 +5,8 @@ import type { ClassifierOptions } from '../load-classifier.js';
 export interface WorkerSetup {
   kind: 'sentiment-classifier';
   options: ClassifierOptions;
+  /** Nice value the thread gives itself before loading the model (0: unchanged). */
+  niceness: number;
 }
 
 export type ToWorker = { type: 'predict'; id: number; texts: string[] } | { type: 'close' };
