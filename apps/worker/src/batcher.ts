@@ -14,6 +14,8 @@ export interface BatcherOptions extends SchedulerOptions {
 
 export interface BatcherDeps {
   classifier: Pick<Classifier, 'info' | 'predict'>;
+  /** Threads for interactive texts only (opts.interactiveInflight batches at once). Unset: they share `classifier`. */
+  interactiveClassifier?: Pick<Classifier, 'predict'>;
   sink: RowSink;
   logger: Logger;
   /** Texts found here skip the model; the model's answers are stored here. Unset: no cache. */
@@ -48,7 +50,11 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   let looking = 0; // submissions waiting for their cache lookup
   let idleWaiters: Array<() => void> = [];
   const runner = new BatchRunner({ ...deps, storeInputText: opts.storeInputText }, notifyIfIdle);
-  const scheduler = new BatchScheduler(opts, (batch) => runner.predict(batch), notifyIfIdle);
+  const scheduler = new BatchScheduler(
+    { ...opts, interactiveInflight: deps.interactiveClassifier ? (opts.interactiveInflight ?? 1) : 0 },
+    (batch, lane) => runner.predict(batch, lane),
+    notifyIfIdle,
+  );
 
   /**
    * One cache lookup per submission, before its texts join the queue: hits are answered and written

@@ -21,6 +21,9 @@ export const EnvSchema = z.object({
   ALLOW_REMOTE_MODELS: env(z.stringbool().default(false)).describe('`true`: `MODEL_ID` may be downloaded from the Hub (else the local cache only).'),
   INFERENCE_THREADS: env(int(1).max(64).default(availableParallelism())).describe('Inference threads (one per core the process may use). Default: the number of cores.'),
   INTRA_OP_THREADS: env(int(1).max(64).default(1)).describe('onnxruntime threads per inference thread.'),
+  INTERACTIVE_THREADS: env(int(0).max(16).default(1)).describe(
+    'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free. `0`: everything shares `INFERENCE_THREADS`.',
+  ),
   INFERENCE_NICENESS: env(int(0).max(19).default(10)).describe(
     'Nice value of the inference threads (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',
   ),
@@ -69,6 +72,7 @@ export interface WorkerConfig {
   inferenceThreads: number;
   intraOpThreads: number;
   inferenceNiceness: number;
+  interactiveThreads: number;
   neutralThreshold: number | undefined;
   maxBatchSize: number;
   maxBatchWaitMs: number;
@@ -160,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     inferenceThreads: e.INFERENCE_THREADS,
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceNiceness: e.INFERENCE_NICENESS,
+    interactiveThreads: e.INTERACTIVE_THREADS,
     neutralThreshold: e.NEUTRAL_THRESHOLD,
     maxBatchSize: e.MAX_BATCH_SIZE,
     maxBatchWaitMs: e.MAX_BATCH_WAIT_MS,

@@ -38,7 +38,13 @@ function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<ShutdownStep[]> {
   // The model first: a broken model is a deploy error and should stop the process before it takes jobs.
   const classifier = await createThreadedClassifier(classifierOptions(config));
-  logger.info({ model: classifier.info.version, threads: config.inferenceThreads }, 'model loaded');
+  // Threads for interactive texts alone, at normal priority: a request never waits behind bulk batches.
+  const interactiveClassifier =
+    config.interactiveThreads > 0 ? await createThreadedClassifier({ ...classifierOptions(config), threads: config.interactiveThreads, niceness: 0 }) : undefined;
+  logger.info(
+    { model: classifier.info.version, threads: config.inferenceThreads, interactiveThreads: config.interactiveThreads, niceness: config.inferenceNiceness },
+    'model loaded',
+  );
   const metrics = createWorkerMetrics();
 
   const { orm, writer: dbWriter, reachable } = await openDatabase(
@@ -72,11 +78,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       ? createResultCache({ redisUrl: config.redisUrl, prefix, modelVersion: classifier.info.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
       : undefined;
   const batcher = createBatcher(
-    { classifier: metrics.timeClassifier(classifier), sink, logger, cache },
+    { classifier: metrics.timeClassifier(classifier), interactiveClassifier: interactiveClassifier && metrics.timeClassifier(interactiveClassifier), sink, logger, cache },
     {
       maxBatchSize: config.maxBatchSize,
       maxWaitMs: config.maxBatchWaitMs,
       maxInflight: config.inferenceThreads,
+      interactiveInflight: config.interactiveThreads,
       sortWindow: config.batchSortWindow,
       storeInputText: config.storeInputText,
     },
@@ -147,7 +154,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ['close result cache', async () => cache?.close()],
     ['close persist queue', () => persistQueue.close()],
     ['close maintenance queue', () => maintenanceQueue.close()],
-    ['close classifier', () => classifier.close()],
+    ['close classifier', async () => void (await Promise.all([classifier.close(), interactiveClassifier?.close()]))],
     ['close database', () => orm.close()],
     ['close redis', () => connection.quit()],
     // Last: scrapes still see the shutdown's final counts.

@@ -28,24 +28,29 @@ afterAll(async () => {
 });
 
 /** A batcher over the real model and the real writer, recording each predict() call's texts. */
-function setup(opts: Partial<BatcherOptions> = {}) {
+function setup(opts: Partial<BatcherOptions> = {}, { interactiveLane = false } = {}) {
   const batches: string[][] = [];
-  const recording: Classifier = {
+  /** Batches the interactive lane's classifier ran (with interactiveLane). */
+  const interactiveBatches: string[][] = [];
+  const recording = (into: string[][]): Classifier => ({
     info: classifier.info,
-    predict: (t) => (batches.push(t), classifier.predict(t)),
+    predict: (t) => {
+      into.push(t);
+      return classifier.predict(t);
+    },
     close: async () => {},
-  };
+  });
   const counted = countCalls(createPredictionWriter(db.orm));
   const sink = createRowSink({ writer: counted.writer, persistQueue, logger: testLogger });
   const batcher = createBatcher(
-    { classifier: recording, sink, logger: testLogger },
+    { classifier: recording(batches), interactiveClassifier: interactiveLane ? recording(interactiveBatches) : undefined, sink, logger: testLogger },
     { maxBatchSize: 8, maxWaitMs: 20, maxInflight: 2, storeInputText: true, ...opts },
   );
-  return { batcher, batches, insertCalls: counted.calls };
+  return { batcher, batches, interactiveBatches, insertCalls: counted.calls };
 }
 
 describe('micro-batcher', () => {
-  it('puts interactive texts into the next batch ahead of a bulk backlog, topped up with bulk texts', async () => {
+  it('puts interactive texts into the next batch ahead of a bulk backlog, in a batch of their own', async () => {
     const { batcher, batches } = setup({ sortWindow: 8 });
     const bulkJob = `bulk-${uniqueId()}`;
     const bulkDone = batcher.submit({ jobId: bulkJob, startIndex: 0, texts: texts(800, 'bulk') });
@@ -57,12 +62,39 @@ describe('micro-batcher', () => {
     // Its texts shared one batch, taken as soon as an inference slot was free: within the 2 in flight + 1.
     const at = batches.findIndex((b) => b.some((t) => t.includes('(sync')));
     expect(at - before).toBeLessThanOrEqual(2);
-    expect(batches[at]!.filter((t) => t.includes('(sync'))).toHaveLength(3);
-    expect(batches[at]).toHaveLength(8); // the rest of the batch was bulk work
+    // Only them: bulk texts riding along would make the request wait for a full batch's inference.
+    expect(batches[at]).toHaveLength(3);
     await bulkDone;
     expect(batches.flat().filter((t) => t.includes('(bulk'))).toHaveLength(800);
     const bulkAfter = batches.slice(at + 1).flat().filter((t) => t.includes('(bulk')).length;
     expect(bulkAfter).toBeGreaterThan(600); // it overtook most of the backlog
+  });
+
+  it('runs interactive texts on the interactive lane while bulk batches hold every bulk slot, and never bulk texts there', async () => {
+    const { batcher, batches, interactiveBatches } = setup({ sortWindow: 8 }, { interactiveLane: true });
+    const bulkDone = batcher.submit({ jobId: `bulk-${uniqueId()}`, startIndex: 0, texts: texts(800, 'bulk') });
+    await new Promise((r) => setTimeout(r, 5));
+    const bulkBefore = batches.length;
+    const answers = await Promise.all(
+      [0, 1, 2].map((k) => batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(2, `sync${k}`), interactive: true })),
+    );
+    expect(answers.map((a) => a.length)).toEqual([2, 2, 2]);
+    // Answered while the bulk job still had most of its batches to go.
+    expect(batches.length - bulkBefore).toBeLessThan(50);
+    expect(interactiveBatches.flat().filter((t) => t.includes('(sync'))).not.toHaveLength(0);
+    await bulkDone;
+    expect(interactiveBatches.flat().filter((t) => t.includes('(bulk'))).toEqual([]);
+    expect(batches.flat().filter((t) => t.includes('(bulk'))).toHaveLength(800);
+  });
+
+  it('lets interactive texts use the bulk slots too when no bulk work waits', async () => {
+    const { batcher, batches, interactiveBatches } = setup({}, { interactiveLane: true });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, k) => batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(8, `s${k}-`), interactive: true })),
+    );
+    expect(results.flat()).toHaveLength(48);
+    expect(interactiveBatches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeGreaterThan(0);
   });
 
   it('pools concurrent callers into shared full batches and answers each caller in its own order', async () => {

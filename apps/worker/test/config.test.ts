@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       model: { modelDir: undefined },
       intraOpThreads: 1,
       inferenceNiceness: 10,
+      interactiveThreads: 1,
       maxBatchSize: 32,
       maxBatchWaitMs: 5,
       batchSortWindow: 8,

@@ -6,10 +6,14 @@ import type { Logger } from 'pino';
 import type { CachedPrediction, ResultCache } from '../result-cache.js';
 import type { RowSink } from '../row-sink.js';
 import { toResult } from '../rows.js';
+import type { Lane } from './batch-scheduler.js';
 import type { PendingText } from './pending-text.js';
 
 export interface BatchRunnerDeps {
+  /** Runs bulk-lane batches (and interactive ones when there is no interactive classifier). */
   classifier: Pick<Classifier, 'info' | 'predict'>;
+  /** Runs interactive-lane batches: threads of their own, at normal priority. */
+  interactiveClassifier?: Pick<Classifier, 'predict'>;
   sink: RowSink;
   logger: Logger;
   /** The model's answers are stored here. Unset: no cache. */
@@ -36,10 +40,10 @@ export class BatchRunner {
    * Predicts a batch and starts writing its rows; resolves once the model is done with it, so the next
    * batch's inference overlaps this one's flush.
    */
-  async predict(batch: PendingText[]): Promise<void> {
+  async predict(batch: PendingText[], lane: Lane): Promise<void> {
     let rows: NewPrediction[];
     try {
-      rows = await this.predictRows(batch);
+      rows = await this.predictRows(batch, lane === 'interactive' ? (this.deps.interactiveClassifier ?? this.deps.classifier) : this.deps.classifier);
     } catch (err) {
       this.fail(batch, err, 'micro-batch prediction failed');
       return;
@@ -79,9 +83,9 @@ export class BatchRunner {
   }
 
   /** One classifier.predict call; its wall time is the latency_ms of every row of the batch. */
-  private async predictRows(batch: PendingText[]): Promise<NewPrediction[]> {
+  private async predictRows(batch: PendingText[], classifier: Pick<Classifier, 'predict'>): Promise<NewPrediction[]> {
     const started = performance.now();
-    const predictions = await this.deps.classifier.predict(batch.map((p) => p.text));
+    const predictions = await classifier.predict(batch.map((p) => p.text));
     if (predictions.length !== batch.length) {
       throw new Error(`classifier returned ${predictions.length} predictions for ${batch.length} texts`);
     }
