@@ -91,17 +91,19 @@ export function makeProcessor({ batcher, logger, chunkSize, replier, redactTexts
       return progress;
     };
 
-    // Every chunk is submitted at once, so they pool with other jobs' texts into full batches.
+    // Every chunk is submitted right away, so they pool with other jobs' texts into full batches; a turn of
+    // the event loop between chunks lets interactive work in while a large job's texts are hashed and queued.
     const chunks: Promise<ClassifyJobResult['predictions']>[] = [];
     for (let start = 0; start < total; start += chunkSize) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       const slice = texts.slice(start, start + chunkSize);
-      chunks.push(
-        batcher.submit({ jobId, startIndex: start, texts: slice, interactive, cacheScope }).then(async (results) => {
-          // A one-chunk job goes straight from 0 to done: completion itself is the progress report.
-          if (slice.length < total) await report(slice.length);
-          return results;
-        }),
-      );
+      const chunk = batcher.submit({ jobId, startIndex: start, texts: slice, interactive, cacheScope }).then(async (results) => {
+        // A one-chunk job goes straight from 0 to done: completion itself is the progress report.
+        if (slice.length < total) await report(slice.length);
+        return results;
+      });
+      chunk.catch(() => undefined); // awaited below; a chunk failing while later ones are submitted is not unhandled
+      chunks.push(chunk);
     }
     const predictions = (await Promise.all(chunks).catch(failForGood)).flat();
     await progress;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SENTIMENTS, type Sentiment } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
@@ -49,12 +49,17 @@ export interface ResultCacheOptions {
  * a cased model may answer differently for "GREAT" and "great".
  */
 export function normalizeText(text: string): string {
-  return text.normalize('NFC').trim().replace(/\s+/g, ' ');
+  const nfc = text.normalize('NFC');
+  // Most texts have nothing to collapse: the test is cheaper than trim() + replace() building copies.
+  return NEEDS_SPACING.test(nfc) ? nfc.trim().replace(/\s+/g, ' ') : nfc;
 }
+/** Whitespace that is not a single inner space: what trim() and the collapse would change. */
+const NEEDS_SPACING = /[^\S ]|\s\s|^\s|\s$/;
 
 /** `<prefix>:cache:<model version>:<sha256 of the normalized text>`, with `<scope>:` before the hash when scoped. */
 export function cacheKey(prefix: string, modelVersion: string, text: string, scope?: string): string {
-  return `${prefix}:cache:${modelVersion}:${scope ? `${scope}:` : ''}${createHash('sha256').update(normalizeText(text)).digest('hex')}`;
+  // crypto.hash: one call, no Hash object per text (a 10,000-text job hashes them all as it arrives).
+  return `${prefix}:cache:${modelVersion}:${scope ? `${scope}:` : ''}${hash('sha256', normalizeText(text), 'hex')}`;
 }
 
 // JSON keeps the confidence exact: a number is written as the shortest string that reads back to it.

@@ -71,6 +71,12 @@ describe('normalizeText / cacheKey', () => {
     expect(cacheKey('bull', 'm+1234', 'café was great')).not.toBe(key);
     expect(cacheKey('bull', 'other', 'Café was great')).not.toBe(key);
   });
+
+  it('normalizes every kind of spacing the way trim() and collapsing \\s+ do, including texts that need neither', () => {
+    const spaces = [' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u2028', ' \u00a0 '];
+    const texts = ['plain text', 'x', '', ...spaces.flatMap((s) => [`${s}lead`, `trail${s}`, `in${s}side`, `${s}all${s}of${s}it${s}`, s])];
+    for (const text of texts) expect(normalizeText(text)).toBe(text.normalize('NFC').trim().replace(/\s+/g, ' '));
+  });
 });
 
 describe('result cache (real Redis)', () => {
