@@ -1,9 +1,11 @@
 // npm run bench:interactive [-- --rate 20 --seconds 20 --job-texts 10000 --reps 2] — does bulk work slow
 // interactive requests down? /predict at a fixed rate (open loop: one request every 1/rate s, whatever
-// the answers do) with no job running, then the same while one /jobs job of 10,000 texts runs.
+// the answers do, from a thread of its own) with no job running, then the same while one /jobs job of
+// 10,000 texts runs.
 // Target (issue 12): /predict p99 during the job ≤ 2× its p99 without. Distinct texts throughout (no
 // cache hits: the result cache would answer repeats without the model); the job's texts too.
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { startBenchStack } from './stack.js';
 import { fmt, printTable, reportCacheHits } from './load.js';
 import { getJson, postJson, type Stack } from '../test/support/stack.js';
@@ -26,29 +28,31 @@ const source = new TextSource();
 interface Phase {
   latencies: number[];
   statuses: Map<number, number>;
+  /** [sent at, ms after the phase began; latency] of the slowest answers. */
+  slowest: Array<[number, number]>;
 }
 
-/** /predict every 1000/rate ms until `until` resolves (or `seconds` pass); latencies of 200s in ms. */
+/** /predict every 1000/rate ms (in a worker thread: bench/paced-load.mjs) until `until` resolves, or for `seconds`. */
 async function paced(stack: Stack, until: Promise<unknown> | undefined): Promise<Phase> {
-  const latencies: number[] = [];
+  // Enough distinct texts for the phase: a job phase lasts seconds, a quiet one `seconds`.
+  const texts = source.take(Math.ceil(rate * (until ? 120 : seconds)) + 10);
+  const worker = new Worker(new URL('./paced-load.mjs', import.meta.url), {
+    workerData: { url: `${stack.url}/predict`, rate, seconds: until ? undefined : seconds, texts },
+  });
+  void until?.finally(() => worker.postMessage('stop'));
+  const answers = await new Promise<Array<[sentAt: number, ms: number, status: number]>>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
   const statuses = new Map<number, number>();
-  const inFlight: Promise<void>[] = [];
-  let done = false;
-  void until?.finally(() => (done = true));
-  const end = Date.now() + seconds * 1000;
-  for (let next = Date.now(); until ? !done : Date.now() < end; next += 1000 / rate) {
-    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
-    const [text] = source.take(1);
-    const started = performance.now();
-    inFlight.push(
-      postJson(`${stack.url}/predict`, { text }).then(({ status }) => {
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status === 200) latencies.push(performance.now() - started);
-      }),
-    );
-  }
-  await Promise.all(inFlight);
-  return { latencies: latencies.sort((a, b) => a - b), statuses };
+  for (const [, , status] of answers) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+  const ok = answers.filter(([, , status]) => status === 200);
+  return {
+    latencies: ok.map(([, ms]) => ms).sort((a, b) => a - b),
+    statuses,
+    slowest: ok.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([at, ms]) => [at, ms]),
+  };
 }
 
 async function bulkJob(stack: Stack): Promise<number> {
@@ -71,6 +75,7 @@ try {
   const since = new Date();
   const rows: (string | number)[][] = [];
   const ratios: number[] = [];
+  const pooled = { quiet: [] as number[], busy: [] as number[] };
   for (let rep = 1; rep <= reps; rep++) {
     const quiet = await paced(stack, undefined);
     const job = bulkJob(stack);
@@ -78,14 +83,24 @@ try {
     const jobSeconds = await job;
     const ratio = percentile(busy.latencies, 99) / percentile(quiet.latencies, 99);
     ratios.push(ratio);
-    rows.push([rep, 'no job', describe(quiet), fmt(percentile(quiet.latencies, 50)), fmt(percentile(quiet.latencies, 99)), '', '']);
-    rows.push([rep, `${jobTexts}-text job`, describe(busy), fmt(percentile(busy.latencies, 50)), fmt(percentile(busy.latencies, 99)), fmt(jobSeconds), fmt(ratio, 2)]);
+    pooled.quiet.push(...quiet.latencies);
+    pooled.busy.push(...busy.latencies);
+    const slow = (p: Phase) => p.slowest.map(([at, ms]) => `${fmt(ms, 0)}@${fmt(at / 1000, 2)}s`).join(' ');
+    rows.push([rep, 'no job', describe(quiet), fmt(percentile(quiet.latencies, 50)), fmt(percentile(quiet.latencies, 99)), '', '', slow(quiet)]);
+    rows.push([rep, `${jobTexts}-text job`, describe(busy), fmt(percentile(busy.latencies, 50)), fmt(percentile(busy.latencies, 99)), fmt(jobSeconds), fmt(ratio, 2), slow(busy)]);
   }
   console.log(`\n/predict at ${rate} req/s, one worker (${process.env.INFERENCE_THREADS ?? 'all'} inference threads); texts: ${textSourceName()}`);
-  printTable(['rep', 'while', 'answers', 'p50 ms', 'p99 ms', 'job s', 'p99 ratio'], rows);
+  printTable(['rep', 'while', 'answers', 'p50 ms', 'p99 ms', 'job s', 'p99 ratio', 'slowest: ms@sent (s after the phase began)'], rows);
   const hits = await reportCacheHits(stack, since);
-  const worst = hits > 0 ? Number.POSITIVE_INFINITY : Math.max(...ratios);
-  console.log(`\np99 with a bulk job ÷ without: ${ratios.map((r) => fmt(r, 2)).join(', ')}; target ≤ 2: ${worst <= 2 ? 'met' : 'NOT met'}`);
+  // One repetition's job phase holds ~50–70 answers, so its p99 is nearly its maximum; the p99 of all
+  // repetitions' answers together is the figure the target is about.
+  for (const p of [pooled.quiet, pooled.busy]) p.sort((a, b) => a - b);
+  const ratio = hits > 0 ? Number.POSITIVE_INFINITY : percentile(pooled.busy, 99) / percentile(pooled.quiet, 99);
+  console.log(`\np99 with a bulk job ÷ without, per repetition: ${ratios.map((r) => fmt(r, 2)).join(', ')}`);
+  console.log(
+    `p99 over all repetitions: ${fmt(percentile(pooled.busy, 99))} ms with a job (${pooled.busy.length} answers) ÷ ${fmt(percentile(pooled.quiet, 99))} ms without ` +
+      `(${pooled.quiet.length}) = ${fmt(ratio, 2)}; target ≤ 2: ${ratio <= 2 ? 'met' : 'NOT met'}`,
+  );
 } finally {
   await stack.stop();
 }
