@@ -1,7 +1,8 @@
 // npm run bench:db — rows/s into the predictions table (the rollup triggers included, as for every writer), at several rows per flush:
-//   uow        the worker's default writer: MikroORM's unit of work (em.create per row, one em.flush), batchSize 2,000;
+//   uow        the worker's default writer: MikroORM's unit of work (em.create per row, one em.flush), batchSize 2,000,
+//              implicitTransactions off (a flush is one INSERT, atomic on its own);
 //   uow-300    the same with MikroORM's default batchSize (300 rows per INSERT);
-//   uow-no-tx  the same with implicitTransactions off (a one-statement flush without BEGIN/COMMIT);
+//   uow-tx     the same with MikroORM's default implicitTransactions (BEGIN … COMMIT around each flush);
 //   sql        the alternative writer (DB_WRITER=sql): one json_to_recordset INSERT … ON CONFLICT DO NOTHING per flush;
 //   copy       raw COPY … FROM STDIN (pg-copy-streams), the floor for getting rows into Postgres;
 //   encrypted  the default writer with INPUT_TEXT_KEYS set (AES-256-GCM per text).
@@ -25,7 +26,7 @@ const SIZES: Array<[rows: number, reps: number]> = [[32, 15], [100, 15], [1000, 
  */
 const workerFlush = { oneBatch: 32, cap: 2000 };
 
-const METHODS = ['uow', 'uow-300', 'uow-no-tx', 'sql', 'copy', 'encrypted'] as const;
+const METHODS = ['uow', 'uow-300', 'uow-tx', 'sql', 'copy', 'encrypted'] as const;
 type Method = (typeof METHODS)[number];
 
 const pool = benchTexts(10_000);
@@ -101,13 +102,13 @@ async function main() {
     // ORMs on the same schema with other MikroORM settings, to measure each.
     const options = { clientUrl: TEST_DATABASE_URL, schema, poolMax: 4 };
     const orm300 = await initOrm({ ...options, batchSize: 300 });
-    const ormNoTx = await MikroORM.init({ ...dbConfig(options), implicitTransactions: false });
-    others.push(orm300, ormNoTx);
+    const ormTx = await MikroORM.init({ ...dbConfig(options), implicitTransactions: true });
+    others.push(orm300, ormTx);
     const cipher = createTextCipher([{ id: 'bench', key: randomBytes(32) }]);
     const writers = {
       uow: createPredictionWriter(orm),
       'uow-300': createPredictionWriter(orm300),
-      'uow-no-tx': createPredictionWriter(ormNoTx as Orm),
+      'uow-tx': createPredictionWriter(ormTx as Orm),
       sql: createPredictionWriter(orm, { kind: 'sql' }),
       encrypted: createPredictionWriter(orm, { textCipher: cipher }),
     };

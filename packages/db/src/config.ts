@@ -75,6 +75,10 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     },
     debug: options.debug ?? false,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+    // The only flushes are the prediction writer's, each one INSERT (a chunk never exceeds batchSize) and
+    // atomic on its own: BEGIN and COMMIT around it would add two round trips and hold the rollup rows'
+    // locks (taken by the insert trigger) longer. Multi-statement work uses em.transactional() explicitly.
+    implicitTransactions: false,
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
     ensureDatabase: false,

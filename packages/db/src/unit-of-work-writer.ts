@@ -11,8 +11,8 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * Writes rows as `Prediction` entities through MikroORM's unit of work: a fresh forked EntityManager per
- * flush, `em.create` for each row, one `flush()`, which MikroORM sends as one multi-row INSERT in a
- * transaction (a chunk never exceeds the ORM's `batchSize`, so a flush is one statement: see
+ * flush, `em.create` for each row, one `flush()`, which MikroORM sends as one multi-row INSERT (a chunk
+ * never exceeds the ORM's `batchSize`, so a flush is one statement, atomic without BEGIN/COMMIT: see
  * `orderedChunks` for the lock order that keeps concurrent writers from deadlocking).
  *
  * Idempotent without ON CONFLICT: a flush that meets a row already stored (a retried job) fails as a
