@@ -1,12 +1,12 @@
 import type { NewPrediction } from '@sentiment/db';
-import type { PredictionResult, PredictionRow } from '@sentiment/queue';
+import type { PredictionResult, ParkedRow } from '@sentiment/queue';
 
 /** Rows travel through Redis as JSON, so the timestamp becomes an ISO string there. */
-export function toQueueRow(row: NewPrediction): PredictionRow {
+export function toQueueRow(row: NewPrediction): ParkedRow {
   return { ...row, timestamp: row.timestamp.toISOString() };
 }
 
-export function fromQueueRow(row: PredictionRow): NewPrediction {
+export function fromQueueRow(row: ParkedRow): NewPrediction {
   return { ...row, timestamp: new Date(row.timestamp) };
 }
 

@@ -20,7 +20,7 @@ import {
   loadClassifier,
   SENTIMENT_LABELS,
   type Classifier,
-  type Prediction,
+  type Classification,
   type SentimentLabel,
 } from '../src/index.js';
 import { CORPORA, loadCorpus, readLabelledTsv, type CorpusSpec, type Example } from '../src/training/corpora.js';
@@ -157,7 +157,7 @@ interface CorpusResult {
 const goldLabel = (e: Example): SentimentLabel => SENTIMENT_LABELS[e.label];
 
 /** The class with the highest score among those the model outputs. */
-function topClass(p: Prediction): SentimentLabel {
+function topClass(p: Classification): SentimentLabel {
   let best: SentimentLabel | undefined;
   for (const label of SENTIMENT_LABELS) {
     const s = p.scores[label];
@@ -168,7 +168,7 @@ function topClass(p: Prediction): SentimentLabel {
 }
 
 /** Negative vs positive only: the answer and its probability renormalized over the two. */
-function binaryAnswer(p: Prediction): { label: SentimentLabel; confidence: number } {
+function binaryAnswer(p: Classification): { label: SentimentLabel; confidence: number } {
   const neg = p.scores.negative;
   const pos = p.scores.positive;
   if (neg === undefined || pos === undefined) throw new Error('binary accuracy needs negative and positive scores from the model');
@@ -373,7 +373,7 @@ interface EverydayResult {
 async function everyday(classifier: Classifier, baselineDir: string | undefined, peers: Peer[]): Promise<EverydayResult> {
   const texts = EVERYDAY_SENTENCES.map((s) => s.text);
   const columns: { key: string; header: string; answers: Answer[] }[] = [];
-  const fromModel = (ps: Prediction[]) => ps.map((p) => ({ label: p.label, confidence: p.confidence }));
+  const fromModel = (ps: Classification[]) => ps.map((p) => ({ label: p.label, confidence: p.confidence }));
   columns.push({ key: 'model', header: `model ${classifier.info.name}`, answers: fromModel(await classifier.predict(texts)) });
   let baselineVersion: string | undefined;
   if (baselineDir !== undefined) {

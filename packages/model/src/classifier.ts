@@ -5,7 +5,8 @@ import { SENTIMENTS, type Sentiment } from '@sentiment/core';
 export const SENTIMENT_LABELS = SENTIMENTS;
 export type SentimentLabel = Sentiment;
 
-export interface Prediction {
+/** The model's answer for one text (stored, it becomes a prediction row; returned, a prediction). */
+export interface Classification {
   label: SentimentLabel;
   /** Probability of `label` (for an abstained binary answer: the top class' probability). */
   confidence: number;
@@ -30,6 +31,6 @@ export interface ClassifierInfo {
 export interface Classifier {
   readonly info: ClassifierInfo;
   /** Results in input order; `[]` for `[]`. */
-  predict(texts: string[]): Promise<Prediction[]>;
+  predict(texts: string[]): Promise<Classification[]>;
   close(): Promise<void>;
 }

@@ -1,12 +1,12 @@
 // The in-process classifier: tokenizer + ONNX session + batching, all on the calling thread.
-import type { Classifier, ClassifierInfo, Prediction, SentimentLabel } from './classifier.js';
+import type { Classifier, ClassifierInfo, Classification, SentimentLabel } from './classifier.js';
 import { createOnnxModel, type Int64Input, type OnnxModel } from './onnx-session.js';
 import { buildFeeds, planBatches } from './runtime/batching.js';
 import { ModelLoadError } from './model-load-error.js';
 import { labelsFromConfig } from './runtime/labels.js';
 import { ModelFiles, modelName } from './runtime/model-files.js';
 import { modelVersion, type ModelVersionParts } from './runtime/model-version.js';
-import { DEFAULT_NEUTRAL_THRESHOLD, softmax, toPrediction } from './runtime/scoring.js';
+import { DEFAULT_NEUTRAL_THRESHOLD, softmax, toClassification } from './runtime/scoring.js';
 import { loadModelTokenizer } from './runtime/model-tokenizer.js';
 import type { ModelSource, WordPieceTokenizer } from './transformers-js.js';
 
@@ -30,7 +30,7 @@ export interface LocalClassifier extends Classifier {
   /** Token ids per text ([CLS] … [SEP], truncated to info.maxLength). */
   tokenize(texts: string[]): number[][];
   /** Runs already tokenized texts; results in input order. */
-  predictTokenized(sequences: number[][]): Promise<Prediction[]>;
+  predictTokenized(sequences: number[][]): Promise<Classification[]>;
 }
 
 const SUPPORTED_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
@@ -119,7 +119,7 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
   const maxBatchSize = Math.max(1, options.maxBatchSize ?? 32);
   let closed = false;
 
-  async function runBatch(sequences: number[][], width: number): Promise<Prediction[]> {
+  async function runBatch(sequences: number[][], width: number): Promise<Classification[]> {
     const all = buildFeeds(sequences, width, tokenizer.padId);
     const feeds: Record<string, Int64Input> = {};
     for (const input of model.inputNames) feeds[input] = all[input as keyof typeof all];
@@ -127,7 +127,7 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
     if (dims.length !== 2 || dims[0] !== sequences.length || dims[1] !== labels.length) {
       throw new Error(`${onnxFile} returned shape [${dims}], expected [${sequences.length}, ${labels.length}] (config.json has ${labels.length} labels)`);
     }
-    return sequences.map((_, row) => toPrediction(softmax(data, row * labels.length, labels.length), labels, neutralThreshold));
+    return sequences.map((_, row) => toClassification(softmax(data, row * labels.length, labels.length), labels, neutralThreshold));
   }
 
   const classifier: LocalClassifier = {
@@ -135,7 +135,7 @@ export async function loadClassifier(options: ClassifierOptions): Promise<LocalC
     tokenize: (texts) => texts.map((text) => tokenizer.encode(text)),
     async predictTokenized(sequences) {
       if (closed) throw new Error(`classifier ${info.version} is closed`);
-      const results = new Array<Prediction>(sequences.length);
+      const results = new Array<Classification>(sequences.length);
       for (const plan of planBatches(sequences.map((s) => s.length), maxBatchSize)) {
         const predictions = await runBatch(plan.indices.map((i) => sequences[i]!), plan.width);
         plan.indices.forEach((inputIndex, row) => (results[inputIndex] = predictions[row]!));

@@ -1,6 +1,6 @@
 // A Classifier whose tokenization and inference run in worker threads, keeping the caller's event loop free.
 import { Worker } from 'node:worker_threads';
-import type { Classifier, ClassifierInfo, Prediction } from './classifier.js';
+import type { Classifier, ClassifierInfo, Classification } from './classifier.js';
 import type { ClassifierOptions } from './load-classifier.js';
 import { ModelLoadError } from './model-load-error.js';
 import { workerEntry } from './runtime/worker-loader.js';
@@ -24,7 +24,7 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
 const YOUNG_GENERATION_MB = 4;
 
 interface Pending {
-  resolve(predictions: Prediction[]): void;
+  resolve(predictions: Classification[]): void;
   reject(error: Error): void;
   size: number;
 }
@@ -67,7 +67,7 @@ class ClassifierThread {
     return this.failure === undefined;
   }
 
-  predict(texts: string[]): Promise<Prediction[]> {
+  predict(texts: string[]): Promise<Classification[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     this.queuedTexts += texts.length;

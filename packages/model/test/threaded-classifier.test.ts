@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createThreadedClassifier, loadClassifier, type Classifier, type Prediction } from '../src/index.js';
+import { createThreadedClassifier, loadClassifier, type Classifier, type Classification } from '../src/index.js';
 import { expectSameScores, mixedTexts } from './fixtures/batching-behaviour.js';
 import { repoRoot } from './fixtures/shared-data.js';
 import { makeTempDir, removeDir } from './fixtures/temp-dir.js';
@@ -16,7 +16,7 @@ let modelDir: string;
 let local: Classifier;
 let threaded: Classifier;
 const texts = mixedTexts(60);
-let expected: Prediction[];
+let expected: Classification[];
 
 beforeAll(async () => {
   root = makeTempDir('threaded');
@@ -70,7 +70,7 @@ describe('threaded classifier', () => {
     const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
     const script = fileURLToPath(new URL('./fixtures/threaded-cli.ts', import.meta.url));
     const { stdout } = await promisify(execFile)(tsx, [script, modelDir, JSON.stringify(texts)], { cwd: root });
-    const result = JSON.parse(stdout) as { info: Classifier['info']; predictions: Prediction[] };
+    const result = JSON.parse(stdout) as { info: Classifier['info']; predictions: Classification[] };
     expect(result.info).toEqual(local.info);
     expectSameScores(result.predictions, expected);
   });

@@ -61,8 +61,8 @@ export type ClassifyJobResult = z.infer<typeof ClassifyJobResult>;
 export const JobProgress = z.object({ done: z.number().int(), total: z.number().int() });
 export type JobProgress = z.infer<typeof JobProgress>;
 
-/** A prediction row as the worker writes it (mirrors the `prediction` table). */
-export const PredictionRow = z.object({
+/** A prediction row parked in the persist queue while Postgres is away (the `predictions` table's columns, as JSON). */
+export const ParkedRow = z.object({
   id: z.uuid(),
   timestamp: z.string(), // ISO 8601; a string so it survives JSON in Redis
   inputText: z.string().nullable(),
@@ -74,9 +74,9 @@ export const PredictionRow = z.object({
   jobId: z.string(),
   itemIndex: z.number().int(),
 });
-export type PredictionRow = z.infer<typeof PredictionRow>;
+export type ParkedRow = z.infer<typeof ParkedRow>;
 
-export const PersistJobData = z.object({ rows: z.array(PredictionRow).min(1) });
+export const PersistJobData = z.object({ rows: z.array(ParkedRow).min(1) });
 export type PersistJobData = z.infer<typeof PersistJobData>;
 
 /** A retention run: delete predictions older than `retentionDays` (the scheduler's template carries it). */

@@ -1,5 +1,5 @@
-// Turns one row of logits into a Prediction.
-import type { Prediction, SentimentLabel } from '../classifier.js';
+// Turns one row of logits into a Classification.
+import type { Classification, SentimentLabel } from '../classifier.js';
 
 /**
  * Default abstention threshold for binary (negative/positive) models: a top probability below 0.6 answers
@@ -24,8 +24,8 @@ export function softmax(logits: ArrayLike<number>, offset: number, count: number
 /**
  * `neutralThreshold` only applies to models without their own neutral class; 0 disables abstention.
  */
-export function toPrediction(probs: number[], labels: readonly SentimentLabel[], neutralThreshold: number): Prediction {
-  const scores: Prediction['scores'] = {};
+export function toClassification(probs: number[], labels: readonly SentimentLabel[], neutralThreshold: number): Classification {
+  const scores: Classification['scores'] = {};
   let top = 0;
   for (let i = 0; i < labels.length; i++) {
     scores[labels[i]!] = probs[i]!;

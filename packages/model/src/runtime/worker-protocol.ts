@@ -1,5 +1,5 @@
 // Messages between createThreadedClassifier and its worker threads: strings in, small results out.
-import type { ClassifierInfo, Prediction } from '../classifier.js';
+import type { ClassifierInfo, Classification } from '../classifier.js';
 import type { ClassifierOptions } from '../load-classifier.js';
 
 export interface WorkerSetup {
@@ -15,5 +15,5 @@ export type FromWorker =
   | { type: 'ready'; info: ClassifierInfo }
   /** Load failed; `where`/`problem` are set when it was a ModelLoadError, so it can be rebuilt as one. */
   | { type: 'load-error'; message: string; where?: string; problem?: string }
-  | { type: 'result'; id: number; predictions: Prediction[] }
+  | { type: 'result'; id: number; predictions: Classification[] }
   | { type: 'error'; id: number; message: string };
