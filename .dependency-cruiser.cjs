@@ -52,6 +52,13 @@ module.exports = {
       to: { pathNot: '^packages/core/src/' },
     },
     {
+      name: 'settings-is-a-leaf',
+      comment: '@sentiment/settings (reading and reporting environment variables) depends on zod alone, so every program may use it.',
+      severity: 'error',
+      from: { path: '^packages/settings/src/' },
+      to: { pathNot: '^(packages/settings/src/|node_modules/zod/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { path: '^(apps|packages)/[^/]+/src/' },

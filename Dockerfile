@@ -10,6 +10,10 @@ COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/core/package.json packages/core/
+COPY packages/settings/package.json packages/settings/
+COPY packages/contract/package.json packages/contract/
+COPY packages/client/package.json packages/client/
+COPY apps/cli/package.json apps/cli/
 COPY packages/db/package.json packages/db/
 COPY packages/model/package.json packages/model/
 COPY packages/queue/package.json packages/queue/

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test/support/services.js';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,7 @@ export default defineConfig({
     // Files run in parallel but each isolates its own queue prefix and database schema.
     fileParallelism: true,
     maxWorkers: 2,
+    // Every test file's Postgres and Redis (package test helpers read them from here).
+    env: { TEST_DATABASE_URL, TEST_REDIS_URL },
   },
 });

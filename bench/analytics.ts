@@ -10,6 +10,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createAnalyticsRepository, initOrm, type AnalyticsRepository, type Orm, type RecentCursor } from '@sentiment/db';
 import { SEED_MODELS, seedPredictions } from '../scripts/seed-predictions.js';
+import { TEST_DATABASE_URL } from '../test/support/services.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,7 +20,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 const sizes = args.sizes.split(',').map(Number);
 const requests = Number(args.requests);
 const days = Number(args.days);

@@ -4,6 +4,7 @@
 // Redis is one process shared with anything else on the machine, so its figure is an upper bound.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { TEST_DATABASE_URL } from '../test/support/services.js';
 import type { Stack } from '../test/support/stack.js';
 
 const ticksPerSecond = (() => {
@@ -98,7 +99,7 @@ export const CPU_COMPONENTS = [
 export async function cpuSnapshot(stack: Stack): Promise<CpuSnapshot> {
   const api = stack.api.child.pid!;
   const workers = stack.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).map((w) => w.child.pid!);
-  const pgPort = Number(new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://127.0.0.1:5432/test').port || 5432);
+  const pgPort = Number(new URL(TEST_DATABASE_URL).port || 5432);
   const ports = localPortsTo([api, ...workers], pgPort);
   const rows = await stack.sql<{ pid: number; client_port: number | null }>('select pid, client_port from pg_stat_activity');
   const backends = new Map(rows.filter((r) => r.client_port !== null && ports.has(r.client_port)).map((r) => [r.pid, cpuMs(`/proc/${r.pid}/stat`)]));

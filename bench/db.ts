@@ -15,7 +15,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { createPredictionWriter, createTextCipher, dbConfig, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { TEST_DATABASE_URL } from '../test/support/stack.js';
+import { TEST_DATABASE_URL } from '../test/support/services.js';
 import { benchTexts, median } from './texts.js';
 
 /** Rows per flush and repetitions of each; 32 and 2,000 are the worker's own (see workerFlush). */

@@ -9,8 +9,9 @@ import { pino } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 import { databaseSettings, initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
+import { DEFAULT_REDIS_URL } from '@sentiment/settings';
 
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUrl = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
 const database = databaseSettings(process.env);
 const databaseUrl = database.clientUrl;
 

@@ -4,13 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import express from 'express';
-import { initOrm, PredictionSchema } from '@sentiment/db';
+import { DEFAULT_DATABASE_URL, initOrm, PredictionSchema } from '@sentiment/db';
 import { defaultModelDir, loadClassifier } from '@sentiment/model';
 
 const env = {
   port: Number(process.env.PORT ?? 3100),
   modelDir: process.env.MODEL_DIR ?? defaultModelDir,
-  databaseUrl: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   schema: process.env.DATABASE_SCHEMA,
   // onnxruntime's own default is one thread per core: what a first version that sets nothing gets.
   intraOpThreads: Number(process.env.INTRA_OP_THREADS ?? os.availableParallelism()),

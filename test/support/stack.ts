@@ -8,8 +8,9 @@ import { initOrm, migrateUp } from '@sentiment/db';
 import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
 import { startApp, waitFor, type AppProcess } from './processes.js';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
+
+export { TEST_DATABASE_URL, TEST_REDIS_URL };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

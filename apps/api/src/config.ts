@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
+import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
+
+export { ConfigError };
 
 /** Byte sizes as body-parser understands them: `16mb`, `512kb`, `1000`. */
 const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;
@@ -11,8 +14,6 @@ export function byteSize(size: string): number {
   const m = BYTE_SIZE.exec(size.trim());
   return m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!) : Number.POSITIVE_INFINITY;
 }
-const Url = (protocols: string[]) =>
-  z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`), message: `expected a ${protocols.join(' or ')} URL` });
 const PositiveInt = z.coerce.number().int().positive();
 const NonNegativeInt = z.coerce.number().int().min(0);
 /** Comma-separated lists; blanks around and between items are ignored. */
@@ -36,9 +37,8 @@ const TrustProxy = z
 export const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port the API listens on.'),
   HOST: z.string().min(1).default('0.0.0.0').describe('Address the API listens on.'),
-  REDIS_URL: Url(['redis', 'rediss']).default('redis://127.0.0.1:6379').describe("BullMQ's Redis."),
+  ...RedisEnv.shape,
   ...DatabaseEnv.shape,
-  QUEUE_PREFIX: z.string().min(1).default('bull').describe("BullMQ key prefix (isolates deployments sharing a Redis); the same as the workers'."),
   SYNC_TIMEOUT_MS: PositiveInt.default(2000).describe('How long `/predict` and `/batch` wait for their job before answering 202 with its id.'),
   RESULT_TTL_S: PositiveInt.default(3600).describe('How long completed jobs and their results stay readable.'),
   BODY_LIMIT: ByteSize.default('16mb').describe('Largest JSON body of `/jobs` (413 above it). `/predict` and `/batch` read at most what their largest valid body needs (every character escaped: ~30 KB and ~3 MB), and any object with more than 64 keys is refused (400) before it is parsed.'),
@@ -100,20 +100,9 @@ export interface ApiConfig {
   corsOrigins: string[];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** Reads the environment once; throws one error listing every bad variable. */
+/** Reads the environment once (@sentiment/settings' rules); throws one ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  // Empty strings count as unset, so `FOO=` in a .env file falls back to the default.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = Env.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid API environment:\n${lines.join('\n')}`);
-  }
-  const e = parsed.data;
+  const e = readEnv(Env, env, 'API');
   return {
     port: e.PORT,
     host: e.HOST,

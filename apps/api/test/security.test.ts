@@ -391,7 +391,7 @@ describe('security configuration', () => {
   });
 
   it('refuses to start in production without API keys unless ALLOW_ANONYMOUS=true says so', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS: required when NODE_ENV=production; set ALLOW_ANONYMOUS=true/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS=unset: required when NODE_ENV=production; set ALLOW_ANONYMOUS=true/);
     expect(loadConfig({ NODE_ENV: 'production', ALLOW_ANONYMOUS: 'true' }).apiKeys).toEqual([]);
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS: KEY_A }).apiKeys).toEqual([KEY_A]);
     expect(loadConfig({}).apiKeys).toEqual([]); // development stays open

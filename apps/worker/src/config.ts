@@ -2,59 +2,63 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
+import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
 
-// Unset and empty variables both mean "use the default" (compose files often pass `VAR=`).
-const env = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+export { ConfigError };
+
 const int = (min: number) => z.coerce.number().int().min(min);
 
 export const EnvSchema = z.object({
-  REDIS_URL: env(z.url().default('redis://127.0.0.1:6379')).describe("BullMQ's Redis (the API's)."),
+  ...RedisEnv.shape,
   ...DatabaseEnv.shape,
-  DB_WRITER: env(z.enum(WRITER_KINDS).default('unit-of-work')).describe(
+  DB_WRITER: z.enum(WRITER_KINDS).default('unit-of-work').describe(
     "How prediction rows are written: `unit-of-work` (MikroORM entities, one `flush()` per micro-batch) or `sql` (one hand-built `INSERT … ON CONFLICT DO NOTHING` per flush: less Node CPU per row; docs/benchmarks.md).",
   ),
-  QUEUE_PREFIX: env(z.string().default('bull')).describe("BullMQ key prefix; the same as the API's."),
-  MODEL_DIR: env(z.string().optional()).describe('A local Hugging Face-layout model folder. Default: `packages/model/models/sentiment-multi-v2`.'),
-  MODEL_ID: env(z.string().optional()).describe('A Hugging Face Hub model id instead of `MODEL_DIR` (set one, not both).'),
-  MODEL_CACHE_DIR: env(z.string().optional()).describe("Where `MODEL_ID`'s files are cached."),
-  ALLOW_REMOTE_MODELS: env(z.stringbool().default(false)).describe('`true`: `MODEL_ID` may be downloaded from the Hub (else the local cache only).'),
-  INFERENCE_THREADS: env(int(1).max(64).default(availableParallelism())).describe('Inference threads (one per core the process may use). Default: the number of cores.'),
-  INTRA_OP_THREADS: env(int(1).max(64).default(1)).describe('onnxruntime threads per inference thread.'),
-  INTERACTIVE_THREADS: env(int(0).max(16).default(1)).describe(
+  MODEL_DIR: z.string().optional().describe('A local Hugging Face-layout model folder. Default: `packages/model/models/sentiment-multi-v2`.'),
+  MODEL_ID: z.string().optional().describe('A Hugging Face Hub model id instead of `MODEL_DIR` (set one, not both).'),
+  MODEL_CACHE_DIR: z.string().optional().describe("Where `MODEL_ID`'s files are cached."),
+  ALLOW_REMOTE_MODELS: z.stringbool().default(false).describe('`true`: `MODEL_ID` may be downloaded from the Hub (else the local cache only).'),
+  INFERENCE_THREADS: int(1).max(64).default(availableParallelism()).describe('Inference threads (one per core the process may use). Default: the number of cores.'),
+  INTRA_OP_THREADS: int(1).max(64).default(1).describe('onnxruntime threads per inference thread.'),
+  INTERACTIVE_THREADS: int(0).max(16).default(1).describe(
     'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free. `0`: everything shares `INFERENCE_THREADS`.',
   ),
-  INFERENCE_NICENESS: env(int(0).max(19).default(10)).describe(
+  INFERENCE_NICENESS: int(0).max(19).default(10).describe(
     'Nice value of the inference threads (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',
   ),
-  NEUTRAL_THRESHOLD: env(z.coerce.number().min(0).max(1).optional()).describe('Binary models answer `neutral` below this top probability. Default: `0.6`.'),
-  MAX_BATCH_SIZE: env(int(1).max(1024).default(32)).describe('Texts per micro-batch.'),
-  MAX_BATCH_WAIT_MS: env(int(0).max(10_000).default(5)).describe('Longest a partial batch waits to fill while the model is busy.'),
-  BATCH_SORT_WINDOW: env(int(1).max(1024).default(8)).describe('With a backlog, up to this many full batches are taken at once, sorted by text length and cut into batches (less padding); `1` = FIFO batches.'),
-  WORKER_CONCURRENCY: env(int(1).max(10_000).default(64)).describe('Jobs one worker process holds at once (they feed the batcher).'),
+  NEUTRAL_THRESHOLD: z.coerce.number().min(0).max(1).optional().describe('Binary models answer `neutral` below this top probability. Default: `0.6`.'),
+  MAX_BATCH_SIZE: int(1).max(1024).default(32).describe('Texts per micro-batch.'),
+  MAX_BATCH_WAIT_MS: int(0).max(10_000).default(5).describe('Longest a partial batch waits to fill while the model is busy.'),
+  BATCH_SORT_WINDOW: int(1).max(1024).default(8).describe('With a backlog, up to this many full batches are taken at once, sorted by text length and cut into batches (less padding); `1` = FIFO batches.'),
+  WORKER_CONCURRENCY: int(1).max(10_000).default(64).describe('Jobs one worker process holds at once (they feed the batcher).'),
   // Bulk (/jobs) jobs one worker runs at once, so they never fill WORKER_CONCURRENCY (processor.ts).
-  MAX_BULK_JOBS: env(int(1).max(10_000).default(4)).describe('`/jobs` jobs one worker runs at once; more are put back in the queue (1 s delay, no attempt counted), so bulk work never fills `WORKER_CONCURRENCY`.'),
-  CHUNK_SIZE: env(int(1).max(10_000).default(256)).describe('Texts of a big job per progress step.'),
-  RESULT_TTL_S: env(int(1).default(3600)).describe('How long completed jobs and their results stay readable.'),
-  SHUTDOWN_TIMEOUT_MS: env(int(0).default(30_000)).describe('Bound on graceful shutdown.'),
+  MAX_BULK_JOBS: int(1).max(10_000).default(4).describe('`/jobs` jobs one worker runs at once; more are put back in the queue (1 s delay, no attempt counted), so bulk work never fills `WORKER_CONCURRENCY`.'),
+  CHUNK_SIZE: int(1).max(10_000).default(256).describe('Texts of a big job per progress step.'),
+  RESULT_TTL_S: int(1).default(3600).describe('How long completed jobs and their results stay readable.'),
+  SHUTDOWN_TIMEOUT_MS: int(0).default(30_000).describe('Bound on graceful shutdown.'),
   // How soon a crashed worker's jobs are taken over: a job is stalled once its lock (renewed every
   // LOCK_DURATION_MS / 2 while the worker lives) has expired at a stall check.
-  LOCK_DURATION_MS: env(int(1000).default(30_000)).describe("With `STALLED_INTERVAL_MS`: how soon a crashed worker's jobs are taken over."),
-  STALLED_INTERVAL_MS: env(int(1000).default(30_000)).describe('How often workers look for stalled jobs (whose worker stopped renewing their lock).'),
-  MAX_STALLED_COUNT: env(int(1).max(1000).default(5)).describe('How many times a job may lose its worker and be taken over before it fails.'),
-  STORE_INPUT_TEXT: env(z.stringbool().default(true)).describe("`false`: no input text outlives its job's answer (rows store `input_text` NULL; the job's texts in Redis are blanked once it ends)."),
+  LOCK_DURATION_MS: int(1000).default(30_000).describe("With `STALLED_INTERVAL_MS`: how soon a crashed worker's jobs are taken over."),
+  STALLED_INTERVAL_MS: int(1000).default(30_000).describe('How often workers look for stalled jobs (whose worker stopped renewing their lock).'),
+  MAX_STALLED_COUNT: int(1).max(1000).default(5).describe('How many times a job may lose its worker and be taken over before it fails.'),
+  STORE_INPUT_TEXT: z.stringbool().default(true).describe("`false`: no input text outlives its job's answer (rows store `input_text` NULL; the job's texts in Redis are blanked once it ends)."),
   // `id:<base64 32 bytes>,…` (first = active) or a file holding them: input texts are stored AES-256-GCM encrypted.
-  INPUT_TEXT_KEYS: env(z.string().optional()).describe('`id:<base64 of 32 bytes>`, comma- or line-separated: input texts are stored encrypted with AES-256-GCM, new rows with the first key. Required when `NODE_ENV=production` and `STORE_INPUT_TEXT=true`. Default: unset (plaintext).'),
-  INPUT_TEXT_KEYS_FILE: env(z.string().optional()).describe('A file holding `INPUT_TEXT_KEYS` instead (set one, not both).'),
-  NODE_ENV: env(z.string().default('development')).describe('`production`: `INPUT_TEXT_KEYS` is required while `STORE_INPUT_TEXT=true`.'),
+  INPUT_TEXT_KEYS: z.string().optional().describe('`id:<base64 of 32 bytes>`, comma- or line-separated: input texts are stored encrypted with AES-256-GCM, new rows with the first key. Required when `NODE_ENV=production` and `STORE_INPUT_TEXT=true`. Default: unset (plaintext).'),
+  INPUT_TEXT_KEYS_FILE: z.string().optional().describe('A file holding `INPUT_TEXT_KEYS` instead (set one, not both).'),
+  NODE_ENV: z.string().default('development').describe('`production`: `INPUT_TEXT_KEYS` is required while `STORE_INPUT_TEXT=true`.'),
   // Seconds a model answer stays in the Redis result cache; 0 turns the cache off.
-  CACHE_TTL_S: env(int(0).max(31_536_000).default(3600)).describe('Seconds a model answer stays in the Redis result cache; `0` = off.'),
+  CACHE_TTL_S: int(0).max(31_536_000).default(3600).describe('Seconds a model answer stays in the Redis result cache; `0` = off.'),
   // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
-  RETENTION_DAYS: env(int(0).max(36_500).default(90)).describe('Predictions older than this are deleted (in chunks of 5,000, by a job scheduler on the `maintenance` queue); `0` keeps everything.'),
-  RETENTION_INTERVAL_MS: env(int(1000).default(600_000)).describe('How often the retention job runs; a run stops after 500,000 rows and then queues the next run at once.'),
+  RETENTION_DAYS: int(0).max(36_500).default(90).describe('Predictions older than this are deleted (in chunks of 5,000, by a job scheduler on the `maintenance` queue); `0` keeps everything.'),
+  RETENTION_INTERVAL_MS: int(1000).default(600_000).describe('How often the retention job runs; a run stops after 500,000 rows and then queues the next run at once.'),
   // GET /metrics and /health; 0 = no server. Workers sharing a host each need their own port.
-  METRICS_PORT: env(int(0).max(65_535).default(9464)).describe("Port of the worker's `GET /metrics` and `GET /health`; `0` = no server. Workers sharing a host each need their own."),
-  LOG_LEVEL: env(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')).describe('pino level.'),
+  METRICS_PORT: int(0).max(65_535).default(9464).describe("Port of the worker's `GET /metrics` and `GET /health`; `0` = no server. Workers sharing a host each need their own."),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level.'),
+}).refine((e) => e.NODE_ENV !== 'production' || !e.STORE_INPUT_TEXT || e.INPUT_TEXT_KEYS !== undefined || e.INPUT_TEXT_KEYS_FILE !== undefined, {
+  message: 'required in production while STORE_INPUT_TEXT=true (input texts are stored encrypted); or set STORE_INPUT_TEXT=false to store none',
+  path: ['INPUT_TEXT_KEYS'],
+  // Checked even when other variables are bad, so one run reports every mistake.
+  when: () => true,
 });
 
 /** Where the model comes from: a local folder (undefined = the shipped model) or a hub id. */
@@ -100,13 +104,6 @@ export interface WorkerConfig {
   logLevel: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid worker configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** INPUT_TEXT_KEYS, or the file INPUT_TEXT_KEYS_FILE names; problems go to `problems`, never the key material. */
 function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] | undefined {
   const inline = source.INPUT_TEXT_KEYS?.trim();
@@ -133,26 +130,13 @@ function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] 
   }
 }
 
-/** Values that may hold a secret (a password in a URL) are never echoed back; others help spot the typo. */
-function shown(name: string, value: string | undefined): string {
-  if (value === undefined) return 'unset';
-  return /URL|PASSWORD|SECRET|KEY|TOKEN/.test(name) ? `(${value.length} characters, not shown)` : JSON.stringify(value);
-}
-
 /** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = EnvSchema.safeParse(source);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${String(i.path[0])}=${shown(String(i.path[0]), source[String(i.path[0])])}: ${i.message}`);
-  // Checked outside zod so it is reported together with the other problems.
+  // Checked outside zod, reported together with the schema's problems.
+  const problems: string[] = [];
   if (source.MODEL_DIR?.trim() && source.MODEL_ID?.trim()) problems.push('MODEL_DIR and MODEL_ID: set one, not both');
   const inputTextKeys = readTextKeys(source, problems);
-  if (parsed.success && parsed.data.NODE_ENV === 'production' && parsed.data.STORE_INPUT_TEXT && !inputTextKeys && problems.length === 0) {
-    problems.push('INPUT_TEXT_KEYS: required in production while STORE_INPUT_TEXT=true (input texts are stored encrypted); or set STORE_INPUT_TEXT=false to store none');
-  }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  const e = parsed.data;
+  const e = readEnv(EnvSchema, source, 'worker', problems);
   return {
     redisUrl: e.REDIS_URL,
     database: databaseOptions(e),

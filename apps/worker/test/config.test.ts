@@ -47,7 +47,7 @@ describe('loadConfig', () => {
   });
 
   it('needs keys to store input texts in production, reads them from the environment or a file, never echoes them', async () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INPUT_TEXT_KEYS: required in production while STORE_INPUT_TEXT=true/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/INPUT_TEXT_KEYS=unset: required in production while STORE_INPUT_TEXT=true/);
     expect(loadConfig({ NODE_ENV: 'production', STORE_INPUT_TEXT: 'false' }).inputTextKeys).toBeUndefined();
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ NODE_ENV: 'production', INPUT_TEXT_KEYS: `k1:${key}` }).inputTextKeys?.map((k) => k.id)).toEqual(['k1']);

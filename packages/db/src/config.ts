@@ -34,8 +34,8 @@ export const DEFAULT_BATCH_SIZE = 2_000;
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
 
-// Schema names go into a connection option, so only plain identifiers are accepted.
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** Schema names go into a connection option, so only plain identifiers are accepted. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Session settings for every connection. */
 function connectionOptions(schema: string | undefined): string {

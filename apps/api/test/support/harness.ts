@@ -13,8 +13,9 @@ import { createPredictionJobs } from '../../src/jobs/create-prediction-jobs.js';
 import { createRedisHealth } from '../../src/redis-health.js';
 import { createQueueClients, type QueueClients } from '../../src/queue-clients.js';
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+// Set by vitest.config.ts from test/support/services.ts, the one definition of the test services.
+export const REDIS_URL = process.env.TEST_REDIS_URL!;
+export const DATABASE_URL = process.env.TEST_DATABASE_URL!;
 /** Nothing listens here: connections are refused at once. */
 export const CLOSED_PORT = 1;
 

@@ -5,8 +5,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+// Set by vitest.config.ts from test/support/services.ts, the one definition of the test services.
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL!;
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL!;
 /** A port nothing listens on: connections are really refused (no mock). */
 export const UNREACHABLE_DATABASE_URL = 'postgresql://postgres@127.0.0.1:1/test';
 

@@ -3,7 +3,8 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { dbConfig, migrateUp } from '@sentiment/db';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** Set by vitest.config.ts from test/support/services.ts, the one definition of the test services. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL!;
 
 export interface TestSchema {
   orm: MikroORM<PostgreSqlDriver>;

@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+
+/** One program's settings refused: every bad variable at once, never a secret's value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    program: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${program} configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Names whose values may hold a secret (a password in a URL, a key): echoed by length only. */
+const SECRET = /URL|PASSWORD|SECRET|KEY|TOKEN/;
+
+/** A variable's value as an error message may show it. */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'unset';
+  return SECRET.test(name) ? `(${value.length} characters, not shown)` : JSON.stringify(value);
+}
+
+/**
+ * Validates `env` against `schema` the one way every program here does: a variable that is unset, empty
+ * or blank means "the default" (compose files pass `VAR=`); anything refused throws a ConfigError naming
+ * each variable with its (secret-safe) value. `extra` adds problems found outside the schema, so one run
+ * reports every mistake.
+ */
+export function readEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, program: string, extra: string[] = []): z.infer<S> {
+  const source = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(source);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        return name ? `${name}=${shownValue(name, source[name])}: ${i.message}` : i.message;
+      });
+  problems.push(...extra);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(program, problems);
+  return parsed.data;
+}
