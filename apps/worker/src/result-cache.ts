@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SENTIMENTS, type Sentiment } from '@sentiment/db';
+import { SENTIMENTS, type Sentiment } from '@sentiment/core';
 import { redactUrl } from '@sentiment/queue';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';

@@ -1,5 +1,9 @@
+import { SENTIMENTS } from '@sentiment/core';
 import type { Orm } from './config.js';
 import { GRAIN_WIDTH, GRAINS, ROLLUP_ORIGIN } from './prediction-rollup.entity.js';
+
+/** The rollup's count column of each sentiment (n_negative, …). */
+const COUNT_COLUMNS = SENTIMENTS.map((s) => `n_${s}`);
 
 /** Schema-qualified names of the tables (and the bin function) the rollup statements use. */
 export interface RollupNames {
@@ -26,9 +30,7 @@ export const ROLLUP_SOURCE_COLUMNS = '"timestamp", model_version, predicted_sent
 export function cellsSql(source: string, names: RollupNames): string {
   return `select date_trunc('minute', "timestamp", 'UTC') as minute, model_version, ${names.binFn}(latency_ms) as bin,
       count(*) as n,
-      count(*) filter (where predicted_sentiment = 'negative') as n_negative,
-      count(*) filter (where predicted_sentiment = 'neutral') as n_neutral,
-      count(*) filter (where predicted_sentiment = 'positive') as n_positive,
+      ${SENTIMENTS.map((s) => `count(*) filter (where predicted_sentiment = '${s}') as n_${s},`).join('\n      ')}
       count(*) filter (where cache_hit) as cache_hits,
       sum(confidence_score) as sum_confidence, sum(latency_ms) as sum_latency_ms, max(latency_ms) as max_latency_ms
     from ${source} group by 1, 2, 3`;
@@ -47,15 +49,14 @@ export function applyCellsSql(cells: string, names: RollupNames, sign: 1 | -1): 
   const s = sign === 1 ? '' : '-';
   const zeroed = (column: string) => `case when t.n + excluded.n = 0 then 0 else t.${column} + excluded.${column} end`;
   const rollup = `insert into ${names.rollup} as t
-      (grain, bucket, model_version, n, n_negative, n_neutral, n_positive, cache_hits, sum_confidence, sum_latency_ms, max_latency_ms)
+      (grain, bucket, model_version, n, ${COUNT_COLUMNS.join(', ')}, cache_hits, sum_confidence, sum_latency_ms, max_latency_ms)
     select g.grain, ${bucketOf('c.minute')}, c.model_version,
-      ${s}sum(c.n)::bigint, ${s}sum(c.n_negative)::bigint, ${s}sum(c.n_neutral)::bigint, ${s}sum(c.n_positive)::bigint,
+      ${s}sum(c.n)::bigint, ${COUNT_COLUMNS.map((c) => `${s}sum(c.${c})::bigint`).join(', ')},
       ${s}sum(c.cache_hits)::bigint, ${s}sum(c.sum_confidence), ${s}sum(c.sum_latency_ms), ${sign === 1 ? 'max(c.max_latency_ms)' : 'null::double precision'}
     from ${cells} c cross join ${grainValues}
     group by 1, 2, 3 order by 1, 2, 3
     on conflict (grain, bucket, model_version) do update set
-      n = t.n + excluded.n, n_negative = t.n_negative + excluded.n_negative, n_neutral = t.n_neutral + excluded.n_neutral,
-      n_positive = t.n_positive + excluded.n_positive, cache_hits = t.cache_hits + excluded.cache_hits,
+      n = t.n + excluded.n, ${COUNT_COLUMNS.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}, cache_hits = t.cache_hits + excluded.cache_hits,
       sum_confidence = ${zeroed('sum_confidence')}, sum_latency_ms = ${zeroed('sum_latency_ms')},
       max_latency_ms = case when t.n + excluded.n = 0 then null else greatest(t.max_latency_ms, excluded.max_latency_ms) end`;
   const latency = `insert into ${names.latency} as t (grain, bucket, model_version, bin, n)
