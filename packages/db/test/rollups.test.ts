@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPredictionWriter, deleteOlderThan, latencyBin, rebuildRollups, type NewPrediction } from '@sentiment/db';
-import { createTestSchema, type TestSchema } from './support/test-schema.js';
+import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './support/test-schema.js';
 import { makePredictions, randomPredictions, seededRandom } from './support/predictions.js';
 import { expectRollupsMatchRows, storedRollups } from './support/rollups.js';
 
@@ -143,6 +143,19 @@ describe('rollups', () => {
     await rebuildRollups(db.orm);
     await expectRollupsMatchRows(db);
   });
+
+  it('npm run rollups:rebuild repairs them from the command line, in the schema DATABASE_SCHEMA names', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    await createPredictionWriter(db.orm).insertMany(randomPredictions(400, random, DAY0, SPAN));
+    await db.orm.em.getConnection().execute(`truncate "${db.schema}".prediction_rollup, "${db.schema}".prediction_latency_rollup`);
+    await expect(expectRollupsMatchRows(db)).rejects.toThrow();
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'rollups:rebuild'], {
+      env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: db.schema },
+    });
+    expect(stdout).toMatch(/rollups rebuilt in \d/);
+    await expectRollupsMatchRows(db);
+  }, 60_000);
 
   it('bins latencies in SQL exactly as latencyBin does, edges included', async () => {
     const edges = Array.from({ length: 23 * 8 + 1 }, (_, k) => 2 ** -6 * 2 ** (k / 8));
