@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
-import { isRedisConnectionError, JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
-import { MetricsTime, Queue, Worker } from 'bullmq';
+import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
+import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
 import type { WorkerConfig } from './config.js';
@@ -9,7 +9,8 @@ import { openDatabase } from './db.js';
 import { createWorkerMetrics } from './metrics.js';
 import { serveMetrics } from './metrics-server.js';
 import { makePersistProcessor } from './persist-processor.js';
-import { makeProcessor, redactTexts } from './processor.js';
+import { makeProcessor } from './processor.js';
+import { startQueueWorkers } from './queue-workers.js';
 import { createReplier } from './replier.js';
 import { createResultCache } from './result-cache.js';
 import { createRedis } from './redis.js';
@@ -102,48 +103,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   ];
   checkRoutes(routes);
 
-  const concurrency: Record<string, number> = { [PREDICTION_QUEUE]: config.workerConcurrency, [PERSIST_QUEUE]: 2 };
-  const workers = routes.map((route) => {
-    const worker = new Worker(route.queue, route.processor, {
-      connection,
-      prefix,
-      name,
-      concurrency: concurrency[route.queue] ?? 1,
-      lockDuration: config.lockDurationMs,
-      // BullMQ's default (1) fails a job for good the second time its worker dies, whatever its
-      // attempts; writes are idempotent, so taking it over again is safe.
-      maxStalledCount: config.maxStalledCount,
-      stalledInterval: config.stalledIntervalMs,
-      // Only a fallback: producers set their own retention (classifyJobOptions / persistJobOptions).
-      removeOnComplete: { age: config.resultTtlS },
-      // BullMQ's own completed/failed totals (Queue#getMetrics), which the API's /metrics reports per queue.
-      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
-    });
-    worker.on('completed', (job) => {
-      metrics.jobCompleted(route.queue);
-      if (route.queue === PREDICTION_QUEUE) finishWork(job.id);
-    });
-    // While Redis is away every Worker reports each failed reconnect and blocking call; createRedis logs
-    // the outage once and its end once, so these are noise then.
-    worker.on('error', (err) => {
-      const outage = connection.status !== 'ready' || isRedisConnectionError(err);
-      logger[outage ? 'debug' : 'error']({ err, queue: route.queue }, 'worker error');
-    });
-    worker.on('failed', (job, err) => {
-      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
-      // Retries of parked rows during a Postgres outage are expected; the processors log the outage once.
-      const level = final ? 'warn' : route.queue === PERSIST_QUEUE ? 'debug' : 'info';
-      const { requestId, requestIds } = (job?.data ?? {}) as { requestId?: unknown; requestIds?: unknown };
-      logger[level]({ jobId: job?.id, requestId, requestIds, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
-      metrics.jobFailed(route.queue, final);
-      if (job && final && route.queue === PREDICTION_QUEUE) {
-        replier.failed(job, err.message);
-        finishWork(job.id);
-        if (!config.storeInputText) redactTexts(job).catch((e: unknown) => logger.warn({ err: e, jobId: job.id }, 'could not blank the texts of a failed job'));
-      }
-    });
-    return worker;
-  });
+  const workers = startQueueWorkers(routes, { config, connection, prefix, name, logger, metrics, replier, finishWork });
   logger.info({ name, prefix, concurrency: config.workerConcurrency, maxBatchSize: config.maxBatchSize, cacheTtlS: config.cacheTtlS }, 'worker started');
   const metricsServer = await serveMetrics({ port: config.metricsPort, registry: metrics.registry, logger });
 
