@@ -18,14 +18,36 @@ export function toStatus(state: JobState): JobStatus {
   }
 }
 
+/**
+ * A completed job's result as the worker stored it (JSON bytes), sent on as they are: a 10,000-text
+ * result is ~1 MB, and parsing it only to serialize it again held the API's event loop for tens of ms.
+ */
+export class StoredResult {
+  constructor(readonly json: Buffer) {}
+
+  /** The result's text count: the worker writes `{"predictions":[…],"total":N}`, so N ends the JSON. */
+  get total(): number {
+    const tail = /"total":(\d+)\}\s*$/.exec(this.json.subarray(-32).toString('utf8'));
+    return tail ? Number(tail[1]) : (JSON.parse(this.json.toString('utf8')) as ClassifyJobResult).total;
+  }
+}
+
 export interface JobView {
   job_id: string;
   status: JobStatus;
   progress: JobProgress;
   created_at: string;
   finished_at: string | null;
-  result?: ClassifyJobResult;
+  result?: ClassifyJobResult | StoredResult;
   error?: { code: string; message: string };
+}
+
+/** The view as a JSON body, a stored result spliced in as it is. */
+export function jobViewBody(view: JobView): string | Buffer {
+  if (!(view.result instanceof StoredResult)) return JSON.stringify(view);
+  const { result, ...rest } = view;
+  const head = JSON.stringify(rest);
+  return Buffer.concat([Buffer.from(`${head.slice(0, -1)},"result":`), result.json, Buffer.from('}')]);
 }
 
 /**
@@ -40,8 +62,8 @@ export interface JobSnapshot {
   finishedOn?: number;
   /** As the worker reported it; BullMQ's default before any report is the number 0. */
   progress: unknown;
-  /** Read only for completed jobs. */
-  returnvalue?: ClassifyJobResult;
+  /** Read only for completed jobs: parsed, or as stored when it is only passed on. */
+  returnvalue?: ClassifyJobResult | StoredResult;
   failedReason?: string;
 }
 
@@ -79,6 +101,6 @@ export function shareView(view: JobView, ticket: string, start: number, count: n
     ...view,
     job_id: ticket,
     progress: { done, total: count },
-    ...(view.result && { result: { predictions: view.result.predictions.slice(start, start + count), total: count } }),
+    ...(view.result && !(view.result instanceof StoredResult) && { result: { predictions: view.result.predictions.slice(start, start + count), total: count } }),
   };
 }

@@ -107,6 +107,10 @@ describe('bullmqJobHash against a real queue and worker', () => {
     const fields = await hash.fields(job.id!, { withReturnValue: true });
     expect(fields?.returnvalue).toEqual({ labels: ['positive', 'positive', 'positive'], total: 3 });
     expect(fields?.finishedOn).toEqual(expect.any(Number));
+    // The stored bytes, passed on unparsed by GET /jobs/:id, are the JSON of what BullMQ's Job reads back.
+    const stored = await hash.returnValueJson(job.id!);
+    expect(JSON.parse(stored!.toString('utf8'))).toEqual((await Job.fromId(queue, job.id!))!.returnvalue);
+    expect(await hash.returnValueJson('no-such-job')).toBeUndefined();
   });
 
   it('reads a failed job and its reason', async () => {

@@ -29,6 +29,8 @@ export interface BullmqJobHash<Data, Result> {
   fields(jobId: string, options: { withReturnValue: boolean }): Promise<JobHashFields<Result> | null>;
   /** The job's data (every text), or undefined when the job is gone. */
   data(jobId: string): Promise<Data | undefined>;
+  /** The result as stored (JSON bytes, not parsed), or undefined when there is none (or the job is gone). */
+  returnValueJson(jobId: string): Promise<Buffer | undefined>;
 }
 
 /** `redis` is the connection `queue` uses (reads go to the same server and database as BullMQ's own). */
@@ -55,6 +57,10 @@ export function bullmqJobHash<Data, Result>(queue: Queue<Data, Result>, redis: R
     async data(jobId) {
       const data = await redis.hget(queue.toKey(jobId), 'data');
       return data === null ? undefined : (JSON.parse(data) as Data);
+    },
+    async returnValueJson(jobId) {
+      const json = await redis.hgetBuffer(queue.toKey(jobId), 'returnvalue');
+      return json === null || json.length === 0 ? undefined : json;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { JobState } from 'bullmq';
 import { JobProgress, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
-import { jobView, shareView, toStatus, type JobSnapshot, type JobStatus, type JobView } from '../job-status.js';
+import { jobView, shareView, StoredResult, toStatus, type JobSnapshot, type JobStatus, type JobView } from '../job-status.js';
 import type { PredictionQueue } from '../queue-clients.js';
 import type { BullmqJobHash } from './bullmq-job-hash.js';
 import type { ClassifyJob } from './prediction-jobs.js';
@@ -32,9 +32,17 @@ export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusVi
    * What a status view needs of job `id`, read field by field: the texts are read only while neither
    * the worker's progress nor the result gives their count, and once per job.
    */
-  async function snapshot(id: string, state: JobState): Promise<JobSnapshot | null> {
-    const fields = await jobHash.fields(id, { withReturnValue: state === 'completed' });
-    if (fields === null) return null; // removed in between
+  async function snapshot(id: string, state: JobState, { storedResult = false } = {}): Promise<JobSnapshot | null> {
+    const completed = state === 'completed';
+    const hashFields = await jobHash.fields(id, { withReturnValue: completed && !storedResult });
+    if (hashFields === null) return null; // removed in between
+    const fields: Omit<JobSnapshot, 'id' | 'total'> = hashFields;
+    if (completed && storedResult) {
+      // Passed on as stored (a view of the whole job): never parsed here.
+      const json = await jobHash.returnValueJson(id);
+      if (json === undefined) return null;
+      fields.returnvalue = new StoredResult(json);
+    }
     const total = fields.returnvalue?.total ?? reportedTotal(fields.progress) ?? totals.get(id) ?? (await textCount(id));
     if (total === undefined) return null;
     return { id, total, ...fields };
@@ -72,7 +80,7 @@ export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusVi
         // round, a job finishing in between would show as completed with no result.)
         const state = await queue.getJobState(id);
         if (state === 'unknown') return viewTicket(id);
-        const job = await snapshot(id, state);
+        const job = await snapshot(id, state, { storedResult: true });
         return job ? jobView(job, state) : null;
       });
     },

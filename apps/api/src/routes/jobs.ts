@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { JobsBody } from '@sentiment/contract';
 import { NotFoundError } from '../errors.js';
+import { jobViewBody } from '../job-status.js';
 import type { PredictionJobs } from '../jobs/prediction-jobs.js';
 import { replyAccepted, submitJob } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
@@ -18,7 +19,7 @@ export function jobsRouter({ jobs }: { jobs: PredictionJobs }): Router {
   router.get('/:id', async (req, res) => {
     const view = await jobs.view(req.params.id);
     if (!view) throw new NotFoundError('no such job (unknown id, or its result has expired)');
-    res.json(view);
+    res.type('application/json').send(jobViewBody(view));
   });
 
   return router;
