@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_MS, TIMESERIES_BUCKETS } from '@sentiment/core';
 import { AnalyticsSummary, LatencyStats, ModelsList, RecentPage, SentimentDistribution, Timeseries } from '@sentiment/contract';
+import { rawRowsWhere } from '../../../packages/db/test/support/filters.js';
 import { createPredictionWriter, LATENCY_RELATIVE_ERROR, type NewPrediction } from '@sentiment/db';
 import { createHarness, type Harness } from './support/harness.js';
 
@@ -65,21 +66,8 @@ interface Filter {
 
 /** The WHERE clause the API promises: from inclusive, to exclusive. */
 function where(f: Filter): { sql: string; params: unknown[] } {
-  const parts: string[] = [];
-  const params: unknown[] = [];
-  if (f.from) {
-    parts.push('"timestamp" >= ?');
-    params.push(f.from);
-  }
-  if (f.to) {
-    parts.push('"timestamp" < ?');
-    params.push(f.to);
-  }
-  if (f.model_version) {
-    parts.push('model_version = ?');
-    params.push(f.model_version);
-  }
-  return { sql: parts.length ? `where ${parts.join(' and ')}` : '', params };
+  const { text, params } = rawRowsWhere({ from: f.from, to: f.to, modelVersion: f.model_version });
+  return { sql: text, params };
 }
 
 async function sql<T>(query: string, params: unknown[]): Promise<T[]> {

@@ -1,26 +1,16 @@
-import type { Classifier } from '@sentiment/model';
 import type { PredictionResult } from '@sentiment/queue';
-import type { Logger } from 'pino';
-import { BatchRunner } from './batching/batch-runner.js';
+import { BatchRunner, type BatchRunnerDeps } from './batching/batch-runner.js';
 import { BatchScheduler, type SchedulerOptions } from './batching/batch-scheduler.js';
 import type { Caller, PendingText } from './batching/pending-text.js';
 import type { CacheLookup, ResultCache } from './result-cache.js';
-import type { RowSink } from './row-sink.js';
 
 export interface BatcherOptions extends SchedulerOptions {
   /** false: rows are stored with input_text NULL. */
   storeInputText: boolean;
 }
 
-export interface BatcherDeps {
-  classifier: Pick<Classifier, 'info' | 'predict'>;
-  /** Threads for interactive texts only (opts.interactiveInflight batches at once). Unset: they share `classifier`. */
-  interactiveClassifier?: Pick<Classifier, 'predict'>;
-  sink: RowSink;
-  logger: Logger;
-  /** Texts found here skip the model; the model's answers are stored here. Unset: no cache. */
-  cache?: ResultCache;
-}
+/** The runner's dependencies (the classifiers, the row sink, the cache); texts found in the cache skip the model. */
+export type BatcherDeps = Omit<BatchRunnerDeps, 'storeInputText'>;
 
 /** A caller's texts: item `i` of `texts` is item `startIndex + i` of job `jobId`. */
 export interface Submission {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { createAnalyticsRepository, createPredictionWriter, dbConfig, type AnalyticsFilters, type AnalyticsRepository } from '@sentiment/db';
+import { rawRowsWhere } from './support/filters.js';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
 import { makePredictions } from './support/predictions.js';
 
@@ -25,21 +26,7 @@ describe('analytics repository', () => {
 
   /** The same numbers straight from SQL, with the filters written out by hand. */
   async function expectedFromSql(f: AnalyticsFilters) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (f.from) {
-    where.push('"timestamp" >= ?');
-    params.push(f.from);
-  }
-    if (f.to) {
-    where.push('"timestamp" < ?');
-    params.push(f.to);
-  }
-    if (f.modelVersion) {
-    where.push('model_version = ?');
-    params.push(f.modelVersion);
-  }
-    const clause = where.length ? `where ${where.join(' and ')}` : '';
+    const { text: clause, params } = rawRowsWhere(f);
     const [row] = await db.orm.em.getConnection().execute(
       `select count(*)::int as n, avg(confidence_score) as c, avg(latency_ms) as l,
               avg(cache_hit::int) as h, min("timestamp") as earliest, max("timestamp") as latest,

@@ -7,6 +7,7 @@ import {
   type AnalyticsFilters,
   type AnalyticsRepository,
 } from '@sentiment/db';
+import { rawRowsWhere } from './support/filters.js';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
 import { makePredictions, randomPredictions, seededRandom } from './support/predictions.js';
 
@@ -33,23 +34,7 @@ describe('analytics from rollups equal direct SQL', () => {
   afterAll(() => db?.drop());
 
   const sql = <T>(text: string, params: unknown[] = []) => db.orm.em.getConnection().execute<T[]>(text.replaceAll('prediction', `"${db.schema}".predictions`), params);
-  function where(f: AnalyticsFilters): { text: string; params: unknown[] } {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (f.from) {
-    parts.push('"timestamp" >= ?');
-    params.push(f.from);
-  }
-    if (f.to) {
-    parts.push('"timestamp" < ?');
-    params.push(f.to);
-  }
-    if (f.modelVersion) {
-    parts.push('model_version = ?');
-    params.push(f.modelVersion);
-  }
-    return { text: parts.length ? `where ${parts.join(' and ')}` : '', params };
-  }
+  const where = (f: AnalyticsFilters) => rawRowsWhere(f);
   const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
 
   /** Ranges of every shape: open ends, random milliseconds, aligned to minutes/hours/days, inside one minute. */
