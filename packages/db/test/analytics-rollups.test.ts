@@ -34,7 +34,6 @@ describe('analytics from rollups equal direct SQL', () => {
   afterAll(() => db?.drop());
 
   const sql = <T>(text: string, params: unknown[] = []) => db.orm.em.getConnection().execute<T[]>(text.replaceAll('prediction', `"${db.schema}".predictions`), params);
-  const where = (f: AnalyticsFilters) => rawRowsWhere(f);
   const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
 
   /** Ranges of every shape: open ends, random milliseconds, aligned to minutes/hours/days, inside one minute. */
@@ -61,7 +60,7 @@ describe('analytics from rollups equal direct SQL', () => {
   }
 
   it.each(ranges)('summary, distribution and models: %s', async (_name, f) => {
-    const w = where(f);
+    const w = rawRowsWhere(f);
     const [row] = await sql<Record<string, unknown>>(
       `select count(*) as n, avg(confidence_score) as c, avg(latency_ms) as l, avg(cache_hit::int) as h, min("timestamp") as lo, max("timestamp") as hi,
          count(*) filter (where predicted_sentiment = 'negative') as neg, count(*) filter (where predicted_sentiment = 'neutral') as neu,
@@ -105,7 +104,7 @@ describe('analytics from rollups equal direct SQL', () => {
   });
 
   it.each(ranges)('latency percentiles within the stated resolution, count and max exact: %s', async (_name, f) => {
-    const w = where(f);
+    const w = rawRowsWhere(f);
     const [row] = await sql<Record<string, number | string | null>>(
       `select count(*) as n, max(latency_ms) as max,
          percentile_disc(0.5) within group (order by latency_ms) as d50, percentile_cont(0.5) within group (order by latency_ms) as c50,
@@ -138,7 +137,7 @@ describe('analytics from rollups equal direct SQL', () => {
   it.each(ranges.filter(([, f]) => f.from && f.to).flatMap(([name, f]) => TIMESERIES_BUCKETS.map((b) => [`${name}, by ${b}`, f, b] as const)))(
     'timeseries: %s',
     async (_name, f, bucket) => {
-      const w = where(f);
+      const w = rawRowsWhere(f);
       const rows = await sql<Record<string, unknown>>(
         `select date_trunc('${bucket}', "timestamp", 'UTC') as start, count(*) as n, avg(confidence_score) as c, avg(latency_ms) as l,
            count(*) filter (where predicted_sentiment = 'negative') as neg, count(*) filter (where predicted_sentiment = 'neutral') as neu,
