@@ -3,6 +3,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PredictionSchema } from './prediction.entity.js';
+import { ModelComparisonLatencyRollupSchema, ModelComparisonRollupSchema, ModelComparisonSchema } from './model-comparison.entity.js';
 import { PredictionLatencyRollupSchema, PredictionRollupSchema } from './prediction-rollup.entity.js';
 
 export interface DbOptions {
@@ -85,7 +86,14 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     // Waiting for a free connection is bounded too: every connection may be stuck on a frozen server.
     pool: { min: 0, ...(options.poolMax !== undefined && { max: options.poolMax }), acquireTimeoutMillis: connectTimeoutMs + statementTimeoutMs },
     // Entities are given explicitly; no folder discovery and no TS reflection (ts-morph does not run here).
-    entities: [PredictionSchema, PredictionRollupSchema, PredictionLatencyRollupSchema],
+    entities: [
+      PredictionSchema,
+      PredictionRollupSchema,
+      PredictionLatencyRollupSchema,
+      ModelComparisonSchema,
+      ModelComparisonRollupSchema,
+      ModelComparisonLatencyRollupSchema,
+    ],
     extensions: [Migrator],
     // MikroORM's own import() lives in CommonJS and bypasses TS loaders (vitest); an import()
     // from this ESM module goes through whatever loader runs the app (tsx, vitest), so .ts migrations load.

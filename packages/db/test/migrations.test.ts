@@ -8,6 +8,7 @@ const FIRST = 'Migration20261127030134';
 const ROLLUPS = 'Migration20261127120000';
 const RENAME = 'Migration20261206000000';
 const TRIGGERS = 'Migration20261206120000';
+const COMPARISONS = 'Migration20261207000000';
 
 describe('migrations', () => {
   let db: TestSchema;
@@ -32,7 +33,7 @@ describe('migrations', () => {
     ).map((r) => r.indexdef);
 
   it('creates the predictions table, its indexes and the rollup tables in the configured schema', async () => {
-    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS, RENAME, TRIGGERS]);
+    expect(await migrateUp(db.orm)).toEqual([FIRST, ROLLUPS, RENAME, TRIGGERS, COMPARISONS]);
 
     expect(await columns()).toEqual([
       { column_name: 'cache_hit', data_type: 'boolean', is_nullable: 'NO' },
@@ -71,12 +72,27 @@ describe('migrations', () => {
   });
 
   it('reverts everything on down and re-applies on up', async () => {
-    expect(await migrateDown(db.orm)).toEqual([TRIGGERS, RENAME, ROLLUPS, FIRST]);
+    expect(await migrateDown(db.orm)).toEqual([COMPARISONS, TRIGGERS, RENAME, ROLLUPS, FIRST]);
     expect(await columns()).toEqual([]);
     expect(await columns('prediction_rollup')).toEqual([]);
 
-    expect(await migrateUp(db.orm)).toHaveLength(4);
+    expect(await migrateUp(db.orm)).toHaveLength(5);
     expect(await columns()).toHaveLength(10);
+  });
+
+  it('creates model_comparisons and its rollups, and drops them on down', async () => {
+    expect((await columns('model_comparisons')).map((c) => c.column_name)).toEqual([
+      'id', 'item_index', 'job_id', 'serving_confidence', 'serving_latency_ms', 'serving_sentiment', 'serving_version',
+      'shadow_confidence', 'shadow_latency_ms', 'shadow_sentiment', 'shadow_version', 'timestamp',
+    ]);
+    const defs = (await indexes('model_comparisons')).join('\n');
+    expect(defs).toMatch(/UNIQUE INDEX .* USING btree \(job_id, item_index, shadow_version\)/);
+    expect(defs).toMatch(/INDEX .* USING btree \("timestamp"\)/);
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([COMPARISONS]);
+    expect(await columns('model_comparisons')).toEqual([]);
+    expect(await columns('model_comparison_rollup')).toEqual([]);
+    expect(await columns('model_comparison_latency_rollup')).toEqual([]);
+    expect(await migrateUp(db.orm)).toEqual([COMPARISONS]);
   });
 
   it('keeps the rollups exact through triggers for rows any client writes, and stops on down', async () => {
@@ -95,20 +111,22 @@ describe('migrations', () => {
     await conn.execute(`truncate "${db.schema}".predictions`);
     expect(await count('prediction_rollup')).toBe(0);
 
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([COMPARISONS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
     await conn.execute(insertSql(10, '2024-05-03 08:00:00+00'));
     expect(await count('prediction_rollup')).toBe(0);
     await conn.execute(`truncate "${db.schema}".predictions`);
-    expect(await migrateUp(db.orm)).toEqual([TRIGGERS]);
+    expect(await migrateUp(db.orm)).toEqual([TRIGGERS, COMPARISONS]);
   });
 
   it('renames the table keeping its rows, and back on down', async () => {
     await createPredictionWriter(db.orm).insertMany(randomPredictions(300, seededRandom(6), new Date('2024-04-01T00:00:00Z'), 3600 * 1000));
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([COMPARISONS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
     expect(await count('prediction')).toBe(300);
     expect((await indexes('prediction')).join('\n')).toMatch(/prediction_timestamp_id_index/);
-    expect(await migrateUp(db.orm)).toEqual([RENAME, TRIGGERS]);
+    expect(await migrateUp(db.orm)).toEqual([RENAME, TRIGGERS, COMPARISONS]);
     expect(await count('predictions')).toBe(300);
     expect((await indexes()).join('\n')).not.toMatch(/"?prediction_(?!latency|rollup)/);
     await expectRollupsMatchRows(db);
@@ -116,6 +134,7 @@ describe('migrations', () => {
   });
 
   it('backfills the rollups from rows stored before it, and down restores the old indexes', async () => {
+    expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([COMPARISONS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([TRIGGERS]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([RENAME]);
     expect((await db.orm.getMigrator().down()).map((m) => m.name)).toEqual([ROLLUPS]);
@@ -127,7 +146,7 @@ describe('migrations', () => {
        select * from json_to_recordset(?::json) as r(id uuid, "timestamp" timestamptz, "inputText" text, sentiment varchar, confidence float8, "latencyMs" float8, "modelVersion" varchar, "cacheHit" boolean, "jobId" varchar, "itemIndex" int)`,
       [JSON.stringify(rows)],
     );
-    expect(await migrateUp(db.orm)).toEqual([ROLLUPS, RENAME, TRIGGERS]);
+    expect(await migrateUp(db.orm)).toEqual([ROLLUPS, RENAME, TRIGGERS, COMPARISONS]);
     await expectRollupsMatchRows(db);
     // ...and the writer carries on from there.
     await createPredictionWriter(db.orm).insertMany(randomPredictions(500, seededRandom(8), new Date('2024-05-02T00:00:00Z'), 3600 * 1000));
