@@ -181,3 +181,75 @@ export type ModelStats = z.infer<typeof ModelStats>;
 /** Sorted by last_seen, newest first. */
 export const ModelsList = z.array(ModelStats);
 export type ModelsList = z.infer<typeof ModelsList>;
+
+// ---- GET /analytics/compare: shadow runs, one model (version) against another --------------------
+
+/** A full `model_version` (`<name>+<8 hex>`), or a model name standing for all of its versions. */
+export const FULL_MODEL_VERSION = /^[^+\s\u0000]{1,41}\+[0-9a-f]{8}$/;
+const ModelRef = z
+  .string()
+  .regex(/^[^+\s\u0000]{1,41}(\+[0-9a-f]{8})?$/, { message: 'expected a model_version (`name+8 hex digits`) or a model name' });
+
+/** The model name of a model reference: a name, or the part of a full version before the `+`. */
+export const modelNameOf = (ref: string) => ref.split('+')[0]!;
+
+/**
+ * Whether two references can name the same version: equal, or one a name and the other a version of that
+ * name. Pairs are oriented by which side matches which reference, so the two must never overlap.
+ */
+export function modelRefsOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
+  const aIsName = !FULL_MODEL_VERSION.test(a);
+  const bIsName = !FULL_MODEL_VERSION.test(b);
+  return (aIsName && modelNameOf(b) === a) || (bIsName && modelNameOf(a) === b);
+}
+
+/** GET /analytics/compare. */
+export const CompareParams = FilterFields.omit({ model_version: true })
+  .extend({
+    a: ModelRef.meta({ description: 'One side: a full `model_version` (`sentiment-multi-v2+d6c0cc55`) or a model name (every `sentiment-multi-v2+…`).' }),
+    b: ModelRef.meta({ description: 'The other side, like `a`; must not overlap it (equal, or a version of `a`’s name).' }),
+  })
+  .refine(...fromBeforeTo)
+  .refine((q) => !modelRefsOverlap(q.a, q.b), { message: 'a and b must not overlap: neither equal nor one a version of the other’s name', path: ['b'] });
+export type CompareParams = z.output<typeof CompareParams>;
+
+const Share = z.number().min(0).max(1);
+
+/** Latency figures without the resolution sentence (the compare answer states it once). */
+export const LatencyFigures = z
+  .object({ count: Count, p50_ms: z.number().nullable(), p95_ms: z.number().nullable(), p99_ms: z.number().nullable(), max_ms: z.number().nullable() })
+  .meta({ id: 'LatencyFigures' });
+export type LatencyFigures = z.infer<typeof LatencyFigures>;
+
+/** One side of a comparison: its answers over the pairs. */
+export const ComparisonSide = z
+  .object({
+    mean_confidence: z.number().nullable().meta({ description: 'Null without pairs.' }),
+    counts: SentimentDistribution,
+    latency: LatencyFigures,
+  })
+  .meta({ id: 'ComparisonSide' });
+export type ComparisonSide = z.infer<typeof ComparisonSide>;
+
+/** Pairs per answer of a (rows) and answer of b (columns). */
+export const ConfusionMatrix = z
+  .object(Object.fromEntries(SENTIMENTS.map((s) => [s, SentimentDistribution])) as Record<(typeof SENTIMENTS)[number], typeof SentimentDistribution>)
+  .meta({ id: 'ConfusionMatrix', description: 'confusion[a’s answer][b’s answer] = pairs; zeros included.' });
+export type ConfusionMatrix = z.infer<typeof ConfusionMatrix>;
+
+export const VersionComparison = z
+  .object({
+    a: z.string(),
+    b: z.string(),
+    from: Iso.nullable(),
+    to: Iso.nullable(),
+    pairs: Count.meta({ description: 'Shadow-run pairs of a and b, whichever of them served.' }),
+    agreement: Share.nullable().meta({ description: 'Share of pairs where both gave the same answer; null without pairs.' }),
+    confusion: ConfusionMatrix,
+    a_stats: ComparisonSide,
+    b_stats: ComparisonSide,
+    resolution: z.string().meta({ description: 'How exact the latency percentiles are (as GET /analytics/latency states it).' }),
+  })
+  .meta({ id: 'VersionComparison' });
+export type VersionComparison = z.infer<typeof VersionComparison>;

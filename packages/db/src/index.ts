@@ -1,11 +1,18 @@
 export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
 export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter } from './create-prediction-writer.js';
+export { createComparisonWriter, type ComparisonWriter, type ComparisonWriterOptions, type ModelComparisonRow } from './comparison-writer.js';
+export {
+  ModelComparisonLatencyRollupSchema,
+  ModelComparisonRollupSchema,
+  ModelComparisonSchema,
+  type ModelComparison,
+} from './model-comparison.entity.js';
 export { WRITER_KINDS, type PredictionWriter, type PredictionWriterOptions, type WriterKind } from './prediction-writer.js';
 export type { NewPrediction } from './prediction-rows.js';
 export { createAnalyticsRepository } from './analytics/repository.js';
 // What the repository answers (AnalyticsSummary, Timeseries, ...) is @sentiment/contract's.
-export type { AnalyticsFilters, AnalyticsRepository, RecentOptions, RecentPage, TimeseriesOptions } from './analytics/types.js';
+export type { AnalyticsFilters, AnalyticsRepository, CompareOptions, RecentOptions, RecentPage, TimeseriesOptions } from './analytics/types.js';
 export { GRAIN_WIDTH, GRAINS, PredictionLatencyRollupSchema, PredictionRollupSchema, type Grain } from './prediction-rollup.entity.js';
 export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latency-histogram.js';
 export { rebuildRollups } from './rollup-rebuild.js';

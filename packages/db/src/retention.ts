@@ -11,8 +11,9 @@ export interface DeleteOlderThanOptions {
 export const DEFAULT_DELETE_CHUNK_SIZE = 5_000;
 
 /**
- * Deletes predictions with `timestamp < cutoff`, oldest first, in chunks of `chunkSize` rows, until
- * none are left or `maxRows` is reached. Returns the number of rows deleted. `skip locked` lets two
+ * Deletes predictions with `timestamp < cutoff`, then shadow runs' comparison rows (`model_comparisons`)
+ * likewise, oldest first, in chunks of `chunkSize` rows, until none are left or `maxRows` (both tables
+ * together) is reached. Returns the number of rows deleted, both tables together. `skip locked` lets two
  * concurrent runs share the work instead of queueing behind each other's row locks.
  *
  * Each chunk is one statement, its own short transaction; the table's delete trigger takes the rows out
@@ -25,18 +26,20 @@ export async function deleteOlderThan(orm: Orm, cutoff: Date, options: DeleteOld
   if (!(maxRows >= 1)) throw new RangeError(`maxRows must be at least 1, got ${maxRows}`);
   if (Number.isNaN(cutoff.getTime())) throw new RangeError('cutoff is not a valid date');
 
-  const { prediction } = rollupNames(orm);
-  const deleteChunk =
-    `with del as (delete from ${prediction} where id in (` +
-    `select id from ${prediction} where "timestamp" < ? order by "timestamp" limit ? for update skip locked) returning 1) ` +
+  const { prediction, comparison } = rollupNames(orm);
+  const deleteChunk = (table: string) =>
+    `with del as (delete from ${table} where id in (` +
+    `select id from ${table} where "timestamp" < ? order by "timestamp" limit ? for update skip locked) returning 1) ` +
     `select count(*)::int as deleted from del`;
 
   let deleted = 0;
-  while (deleted < maxRows) {
-    const limit = Math.min(chunkSize, maxRows - deleted);
-    const res = await orm.em.fork().getConnection().execute<{ deleted: number }>(deleteChunk, [cutoff, limit], 'get');
-    deleted += res.deleted;
-    if (res.deleted < limit) break;
+  for (const table of [prediction, comparison]) {
+    while (deleted < maxRows) {
+      const limit = Math.min(chunkSize, maxRows - deleted);
+      const res = await orm.em.fork().getConnection().execute<{ deleted: number }>(deleteChunk(table), [cutoff, limit], 'get');
+      deleted += res.deleted;
+      if (res.deleted < limit) break;
+    }
   }
   return deleted;
 }

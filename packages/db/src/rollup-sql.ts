@@ -11,12 +11,24 @@ export interface RollupNames {
   rollup: string;
   latency: string;
   binFn: string;
+  /** model_comparisons and its rollups (model-comparison.entity.ts). */
+  comparison: string;
+  comparisonRollup: string;
+  comparisonLatency: string;
 }
 
 export function rollupNames(orm: Orm): RollupNames {
   const schema = orm.config.get('schema');
   const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
-  return { prediction: q('predictions'), rollup: q('prediction_rollup'), latency: q('prediction_latency_rollup'), binFn: q('prediction_latency_bin') };
+  return {
+    prediction: q('predictions'),
+    rollup: q('prediction_rollup'),
+    latency: q('prediction_latency_rollup'),
+    binFn: q('prediction_latency_bin'),
+    comparison: q('model_comparisons'),
+    comparisonRollup: q('model_comparison_rollup'),
+    comparisonLatency: q('model_comparison_latency_rollup'),
+  };
 }
 
 /** Columns a statement over raw rows must expose (e.g. in `returning`) for `cellsSql`. */

@@ -37,8 +37,8 @@ interface PgErrorFields {
   message?: unknown;
 }
 
-/** `err` as a PermanentWriteError when Postgres refused the statement for good; otherwise undefined. */
-export function permanentWriteError(err: unknown): PermanentWriteError | undefined {
+/** `err` as a PermanentWriteError when Postgres refused the statement for good; otherwise undefined. `what` names the rows in the message. */
+export function permanentWriteError(err: unknown, what = 'prediction rows'): PermanentWriteError | undefined {
   if (err instanceof PermanentWriteError) return err;
   if (typeof err !== 'object' || err === null) return undefined;
   const pg = err as PgErrorFields;
@@ -49,6 +49,6 @@ export function permanentWriteError(err: unknown): PermanentWriteError | undefin
   // `\n - detail: Failing row contains (…)`, the row's values (input texts): keep Postgres' words only.
   const raw = String(pg.message).replace(/\n - (detail|hint): [\s\S]*$/, '');
   const reason = raw.includes(' - ') ? raw.slice(raw.lastIndexOf(' - ') + 3) : raw;
-  const message = `Postgres refused the prediction rows (SQLSTATE ${pg.code}${column ? `, column ${column}` : ''}): ${reason}`;
+  const message = `Postgres refused the ${what} (SQLSTATE ${pg.code}${column ? `, column ${column}` : ''}): ${reason}`;
   return new PermanentWriteError(message, { code: pg.code, column, table: text(pg.table), constraint: text(pg.constraint), cause: err });
 }

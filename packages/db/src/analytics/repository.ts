@@ -1,4 +1,5 @@
 import type { Orm } from '../config.js';
+import { compare } from './compare.js';
 import { analyticsContext } from './context.js';
 import { latency } from './latency.js';
 import { models } from './models.js';
@@ -9,7 +10,7 @@ import type { AnalyticsRepository } from './types.js';
 
 /**
  * The analytics queries of one ORM, one file per family (summary.ts, recent.ts, timeseries.ts,
- * latency.ts, models.ts) over shared pieces: ranges.ts splits a range into rollup and raw pieces and
+ * latency.ts, models.ts, compare.ts) over shared pieces: ranges.ts splits a range into rollup and raw pieces and
  * builds their filters, rows.ts maps columns to answers. Aggregates read the rollup tables piece by
  * piece: whole days, hours and minutes from the rollups, the partial minutes at the edges of [from, to)
  * from the raw rows through the timestamp index. Every answer is exact (percentiles up to the
@@ -25,6 +26,7 @@ export function createAnalyticsRepository(orm: Orm): AnalyticsRepository {
     timeseries: (options) => timeseries(ctx, options),
     latency: (f) => latency(ctx, f),
     models: (f) => models(ctx, f),
+    compare: (options) => compare(ctx, options),
     async ping() {
       await orm.em.getConnection().execute('select 1');
     },

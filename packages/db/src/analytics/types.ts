@@ -1,5 +1,5 @@
 import type { TimeseriesBucket } from '@sentiment/core';
-import type { AnalyticsSummary, LatencyStats, ModelStats, RecentPrediction, SentimentDistribution, Timeseries } from '@sentiment/contract/analytics';
+import type { AnalyticsSummary, LatencyStats, ModelStats, RecentPrediction, SentimentDistribution, Timeseries, VersionComparison } from '@sentiment/contract/analytics';
 import type { RecentCursor } from '../recent-cursor.js';
 
 // What the analytics repository takes, and its interface. What it answers are the shapes of
@@ -34,6 +34,14 @@ export interface TimeseriesOptions {
   modelVersion?: string;
 }
 
+/** Shadow runs of `a` against `b`: each a full model_version or a model name (all its versions); the two must not overlap. */
+export interface CompareOptions {
+  a: string;
+  b: string;
+  from?: Date;
+  to?: Date;
+}
+
 export interface AnalyticsRepository {
   summary(filters?: AnalyticsFilters): Promise<AnalyticsSummary>;
   distribution(filters?: AnalyticsFilters): Promise<SentimentDistribution>;
@@ -47,6 +55,8 @@ export interface AnalyticsRepository {
   latency(filters?: AnalyticsFilters): Promise<LatencyStats>;
   /** One entry per model version with predictions in range, most recently seen first. */
   models(filters?: AnalyticsFilters): Promise<ModelStats[]>;
+  /** Shadow-run pairs of a and b (model_comparisons), a always on the a side, whichever served. */
+  compare(options: CompareOptions): Promise<VersionComparison>;
   /** Resolves when Postgres answers `select 1`, rejects otherwise. */
   ping(): Promise<void>;
 }
