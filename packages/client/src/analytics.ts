@@ -5,6 +5,7 @@ import {
   RecentPage as RecentRows,
   SentimentDistribution,
   Timeseries,
+  VersionComparison,
   type ModelStats,
   type RecentPrediction,
   type TimeseriesBucket,
@@ -30,6 +31,13 @@ export interface RecentQuery extends AnalyticsOptions {
 
 export interface TimeseriesQuery extends AnalyticsOptions {
   bucket?: TimeseriesBucket;
+}
+
+export interface CompareQuery extends Omit<AnalyticsOptions, 'modelVersion'> {
+  /** A full model_version or a model name (all its versions). */
+  a: string;
+  /** Like `a`, and must not overlap it. */
+  b: string;
 }
 
 export interface RecentPage {
@@ -72,6 +80,12 @@ export function createAnalytics(request: Transport['request']) {
     /** One entry per model version, most recently seen first. */
     async models(filters: Omit<AnalyticsOptions, 'modelVersion'> = {}): Promise<ModelStats[]> {
       return (await get('/models', ModelsList, filterQuery(filters), filters.signal)).body;
+    },
+
+    /** Shadow runs: `a` against `b` (agreement, confusion matrix, each side's figures), whichever served. */
+    async compare(query: CompareQuery): Promise<VersionComparison> {
+      const { a, b, from, to, signal } = query;
+      return (await get('/compare', VersionComparison, { a, b, from, to }, signal)).body;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import {
   AnalyticsFilters,
+  CompareParams,
   LatencyParams,
   MAX_TIMESERIES_POINTS,
   ModelsParams,
@@ -75,6 +76,12 @@ export function analyticsRouter({ analytics }: { analytics: AnalyticsRepository 
 
   router.get('/models', async (req, res) => {
     res.json(await analytics.models(toFilters(parseInput(ModelsParams, req.query, 'query'))));
+  });
+
+  // Shadow runs: a against b over the stored pairs, whichever of the two served.
+  router.get('/compare', async (req, res) => {
+    const { a, b, from, to } = parseInput(CompareParams, req.query, 'query');
+    res.json(await analytics.compare({ a, b, from, to }));
   });
 
   return router;
