@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPredictionWriter, initOrm, SENTIMENTS, type NewPrediction, type Orm, type Sentiment } from '@sentiment/db';
+import { createComparisonWriter, createPredictionWriter, initOrm, SENTIMENTS, type ModelComparisonRow, type NewPrediction, type Orm, type Sentiment } from '@sentiment/db';
 import { repoRoot, waitFor } from './support/processes.js';
 import { postJson, startStack, TEST_DATABASE_URL, type Stack } from './support/stack.js';
 
@@ -108,6 +108,55 @@ describe('GET /dashboard in a browser', () => {
       expect(requests).toContain(`${origin}/dashboard/vendor/chart.umd.min.js`);
       expect(requests).toContain(`${origin}/dashboard/core.js`);
       expect(requests.some((u) => u.startsWith(`${origin}/dashboard/api/timeseries?`))).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('Compare versions in a browser', () => {
+  it('shows the compare endpoint’s figures for the two sides picked, a version against a model name', async () => {
+    const pairs = seedComparisons(Date.now(), shippedVersion);
+    await createComparisonWriter(orm).write(pairs);
+    const canaryName = CANARY.split('+')[0]!;
+    const { context, page, problems } = await openPage();
+    try {
+      await page.selectOption('[data-testid="compare-a-select"]', shippedVersion);
+      await page.selectOption('[data-testid="compare-b-select"]', canaryName);
+      await page.waitForFunction((pair) => document.querySelector('[data-testid="compare"]')?.dataset.pair === pair, `${shippedVersion}|${canaryName}`, { timeout: 15_000 });
+      const shown = await snapshot(page);
+      const answer = await api('compare', { a: shippedVersion, b: canaryName, from: shown.window.from, to: shown.window.to });
+
+      // Counted here, from the rows written, oriented by the test: the shipped version's answer is a's.
+      expect(answer.pairs).toBe(pairs.length);
+      const aAnswer = (p: ModelComparisonRow) => (p.servingVersion === shippedVersion ? p.servingSentiment : p.shadowSentiment);
+      const bAnswer = (p: ModelComparisonRow) => (p.servingVersion === shippedVersion ? p.shadowSentiment : p.servingSentiment);
+      expect(answer.agreement).toBeCloseTo(pairs.filter((p) => aAnswer(p) === bAnswer(p)).length / pairs.length, 12);
+
+      expectFigure(shown, 'compare-pairs', answer.pairs, show.count(answer.pairs));
+      expectFigure(shown, 'compare-agreement', answer.agreement, show.rate(answer.agreement));
+      for (const a of SENTIMENTS) {
+        for (const b of SENTIMENTS) {
+          const n = answer.confusion[a][b];
+          expect(n, `${a} → ${b}`).toBe(pairs.filter((p) => aAnswer(p) === a && bAnswer(p) === b).length);
+          expectFigure(shown, `confusion-${a}-${b}`, n, show.count(n));
+        }
+      }
+      for (const [side, stats] of [['a', answer.a_stats], ['b', answer.b_stats]] as const) {
+        expectFigure(shown, `compare-${side}-confidence`, stats.mean_confidence, show.confidence(stats.mean_confidence));
+        expectFigure(shown, `compare-${side}-p50`, stats.latency.p50_ms, show.ms(stats.latency.p50_ms));
+        expectFigure(shown, `compare-${side}-p95`, stats.latency.p95_ms, show.ms(stats.latency.p95_ms));
+      }
+      // The selects offer every version of the window and its model name.
+      const options = await page.$$eval('[data-testid="compare-a-select"] option', (els: any[]) => els.map((o) => o.value));
+      expect(options).toEqual(expect.arrayContaining([shippedVersion, CANARY, canaryName, shippedVersion.split('+')[0]]));
+
+      // Two sides that overlap are not sent: the page says so and shows no figures.
+      await page.selectOption('[data-testid="compare-b-select"]', shippedVersion.split('+')[0]!);
+      await page.waitForFunction(() => document.querySelector('[data-testid="compare"]')?.dataset.pair === '');
+      expect((await snapshot(page)).figures['compare-pairs']).toEqual({ value: null, text: '—' });
+      expect(await page.textContent('[data-testid="compare-note"]')).toMatch(/overlap/);
+      expect(problems, 'console errors, page errors or failed requests').toEqual([]);
     } finally {
       await context.close();
     }
@@ -335,6 +384,38 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Shadow-run pairs of the last 50 minutes: the canary shadowing the shipped version, and over the last
+ * 20 minutes the other way round too; they mostly agree, the canary a little faster.
+ */
+function seedComparisons(now: number, shipped: string): ModelComparisonRow[] {
+  const rand = random(7);
+  const pick = (): Sentiment => (['negative', 'neutral', 'positive'] as const)[Math.floor(rand() * 3)]!;
+  const jobId = randomUUID();
+  return Array.from({ length: 400 }, (_, i) => {
+    const ago = rand() * 50 * 60_000;
+    const canaryServes = ago < 20 * 60_000 && rand() < 0.4;
+    const shippedAnswer = pick();
+    const canaryAnswer = rand() < 0.85 ? shippedAnswer : pick();
+    const shippedSide = { version: shipped, sentiment: shippedAnswer, confidence: 0.6 + 0.39 * rand(), latencyMs: 2.6 * Math.exp(0.3 * rand()) };
+    const canarySide = { version: CANARY, sentiment: canaryAnswer, confidence: 0.65 + 0.34 * rand(), latencyMs: 1.7 * Math.exp(0.3 * rand()) };
+    const [serving, shadow] = canaryServes ? [canarySide, shippedSide] : [shippedSide, canarySide];
+    return {
+      timestamp: new Date(now - ago),
+      jobId,
+      itemIndex: i,
+      servingVersion: serving.version,
+      servingSentiment: serving.sentiment,
+      servingConfidence: serving.confidence,
+      servingLatencyMs: serving.latencyMs,
+      shadowVersion: shadow.version,
+      shadowSentiment: shadow.sentiment,
+      shadowConfidence: shadow.confidence,
+      shadowLatencyMs: shadow.latencyMs,
+    };
+  });
 }
 
 /**

@@ -85,7 +85,60 @@
             return { version, timeseries: ts, latency: lat };
           }),
         );
-    return { win, model, summary, distribution, timeseries, latency, models, perVersion };
+    const comparison = await loadComparison(win);
+    return { win, model, summary, distribution, timeseries, latency, models, perVersion, comparison };
+  }
+
+  // ---- compare versions (shadow runs) -------------------------------------------------------
+
+  /** A full model_version (`name+8 hex`); anything else in the selects is a model name. */
+  const FULL_VERSION = /\+[0-9a-f]{8}$/;
+  const nameOf = (ref) => ref.split('+')[0];
+  /** The API refuses references that can name the same version (equal, or a version of the other's name). */
+  const overlap = (a, b) => a === b || (!FULL_VERSION.test(a) && nameOf(b) === a) || (!FULL_VERSION.test(b) && nameOf(a) === b);
+
+  /** The chosen pair's comparison over the window; null while fewer than two distinct sides are chosen. */
+  async function loadComparison(win) {
+    const a = $('#compare-a').value;
+    const b = $('#compare-b').value;
+    if (!a || !b || overlap(a, b)) return { a, b, answer: null };
+    return { a, b, answer: await getJson('compare', { a, b, from: win.from, to: win.to }) };
+  }
+
+  /** Both selects: every version in the window and their model names (all versions), the chosen ones kept. */
+  function renderCompareChoices({ models, comparison }) {
+    const versions = models.map((m) => m.model_version);
+    const refs = new Set();
+    for (const v of [...versions].sort()) {
+      refs.add(nameOf(v));
+      refs.add(v);
+    }
+    for (const [select, chosen] of [[$('#compare-a'), comparison.a], [$('#compare-b'), comparison.b]]) {
+      if (chosen) refs.add(chosen);
+      const options = [...refs].map((r) => new Option(FULL_VERSION.test(r) ? r : `${r} (all versions)`, r));
+      select.replaceChildren(new Option('choose…', ''), ...options);
+      select.value = chosen;
+    }
+  }
+
+  function renderComparison({ comparison }) {
+    const { a, b, answer } = comparison;
+    for (const el of document.querySelectorAll('.compare-a-name')) el.textContent = a || 'a';
+    for (const el of document.querySelectorAll('.compare-b-name')) el.textContent = b || 'b';
+    const note = byTestId('compare-note');
+    if (!answer) note.textContent = a && b ? 'Choose two different models: a and b overlap.' : 'Choose two model versions (or models) to compare their answers over the window.';
+    else note.textContent = answer.pairs ? `Pairs stored by shadow runs in the window, whichever of the two served.` : 'No shadow-run pairs of these two in the window.';
+    const count = (n) => (n === null ? '—' : format.count(n));
+    show('compare-pairs', answer ? answer.pairs : null, count);
+    show('compare-agreement', answer ? answer.agreement : null, format.rate);
+    for (const s of SENTIMENTS) for (const t of SENTIMENTS) show(`confusion-${s}-${t}`, answer ? answer.confusion[s][t] : null, count);
+    for (const [side, stats] of [['a', answer?.a_stats], ['b', answer?.b_stats]]) {
+      show(`compare-${side}-confidence`, stats ? stats.mean_confidence : null, format.confidence);
+      show(`compare-${side}-p50`, stats ? stats.latency.p50_ms : null, format.ms);
+      show(`compare-${side}-p95`, stats ? stats.latency.p95_ms : null, format.ms);
+    }
+    // What the figures are for, for scripts and tests: "a|b" once they are shown.
+    byTestId('compare').dataset.pair = answer ? `${a}|${b}` : '';
   }
 
   // ---- charts -------------------------------------------------------------------------------
@@ -255,6 +308,8 @@
       renderMeta(data);
       renderFigures(data);
       renderModels(data);
+      renderCompareChoices(data);
+      renderComparison(data);
       renderCharts(data);
       status.textContent = '';
       status.classList.remove('error');
@@ -282,6 +337,9 @@
   $('#model').addEventListener('change', () => void refresh());
   $('#range').addEventListener('change', () => void refresh());
   $('#filters').addEventListener('submit', (e) => e.preventDefault());
+  $('#compare-a').addEventListener('change', () => void refresh());
+  $('#compare-b').addEventListener('change', () => void refresh());
+  $('#compare-form').addEventListener('submit', (e) => e.preventDefault());
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) void refresh();
   });
