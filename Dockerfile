@@ -11,6 +11,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY packages/core/package.json packages/core/
 COPY packages/settings/package.json packages/settings/
+COPY packages/registry/package.json packages/registry/
 COPY packages/contract/package.json packages/contract/
 COPY packages/client/package.json packages/client/
 COPY apps/cli/package.json apps/cli/
@@ -19,7 +20,7 @@ COPY packages/model/package.json packages/model/
 COPY packages/queue/package.json packages/queue/
 # Dev dependencies only for the build (TypeScript), pruned once the apps are compiled.
 RUN npm ci --include=dev --no-audit --no-fund
-COPY tsconfig.base.json tsconfig.json tsconfig.tools.json mikro-orm.config.ts ./
+COPY tsconfig.base.json tsconfig.json tsconfig.tools.json mikro-orm.config.ts models.json ./
 COPY apps apps
 COPY packages packages
 RUN npx tsc -b apps/api apps/worker && npm prune --omit=dev && npm cache clean --force
