@@ -6,13 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
-import { PREDICTION_QUEUE } from '@sentiment/queue';
 import { createClient } from '@sentiment/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './support/cli.js';
 import { waitFor } from './support/processes.js';
 import { deleteIdempotencyKeys } from './support/redis-keys.js';
-import { freePort, startStack, TEST_REDIS_URL, type Stack } from './support/stack.js';
+import { freePort, STABLE_QUEUE, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
 
 let stack: Stack;
 let queue: Queue;
@@ -20,7 +19,7 @@ let dir: string;
 let env: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('cli');
-  queue = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   dir = await mkdtemp(path.join(os.tmpdir(), 'sentiment-cli-e2e-'));
   env = { SENTIMENT_URL: stack.url, SENTIMENT_STATE_DIR: path.join(dir, 'state') };
 });

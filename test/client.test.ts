@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { PREDICTION_QUEUE, workInProgress, workKeys } from '@sentiment/queue';
+import { workInProgress, workKeys } from '@sentiment/queue';
 import { ApiError, NetworkError, createClient, type Client } from '@sentiment/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/processes.js';
 import { deleteIdempotencyKeys } from './support/redis-keys.js';
-import { freePort, postJson, startStack, TEST_REDIS_URL, type Stack } from './support/stack.js';
+import { freePort, postJson, STABLE_QUEUE, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
 
 let stack: Stack;
 let client: Client;
@@ -165,7 +165,7 @@ describe('an API without workers (its own queue prefix): timeouts and a full que
   beforeAll(async () => {
     const prefix = `${stack.prefix}-idle`;
     api = await stack.startApi({ QUEUE_PREFIX: prefix, MAX_QUEUE_DEPTH: '100', SYNC_TIMEOUT_MS: '30000' });
-    queue = new Queue(PREDICTION_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
+    queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix });
     redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
@@ -195,7 +195,7 @@ describe('an API without workers (its own queue prefix): timeouts and a full que
           retries.push({ delayMs, code: error.code });
           // Make room while the client waits (as an operator draining the queue in Bull Board; the API
           // counts the removed jobs out when it reconciles): the next try must get through.
-          void queue.drain().then(() => workInProgress(redis, queue.opts.prefix!).reconcile(queue));
+          void queue.drain().then(() => workInProgress(redis, queue.opts.prefix!).reconcile());
         },
       },
     });

@@ -5,12 +5,19 @@ import net from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { initOrm, migrateUp } from '@sentiment/db';
-import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName } from '@sentiment/queue';
+import { DEFAULT_MODELS_FILE, readModelsFile } from '@sentiment/registry';
 import { startApp, waitFor, type AppProcess } from './processes.js';
 
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
 
 export { TEST_DATABASE_URL, TEST_REDIS_URL };
+
+/** The repository's registry (models.json), which stacks serve. */
+export const REGISTRY = readModelsFile(DEFAULT_MODELS_FILE);
+/** The model requests without a `model` go to, and its queue. */
+export const STABLE_MODEL = REGISTRY.routing.aliases.stable!;
+export const STABLE_QUEUE = predictionQueueName(STABLE_MODEL);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -64,6 +71,9 @@ export async function startStack(label: string, options: StackOptions = {}) {
     const worker = startApp(`worker-${workers.length + 1}`, 'apps/worker/src/main.ts', {
       ...shared,
       INFERENCE_THREADS: '1',
+      // The stable model only (one model loaded per worker keeps test stacks light); tests of several
+      // versions set SERVE_MODELS themselves.
+      SERVE_MODELS: STABLE_MODEL,
       ...options.workerEnv,
       ...env,
     }, { compiled: options.compiled });
@@ -105,7 +115,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     logs: () => apps.map((a) => `--- ${a.name}\n${a.output().slice(-5000)}`).join('\n'),
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
-      for (const name of [PREDICTION_QUEUE, PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
+      for (const name of [...[...REGISTRY.models.keys()].map(predictionQueueName), PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
         const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
         await queue.obliterate({ force: true });
         await queue.close();

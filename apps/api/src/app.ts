@@ -11,6 +11,9 @@ import { byteSize } from './config.js';
 import { jsonBody } from './json-body.js';
 import type { ApiMetrics } from './metrics.js';
 import type { PredictionJobs } from './jobs/prediction-jobs.js';
+import type { ModelRouter } from './models/model-router.js';
+import { adminRoutingRouter, ROUTING_PATH } from './routes/admin-routing.js';
+import { modelsRouter } from './routes/models.js';
 import { requestLogging } from './request-logging.js';
 import { analyticsRouter } from './routes/analytics.js';
 import { batchRouter } from './routes/batch.js';
@@ -32,6 +35,8 @@ const ADMIN_PATH = '/admin';
 
 export interface AppDeps {
   jobs: PredictionJobs;
+  /** Which model answers a request; GET /models and /admin/routing. */
+  models: ModelRouter;
   analytics: AnalyticsRepository;
   /** What /ready reads besides the queue: refused writes and Redis persistence. */
   redisHealth: RedisHealth;
@@ -46,8 +51,8 @@ export interface AppDeps {
   access?: AccessOptions;
   /** True once shutdown began: /ready answers 503 and responses ask clients to close the connection. */
   draining?: () => boolean;
-  /** Refuse new work once `maxQueueDepth` texts wait in `queue`. Omitted or 0: never. */
-  backpressure?: { maxQueueDepth: number; queue: Queue; redis: Redis; cacheMs?: number };
+  /** Refuse new work once `maxQueueDepth` texts wait in the prediction queues (of BullMQ prefix `prefix`). Omitted or 0: never. */
+  backpressure?: { maxQueueDepth: number; prefix: string; redis: Redis; cacheMs?: number };
   /** Prometheus metrics: request timing and GET /metrics. Omitted: neither. */
   metrics?: ApiMetrics;
 }
@@ -87,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
   if (apiKeys.length > 0) app.use(apiKeyGate(apiKeys, (path) => board === 'protected' && isUnder(path, ADMIN_PATH)));
   if (board === 'read-only') app.use(BOARD_PATH, localOnly('Bull Board'));
   if (board !== 'absent') app.use(BOARD_PATH, withoutRemoteFonts, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
+  app.use(ROUTING_PATH, jsonBody('64kb'), adminRoutingRouter({ models: deps.models, writable: access.admin !== undefined }));
   app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, draining }));
 
   let jobs = deps.jobs;
@@ -100,9 +106,11 @@ export function createApp(deps: AppDeps): Express {
   // Each route reads at most what its largest valid body needs (texts × characters × JSON escaping),
   // so a /predict never costs the parse of a 16 MB body; /jobs takes BODY_LIMIT.
   const limitFor = (texts: number) => Math.min(maxJsonBytes(texts), byteSize(deps.bodyLimit));
-  app.use('/predict', jsonBody(limitFor(1)), predictRouter({ jobs, syncTimeoutMs }));
-  app.use('/batch', jsonBody(limitFor(MAX_BATCH_TEXTS)), batchRouter({ jobs, syncTimeoutMs }));
-  app.use('/jobs', jsonBody(deps.bodyLimit), jobsRouter({ jobs }));
+  const intake = { jobs, models: deps.models };
+  app.use('/predict', jsonBody(limitFor(1)), predictRouter({ ...intake, syncTimeoutMs }));
+  app.use('/batch', jsonBody(limitFor(MAX_BATCH_TEXTS)), batchRouter({ ...intake, syncTimeoutMs }));
+  app.use('/jobs', jsonBody(deps.bodyLimit), jobsRouter(intake));
+  app.use('/models', modelsRouter({ models: deps.models }));
   app.use('/analytics', analyticsRouter({ analytics }));
 
   app.use(notFound);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
+import { registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
 import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
 
 export { ConfigError };
@@ -39,6 +40,7 @@ export const Env = z.object({
   HOST: z.string().min(1).default('0.0.0.0').describe('Address the API listens on.'),
   ...RedisEnv.shape,
   ...DatabaseEnv.shape,
+  ...RegistryEnv.shape,
   SYNC_TIMEOUT_MS: PositiveInt.default(2000).describe('How long `/predict` and `/batch` wait for their job before answering 202 with its id.'),
   RESULT_TTL_S: PositiveInt.default(3600).describe('How long completed jobs and their results stay readable.'),
   BODY_LIMIT: ByteSize.default('16mb').describe('Largest JSON body of `/jobs` (413 above it). `/predict` and `/batch` read at most what their largest valid body needs (every character escaped: ~30 KB and ~3 MB), and any object with more than 64 keys is refused (400) before it is parsed.'),
@@ -76,6 +78,8 @@ export interface ApiConfig {
   /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
   database: DbOptions;
   queuePrefix: string;
+  /** The models the deployment serves and its initial routing (the workers read the same registry). */
+  registry: Registry;
   syncTimeoutMs: number;
   resultTtlS: number;
   bodyLimit: string;
@@ -102,13 +106,17 @@ export interface ApiConfig {
 
 /** Reads the environment once (@sentiment/settings' rules); throws one ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const e = readEnv(Env, env, 'API');
+  const problems: string[] = [];
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const registry = registryFromEnv(RegistryEnv.parse(set), problems);
+  const e = readEnv(Env, env, 'API', problems);
   return {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     database: databaseOptions(e),
     queuePrefix: e.QUEUE_PREFIX,
+    registry: registry!,
     syncTimeoutMs: e.SYNC_TIMEOUT_MS,
     resultTtlS: e.RESULT_TTL_S,
     bodyLimit: e.BODY_LIMIT,

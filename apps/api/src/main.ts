@@ -1,19 +1,20 @@
 import type { Server } from 'node:http';
 import v8 from 'node:v8';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ApiConfig } from './config.js';
 import { connectDatabase } from './database.js';
 import { createLogger } from './logger.js';
 import { createApiMetrics } from './metrics.js';
 import { hardenServer } from './http-server.js';
 import { createPredictionJobs } from './jobs/create-prediction-jobs.js';
+import { createModelRouter } from './models/model-router.js';
 import { createQueueClients } from './queue-clients.js';
 import { createRedisHealth, warnWithoutPersistence } from './redis-health.js';
 import { BOARD_PATH } from './routes/board.js';
 import { boardMode } from './security/access.js';
 import { rateLimitKeyPrefix } from './security/rate-limit.js';
 
-function readConfig() {
+function readConfig(): ApiConfig {
   try {
     return loadConfig();
   } catch (err) {
@@ -33,7 +34,7 @@ if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent
 const logger = createLogger(config.logLevel);
 
 // Neither client blocks on its service: both retry in the background and /ready reports them.
-const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, logger });
+const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, models: [...config.registry.models.keys()], logger });
 const db = await connectDatabase({ ...config.database, logger });
 let redisFullLoggedAt = 0;
 const jobs = createPredictionJobs(clients, {
@@ -49,15 +50,27 @@ const jobs = createPredictionJobs(clients, {
   },
 });
 
+const apiMetrics = createApiMetrics({ queues: [...clients.predictionQueues.all(), clients.persistQueue], redis: clients.redis, logger });
+const models = createModelRouter({
+  registry: config.registry,
+  redis: clients.redis,
+  prefix: config.queuePrefix,
+  logger,
+  onChoice: apiMetrics.modelChosen,
+  onRouting: apiMetrics.routingApplied,
+});
+logger.info({ registry: config.registry.origin, models: [...config.registry.models.keys()] }, 'model registry');
+
 let stopping = false;
 const redisHealth = createRedisHealth(clients.redis, config.queuePrefix);
 warnWithoutPersistence(clients.redis, redisHealth, logger);
 const app = createApp({
   draining: () => stopping,
   jobs,
+  models,
   redisHealth,
   analytics: db.analytics,
-  boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
+  boardQueues: [...clients.predictionQueues.all(), clients.persistQueue, clients.maintenanceQueue],
   logger,
   syncTimeoutMs: config.syncTimeoutMs,
   bodyLimit: config.bodyLimit,
@@ -69,8 +82,8 @@ const app = createApp({
     trustProxy: config.trustProxy,
     rateLimit: { perMinute: config.rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(config.queuePrefix) },
   },
-  backpressure: { maxQueueDepth: config.maxQueueDepth, queue: clients.predictionQueue, redis: clients.redis },
-  metrics: createApiMetrics({ queues: [clients.predictionQueue, clients.persistQueue], redis: clients.redis, logger }),
+  backpressure: { maxQueueDepth: config.maxQueueDepth, prefix: config.queuePrefix, redis: clients.redis },
+  metrics: apiMetrics,
 });
 logStartupWarnings();
 
@@ -114,6 +127,7 @@ async function shutdown(signal: string): Promise<void> {
   server.closeIdleConnections();
   await closed;
   clearTimeout(deadline);
+  models.close();
   await Promise.allSettled([clients.close(), db.close()]);
   logger.info('bye');
   process.exit(0);

@@ -4,6 +4,8 @@ import type { Request, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Routing } from '@sentiment/registry';
+import type { ModelChoice } from './models/model-router.js';
 
 /** Queue states reported by `bullmq_job_count`. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
@@ -28,6 +30,10 @@ export interface ApiMetrics {
   registry: Registry;
   /** Times every request; labels it with the Express route pattern (`/jobs/:id`), never the raw path. */
   timeRequests: RequestHandler;
+  /** Counts a request's model choice (`sentiment_model_requests_total`, `sentiment_shadow_requests_total`). */
+  modelChosen(choice: ModelChoice): void;
+  /** Publishes the routing in effect (`sentiment_routing_weight`, `sentiment_shadow_rate`). */
+  routingApplied(routing: Routing): void;
 }
 
 interface QueueStats {
@@ -83,8 +89,43 @@ export function createApiMetrics({ queues, redis, logger, queueStatsCacheMs = 10
     });
   }
 
+  const chosen = new Counter({
+    name: 'sentiment_model_requests_total',
+    help: 'Prediction requests by the model that answers them and how it was chosen (pinned by `model`, or by the split)',
+    labelNames: ['model', 'how'],
+    registers: [registry],
+  });
+  const shadowed = new Counter({
+    name: 'sentiment_shadow_requests_total',
+    help: 'Requests also sent to a shadow model, by shadow model',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const weight = new Gauge({
+    name: 'sentiment_routing_weight',
+    help: "This instance's traffic split: weight of each target (alias or model) and the model it points at",
+    labelNames: ['target', 'model'],
+    registers: [registry],
+  });
+  const shadowRate = new Gauge({
+    name: 'sentiment_shadow_rate',
+    help: 'Share of routed requests the shadow model also answers',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    modelChosen(choice) {
+      chosen.inc({ model: choice.model, how: choice.how });
+      if (choice.shadow) shadowed.inc({ model: choice.shadow });
+    },
+    routingApplied(routing) {
+      weight.reset();
+      for (const [target, w] of Object.entries(routing.split)) weight.set({ target, model: routing.aliases[target] ?? target }, w);
+      shadowRate.reset();
+      if (routing.shadow) shadowRate.set({ model: routing.aliases[routing.shadow.model] ?? routing.shadow.model }, routing.shadow.rate);
+    },
     timeRequests(req, res, next) {
       const end = duration.startTimer();
       const route = capturePattern(req);

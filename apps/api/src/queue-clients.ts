@@ -3,16 +3,30 @@ import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createJobReplies, type JobReplies } from './job-replies.js';
-import { MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, redactUrl, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName, redactUrl, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import type { JobState } from 'bullmq';
 
 const CLOSE_TIMEOUT_MS = 2000;
 
 export type PredictionQueue = Queue<ClassifyJobData, ClassifyJobResult>;
 
+/** The prediction queue of each registry model (a job reaches only workers holding its model). */
+export interface PredictionQueues {
+  /** The queue of registry model `model`. */
+  of(model: string): PredictionQueue;
+  /** The queue named `queueName` (a job's `queueName`). */
+  named(queueName: string): PredictionQueue | undefined;
+  all(): PredictionQueue[];
+  /** The queue holding job `id` and the job's state; null when no queue has it. One round trip per model, in parallel. */
+  locate(id: string): Promise<{ queue: PredictionQueue; state: JobState } | null>;
+}
+
 export interface QueueClients {
   /** The connection the queues share; its status tells whether Redis is reachable right now. */
   redis: Redis;
-  predictionQueue: PredictionQueue;
+  /** The BullMQ prefix (QUEUE_PREFIX): every key of this deployment starts with it. */
+  prefix: string;
+  predictionQueues: PredictionQueues;
   /** Only shown in Bull Board; the worker owns its jobs. */
   persistQueue: Queue;
   /** Retention runs; shown in Bull Board. */
@@ -25,6 +39,8 @@ export interface QueueClients {
 export interface QueueClientOptions {
   redisUrl: string;
   prefix: string;
+  /** The registry's model names: one prediction queue each. */
+  models: readonly string[];
   logger: Logger;
 }
 
@@ -32,7 +48,7 @@ export interface QueueClientOptions {
  * Builds the API's Redis clients. Nothing here blocks on Redis: the clients keep
  * reconnecting in the background, and requests fail fast (503) while it is down.
  */
-export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOptions): QueueClients {
+export function createQueueClients({ redisUrl, prefix, models, logger }: QueueClientOptions): QueueClients {
   // Fail fast instead of queueing commands while disconnected: an HTTP caller
   // would rather get a 503 now than a hung request.
   const redis = new Redis(redisUrl, {
@@ -45,19 +61,20 @@ export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOpti
   });
   watchOutages(redis, redisUrl, logger);
 
-  const predictionQueue: PredictionQueue = new Queue(PREDICTION_QUEUE, { connection: redis, prefix });
+  const predictionQueues = createPredictionQueues(models, (name) => new Queue(name, { connection: redis, prefix }));
   const persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
   const replies = createJobReplies({ redisUrl, prefix, logger });
   // Connection errors are reported once by watchOutages; these only keep EventEmitter from throwing.
   const quiet = (err: Error) => logger.debug({ err }, 'queue client error');
-  predictionQueue.on('error', quiet);
+  for (const q of predictionQueues.all()) q.on('error', quiet);
   persistQueue.on('error', quiet);
   maintenanceQueue.on('error', quiet);
 
   return {
     redis,
-    predictionQueue,
+    prefix,
+    predictionQueues,
     persistQueue,
     maintenanceQueue,
     replies,
@@ -65,10 +82,30 @@ export function createQueueClients({ redisUrl, prefix, logger }: QueueClientOpti
       // A client still waiting for its first connection never finishes closing (BullMQ awaits
       // the connection first): cut the socket, and bound the wait for the clients themselves.
       if (redis.status !== 'ready') redis.disconnect();
-      const clientsClosed = Promise.allSettled([replies.close(), predictionQueue.close(), persistQueue.close(), maintenanceQueue.close()]);
+      const clientsClosed = Promise.allSettled([replies.close(), ...predictionQueues.all().map((q) => q.close()), persistQueue.close(), maintenanceQueue.close()]);
       await Promise.race([clientsClosed, delay(CLOSE_TIMEOUT_MS, undefined, { ref: false })]);
       // The queues were given this connection, so they leave closing it to us.
       await (redis.status === 'ready' ? redis.quit() : redis.disconnect());
+    },
+  };
+}
+
+export function createPredictionQueues(models: readonly string[], open: (queueName: string) => PredictionQueue): PredictionQueues {
+  const byModel = new Map(models.map((m) => [m, open(predictionQueueName(m))]));
+  const byName = new Map([...byModel.values()].map((q) => [q.name, q]));
+  return {
+    of(model) {
+      const queue = byModel.get(model);
+      if (!queue) throw new Error(`no queue for model "${model}" (not in the registry)`);
+      return queue;
+    },
+    named: (queueName) => byName.get(queueName),
+    all: () => [...byModel.values()],
+    async locate(id) {
+      const queues = [...byModel.values()];
+      const states = await Promise.all(queues.map((q) => q.getJobState(id)));
+      const i = states.findIndex((s) => s !== 'unknown');
+      return i < 0 ? null : { queue: queues[i]!, state: states[i] as JobState };
     },
   };
 }

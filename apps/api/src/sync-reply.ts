@@ -2,14 +2,21 @@ import type { Request, Response } from 'express';
 import type { ClassifyJobResult } from '@sentiment/queue';
 import type { JobStatus } from './job-status.js';
 import type { IdempotencyKey, JobSource, PredictionJobs, Submitted } from './jobs/prediction-jobs.js';
+import type { ModelRouter } from './models/model-router.js';
 import { requestIdOf } from './request-logging.js';
 import { ValidationError } from './validation.js';
 
 /** 1 to 255 visible ASCII characters (the IETF Idempotency-Key draft leaves the format to us; this is Stripe's length). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** What the routes hand over to queue a request's texts. */
+export interface Intake {
+  jobs: PredictionJobs;
+  models: ModelRouter;
+}
+
 /** The request's Idempotency-Key, scoped to its credentials; undefined without the header; 400 when malformed. */
-export function idempotencyKeyOf(req: Request): IdempotencyKey | undefined {
+export function idempotencyKeyOf(req: Request, pinned?: string): IdempotencyKey | undefined {
   const key = req.get('idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
@@ -18,7 +25,7 @@ export function idempotencyKeyOf(req: Request): IdempotencyKey | undefined {
     ]);
   }
   // Two clients that happen to pick the same key must not share a job.
-  return { key, principal: principalOf(req) };
+  return { key, principal: principalOf(req), ...(pinned !== undefined && { pinned }) };
 }
 
 /** Whatever identifies the caller: their credentials (hashed before any use). */
@@ -26,20 +33,28 @@ function principalOf(req: Request): string {
   return JSON.stringify([req.get('authorization') ?? null, req.get('x-api-key') ?? null]);
 }
 
+/** Who a caller is for sticky routing: their credentials, else their address. */
+function stickyClientOf(req: Request): string {
+  const credentials = req.get('authorization') ?? req.get('x-api-key');
+  return credentials !== undefined ? principalOf(req) : `ip:${req.ip ?? ''}`;
+}
+
 /**
- * Queues the request's texts, once per Idempotency-Key when the header is there. A repeated key
- * returns the job the first request created and marks the answer `Idempotent-Replayed: true`.
+ * Queues the request's texts for the model it names (else the routing's choice), once per
+ * Idempotency-Key when the header is there. A repeated key returns the job the first request created
+ * (on the model chosen then) and marks the answer `Idempotent-Replayed: true`.
  */
 export async function submitJob(
-  jobs: PredictionJobs,
+  { jobs, models }: Intake,
   req: Request,
   res: Response,
   texts: string[],
   source: JobSource,
-  { wait = false }: { wait?: boolean } = {},
+  { wait = false, model: requested }: { wait?: boolean; model?: string } = {},
 ): Promise<Submitted> {
-  const idempotency = idempotencyKeyOf(req);
-  const options = { requestId: requestIdOf(req), wait, client: principalOf(req) };
+  const idempotency = idempotencyKeyOf(req, requested);
+  const { model, shadow } = models.choose(requested, { client: stickyClientOf(req), texts });
+  const options = { model, shadow, requestId: requestIdOf(req), wait, client: principalOf(req) };
   const submitted = idempotency ? await jobs.submitOnce(texts, source, options, idempotency) : await jobs.submit(texts, source, options);
   if (submitted.replayed) res.set('Idempotent-Replayed', 'true');
   res.locals.jobId = submitted.job.id; // for the request's log line
@@ -70,15 +85,16 @@ export function replyAccepted(res: Response, jobId: string, status: JobStatus, e
  * after answering 202 itself (asked to, or the job is still running).
  */
 export async function submitAndWait(
-  jobs: PredictionJobs,
+  intake: Intake,
   req: Request,
   res: Response,
   texts: string[],
   source: 'predict' | 'batch',
-  timeoutMs: number,
+  { timeoutMs, model }: { timeoutMs: number; model?: string },
 ): Promise<ClassifyJobResult | null> {
+  const { jobs } = intake;
   const respondAsync = wantsAsync(req);
-  const submitted = await submitJob(jobs, req, res, texts, source, { wait: !respondAsync });
+  const submitted = await submitJob(intake, req, res, texts, source, { wait: !respondAsync, model });
   const { job, replayed } = submitted;
   if (respondAsync) {
     res.set('Preference-Applied', 'respond-async');

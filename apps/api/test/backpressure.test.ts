@@ -34,7 +34,7 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 texts waiting or in progress, no worke
       expect(res.body.error.message).toMatch(/queue/);
     }
 
-    expect(await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized')).toBe(2);
+    expect(await h.queue.getJobCountByTypes('wait', 'prioritized')).toBe(2);
   });
 
   it('counts the texts of a job sent with an Idempotency-Key too', async () => {
@@ -55,7 +55,7 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 texts waiting or in progress, no worke
       // Six waiting requests at once share jobs (coalescing); with no worker, each ends as a 202.
       const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => request(h2.app).post('/predict').send({ text: `shared ${i}` })));
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
-      expect(await h2.clients.predictionQueue.count()).toBeLessThan(6);
+      expect(await h2.queue.count()).toBeLessThan(6);
       const next = await request(h2.app).post('/predict?async=true').send({ text: 'seven' });
       expect({ status: next.status, code: next.body.error?.code }).toEqual(FULL);
     } finally {
@@ -64,9 +64,9 @@ describe('backpressure: MAX_QUEUE_DEPTH=5 texts waiting or in progress, no worke
   });
 
   it('still answers reads while full', async () => {
-    const counts = await h.clients.predictionQueue.getJobCountByTypes('wait', 'prioritized');
+    const counts = await h.queue.getJobCountByTypes('wait', 'prioritized');
     expect(counts).toBeGreaterThan(0);
-    const [job] = await h.clients.predictionQueue.getJobs(['prioritized'], 0, 0);
+    const [job] = await h.queue.getJobs(['prioritized'], 0, 0);
     const status = await request(h.app).get(`/jobs/${job!.id}`);
     expect(status.status).toBe(200);
     expect(status.body.status).toBe('queued');
@@ -100,7 +100,7 @@ describe('backpressure counts work in progress, in O(1)', () => {
       await worker.waitUntilReady();
       const bulk = await request(h.app).post('/jobs').send({ texts: ['one', 'two', 'three'] });
       expect(bulk.status).toBe(202);
-      await vi.waitFor(async () => expect(await h.clients.predictionQueue.getActiveCount()).toBe(1), { timeout: 10_000 });
+      await vi.waitFor(async () => expect(await h.queue.getActiveCount()).toBe(1), { timeout: 10_000 });
       const refused = await request(h.app).post('/predict?async=true').send({ text: 'four' });
       expect({ status: refused.status, code: refused.body.error?.code }).toEqual(FULL);
       release();
@@ -115,9 +115,9 @@ describe('backpressure counts work in progress, in O(1)', () => {
     try {
       const bulk = await request(h.app).post('/jobs').send({ texts: ['one', 'two', 'three'] });
       expect((await request(h.app).post('/jobs').send({ texts: ['x'] })).status).toBe(503);
-      await (await h.clients.predictionQueue.getJob(bulk.body.job_id))!.remove();
+      await (await h.queue.getJob(bulk.body.job_id))!.remove();
       const work = workInProgress(h.clients.redis, h.prefix);
-      expect(await work.reconcile(h.clients.predictionQueue)).toBe(3);
+      expect(await work.reconcile()).toBe(3);
       expect(await work.texts()).toBe(0);
       expect((await request(h.app).post('/jobs').send({ texts: ['x'] })).status).toBe(202);
     } finally {

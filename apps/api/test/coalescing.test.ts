@@ -25,7 +25,7 @@ describe('requests arriving together', () => {
     });
     expect(new Set(answers.map((r) => r.body.id)).size).toBe(texts.length);
 
-    const jobs = await h.clients.predictionQueue.getJobs(['completed']);
+    const jobs = await h.queue.getJobs(['completed']);
     const texted = jobs.flatMap((j) => j.data.texts);
     expect(texted.sort()).toEqual([...texts].sort());
     expect(jobs.length).toBeLessThan(texts.length);
@@ -64,7 +64,7 @@ describe('a shared job that outlives the sync wait', () => {
       expect(res.headers.location).toBe(`/jobs/${res.body.job_id}`);
     }
     // However they were grouped, no answer names a job that holds another request's text.
-    const jobs = await h.clients.predictionQueue.getJobs(['waiting']);
+    const jobs = await h.queue.getJobs(['waiting']);
     expect(jobs.flatMap((j) => j.data.texts).sort()).toEqual([...texts].sort());
     const sharedIds = jobs.filter((j) => j.data.texts.length > 1).map((j) => j.id);
     for (const res of accepted) expect(sharedIds).not.toContain(res.body.job_id);

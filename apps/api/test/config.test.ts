@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS_FILE, readModelsFile } from '@sentiment/registry';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -9,6 +10,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000, batchSize: 2000 },
       queuePrefix: 'bull',
+      registry: readModelsFile(DEFAULT_MODELS_FILE),
       syncTimeoutMs: 2000,
       resultTtlS: 3600,
       bodyLimit: '16mb',

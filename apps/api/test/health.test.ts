@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
-import { PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { PERSIST_QUEUE } from '@sentiment/queue';
 import { connectDatabase } from '../src/database.js';
 import { CLOSED_PORT, createHarness, REDIS_URL, silentLogger, stubProcessor, type Harness } from './support/harness.js';
 
@@ -57,7 +57,7 @@ describe('GET /ready', () => {
   });
 
   it('counts only workers of its own deployment: the same queue prefix on another Redis database does not count', async () => {
-    const other = new Worker(PREDICTION_QUEUE, stubProcessor, { connection: { url: `${REDIS_URL}/1`, maxRetriesPerRequest: null }, prefix: h.prefix });
+    const other = new Worker(h.queue.name, stubProcessor, { connection: { url: `${REDIS_URL}/1`, maxRetriesPerRequest: null }, prefix: h.prefix });
     try {
       await other.waitUntilReady();
       await new Promise((r) => setTimeout(r, 300));
@@ -149,11 +149,11 @@ describe('Bull Board', () => {
     expect(res.text).not.toMatch(/https?:\/\/(?!localhost|127\.0\.0\.1)[a-z0-9.-]+\.[a-z]{2,}\//i);
   });
 
-  it('lists the prediction and persist queues in its API', async () => {
+  it('lists every model\'s prediction queue and the persist queue in its API', async () => {
     await request(h.app).post('/jobs').send({ texts: ['for the board'] });
     const res = await request(h.app).get('/admin/queues/api/queues');
     expect(res.status).toBe(200);
     const names = res.body.queues.map((q: { name: string }) => q.name);
-    expect(names).toEqual(expect.arrayContaining([PREDICTION_QUEUE, PERSIST_QUEUE]));
+    expect(names).toEqual(expect.arrayContaining([...h.clients.predictionQueues.all().map((q) => q.name), PERSIST_QUEUE]));
   });
 });

@@ -24,7 +24,7 @@ async function deleteIdempotencyKeys(h: Harness): Promise<void> {
 
 const newKey = () => `key-${randomUUID()}`;
 const jobCount = (h: Harness) =>
-  h.clients.predictionQueue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+  h.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
 
 describe('Idempotency-Key on POST /jobs', () => {
   it('the same key twice returns the same job and queues only one', async () => {
@@ -103,7 +103,7 @@ describe('Idempotency-Key on POST /jobs', () => {
 
   /** Makes the next queue.add fail like a reset connection, after (`ranFirst`) or instead of running it in Redis. */
   function failNextAdd(h: Harness, ranFirst: boolean): void {
-    const queue = h.clients.predictionQueue;
+    const queue = h.queue;
     const real = queue.add.bind(queue);
     queue.add = (async (...args: Parameters<typeof real>) => {
       queue.add = real;
@@ -124,7 +124,7 @@ describe('Idempotency-Key on POST /jobs', () => {
     const retry = await request(queued.app).post('/jobs').set('Idempotency-Key', key).send({ texts: ['ambiguous', 'add'] });
     expect(retry.status).toBe(202);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    const job = await queued.clients.predictionQueue.getJob(retry.body.job_id);
+    const job = await queued.queue.getJob(retry.body.job_id);
     expect(job?.data.texts).toEqual(['ambiguous', 'add']);
     expect(await jobCount(queued)).toBe(before + 1);
     // And the key now points at that job for good.
@@ -164,7 +164,7 @@ describe('Idempotency-Key on synchronous /predict and /batch', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const completed = await served.clients.predictionQueue.getJobs(['completed']);
+    const completed = await served.queue.getJobs(['completed']);
     expect(completed.filter((j) => j.data.texts[0] === 'a good day')).toHaveLength(1);
   });
 
@@ -175,7 +175,7 @@ describe('Idempotency-Key on synchronous /predict and /batch', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(6).fill(200));
     for (const r of answers) expect(r.body).toEqual(answers[0].body);
     expect(answers[0].body.total).toBe(3);
-    const completed = await served.clients.predictionQueue.getJobs(['completed']);
+    const completed = await served.queue.getJobs(['completed']);
     expect(completed.filter((j) => j.data.texts[0] === 'one bad thing')).toHaveLength(1);
   });
 

@@ -23,9 +23,9 @@ describe('asking for an async answer', () => {
     expect(res.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'queued', status_url: `/jobs/${res.body.job_id}` });
     expect(res.headers.location).toBe(`/jobs/${res.body.job_id}`);
 
-    const job = await h.clients.predictionQueue.getJob(res.body.job_id);
+    const job = await h.queue.getJob(res.body.job_id);
     expect(job?.name).toBe(JobName.classify);
-    expect(job?.data).toEqual({ texts: ['I love it'], source: 'predict', requestId: 'req-async-1', cacheScope: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(job?.data).toEqual({ texts: ['I love it'], model: h.defaultModel, source: 'predict', requestId: 'req-async-1', cacheScope: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(job?.opts.priority ?? 0).toBe(PRIORITY.predict);
     expect(job?.opts.attempts).toBe(3);
   });
@@ -36,7 +36,7 @@ describe('asking for an async answer', () => {
     expect(res.status).toBe(202);
     expect(res.headers.location).toBe(`/jobs/${res.body.job_id}`);
     expect(res.headers['preference-applied']).toBe('respond-async');
-    const job = await h.clients.predictionQueue.getJob(res.body.job_id);
+    const job = await h.queue.getJob(res.body.job_id);
     expect(job?.data.texts).toEqual(texts);
     expect(job?.data.source).toBe('batch');
   });
@@ -69,7 +69,7 @@ describe('POST /jobs', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ job_id: expect.stringMatching(UUID), status: 'queued', status_url: `/jobs/${res.body.job_id}`, total: 2 });
     expect(res.headers.location).toBe(res.body.status_url);
-    const job = await h.clients.predictionQueue.getJob(res.body.job_id);
+    const job = await h.queue.getJob(res.body.job_id);
     expect(job?.data.source).toBe('jobs');
     // BullMQ serves lower numbers first.
     expect(job?.opts.priority).toBe(PRIORITY.jobs);
@@ -130,7 +130,7 @@ describe('with a real BullMQ worker running a stub processor (drives the status 
 
   it('GET /jobs/:id shows a completed job with its result and finished_at', async () => {
     const posted = await request(h.app).post('/jobs').send({ texts: ['fine', 'bad'] });
-    await vi.waitFor(async () => expect(await h.clients.predictionQueue.getJobState(posted.body.job_id)).toBe('completed'), {
+    await vi.waitFor(async () => expect(await h.queue.getJobState(posted.body.job_id)).toBe('completed'), {
       timeout: 30_000,
       interval: 50,
     });
@@ -164,9 +164,10 @@ async function createHarnessSharingQueue() {
   return {
     app: createApp({
       jobs: h.jobs,
+      models: h.models,
       analytics: h.analytics,
       redisHealth: createRedisHealth(h.clients.redis, h.prefix),
-      boardQueues: [h.clients.predictionQueue],
+      boardQueues: [h.queue],
       logger: silentLogger,
       syncTimeoutMs: 20_000,
       bodyLimit: '1mb',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MetricsTime, Worker } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobName, PERSIST_QUEUE, PREDICTION_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { JobName, PERSIST_QUEUE, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { QUEUE_STATES } from '../src/metrics.js';
 import { CLOSED_PORT, createHarness, REDIS_URL, stubProcessor, type Harness } from './support/harness.js';
 import { sample, samples } from './support/prometheus.js';
@@ -16,7 +16,7 @@ describe('GET /metrics', () => {
   beforeAll(async () => {
     h = await createHarness({ metrics: { queueStatsCacheMs: 0 } });
     // As the real workers run: with BullMQ's metrics on, so its completed/failed totals are kept.
-    worker = new Worker(PREDICTION_QUEUE, stubProcessor, {
+    worker = new Worker(h.queue.name, stubProcessor, {
       connection: { url: REDIS_URL, maxRetriesPerRequest: null },
       prefix: h.prefix,
       metrics: { maxDataPoints: MetricsTime.ONE_HOUR },
@@ -50,14 +50,14 @@ describe('GET /metrics', () => {
     expect([...routes].sort()).toEqual(['/jobs/:id', '/predict', 'unmatched']);
     expect(text).not.toContain(unknownJob);
 
-    for (const queue of [PREDICTION_QUEUE, PERSIST_QUEUE]) {
+    for (const queue of [h.queue.name, PERSIST_QUEUE]) {
       for (const state of QUEUE_STATES) expect(sample(text, 'bullmq_job_count', { queue, state }), `${queue} ${state}`).toBeTypeOf('number');
     }
-    expect(sample(text, 'bullmq_job_count', { queue: PREDICTION_QUEUE, state: 'completed' })).toBe(1);
-    expect(sample(text, 'bullmq_job_count', { queue: PREDICTION_QUEUE, state: 'waiting' })).toBe(0);
+    expect(sample(text, 'bullmq_job_count', { queue: h.queue.name, state: 'completed' })).toBe(1);
+    expect(sample(text, 'bullmq_job_count', { queue: h.queue.name, state: 'waiting' })).toBe(0);
     expect(sample(text, 'bullmq_job_count', { queue: PERSIST_QUEUE, state: 'waiting' })).toBe(1);
-    expect(sample(text, 'bullmq_job_completed_total', { queue: PREDICTION_QUEUE })).toBe(1);
-    expect(sample(text, 'bullmq_job_failed_total', { queue: PREDICTION_QUEUE })).toBe(0);
+    expect(sample(text, 'bullmq_job_completed_total', { queue: h.queue.name })).toBe(1);
+    expect(sample(text, 'bullmq_job_failed_total', { queue: h.queue.name })).toBe(0);
 
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);

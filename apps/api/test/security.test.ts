@@ -3,7 +3,6 @@ import { networkInterfaces } from 'node:os';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREDICTION_QUEUE } from '@sentiment/queue';
 import { createApp } from '../src/app.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -56,18 +55,18 @@ describe('Bull Board behind admin credentials', () => {
   it('refuses state-changing admin requests from another site, even with the right credentials', async () => {
     const auth = basic(ADMIN.user, ADMIN.password);
     const add = (headers: Record<string, string>) =>
-      request(h.app).post(`/admin/queues/api/queues/${PREDICTION_QUEUE}/add`).set('Authorization', auth).set(headers).set('Content-Type', 'text/plain').send('{"name":"classify","data":{"texts":["csrf"],"source":"jobs"}}');
-    const before = await h.clients.predictionQueue.count();
+      request(h.app).post(`/admin/queues/api/queues/${h.queue.name}/add`).set('Authorization', auth).set(headers).set('Content-Type', 'text/plain').send('{"name":"classify","data":{"texts":["csrf"],"source":"jobs"}}');
+    const before = await h.queue.count();
     for (const headers of [{ Origin: 'https://evil.example.net' }, { 'Sec-Fetch-Site': 'cross-site' }, { Origin: 'null' }] as Record<string, string>[]) {
       const res = await add(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.body.error.code).toBe('forbidden');
     }
-    expect(await h.clients.predictionQueue.count()).toBe(before);
+    expect(await h.queue.count()).toBe(before);
     // The board's own page (same origin) and tools without an Origin may still act.
-    const own = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/pause`).set('Authorization', auth).set('Origin', 'http://127.0.0.1').set('Host', '127.0.0.1');
+    const own = await request(h.app).put(`/admin/queues/api/queues/${h.queue.name}/pause`).set('Authorization', auth).set('Origin', 'http://127.0.0.1').set('Host', '127.0.0.1');
     expect(own.status).not.toBe(403);
-    const tool = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/resume`).set('Authorization', auth);
+    const tool = await request(h.app).put(`/admin/queues/api/queues/${h.queue.name}/resume`).set('Authorization', auth);
     expect(tool.status).not.toBe(403);
   });
 
@@ -97,16 +96,16 @@ describe('Bull Board without admin credentials', () => {
 
     const queues = await request(h.app).get('/admin/queues/api/queues');
     expect(queues.status).toBe(200);
-    // predictions, prediction-writes and maintenance: every one read-only.
-    expect(queues.body.queues.map((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toEqual([true, true, true]);
+    // Each model's predictions queue, prediction-writes and maintenance: every one read-only.
+    expect(queues.body.queues.map((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toEqual([...h.registry.models.keys(), 'writes', 'maintenance'].map(() => true));
 
     for (const action of ['retry/failed', 'clean/completed', 'pause', 'empty']) {
-      const res = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/${action}`);
+      const res = await request(h.app).put(`/admin/queues/api/queues/${h.queue.name}/${action}`);
       expect(res.status, action).toBe(405);
     }
-    const removed = await request(h.app).put(`/admin/queues/api/queues/${PREDICTION_QUEUE}/${job.body.job_id}/clean`);
+    const removed = await request(h.app).put(`/admin/queues/api/queues/${h.queue.name}/${job.body.job_id}/clean`);
     expect(removed.status).toBe(405);
-    expect(await h.clients.predictionQueue.getJob(job.body.job_id)).toBeDefined();
+    expect(await h.queue.getJob(job.body.job_id)).toBeDefined();
   });
 
   it('without credentials, serves the read-only board and the analytics page to this machine only', async () => {
@@ -213,11 +212,12 @@ describe('rate limiting (5 requests per minute per client)', () => {
 
   it('shares the count between two API instances on the same Redis and prefix', async () => {
     const h = await harness({ access: limited });
-    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, logger: silentLogger });
+    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
     try {
-      await clients.predictionQueue.waitUntilReady();
+      await clients.predictionQueues.of(h.defaultModel).waitUntilReady();
       const other = createApp({
         jobs: createPredictionJobs(clients, { resultTtlS: 3600 }),
+        models: h.models,
         analytics: h.analytics,
         redisHealth: createRedisHealth(clients.redis, h.prefix),
         boardQueues: [],
@@ -265,10 +265,11 @@ describe('rate limiting (5 requests per minute per client)', () => {
 
   it('still limits when the app was built before Redis was connected (as at startup)', async () => {
     const h = await harness({});
-    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, logger: silentLogger });
+    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
     try {
       const app = createApp({
         jobs: createPredictionJobs(clients, { resultTtlS: 3600 }),
+        models: h.models,
         analytics: h.analytics,
         redisHealth: createRedisHealth(clients.redis, h.prefix),
         boardQueues: [],
@@ -277,7 +278,7 @@ describe('rate limiting (5 requests per minute per client)', () => {
         bodyLimit: '1mb',
         access: { rateLimit: { perMinute: 5, redis: clients.redis, prefix: rateLimitKeyPrefix(h.prefix) } },
       });
-      await clients.predictionQueue.waitUntilReady();
+      await clients.predictionQueues.of(h.defaultModel).waitUntilReady();
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await request(app).get('/analytics/summary')).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);

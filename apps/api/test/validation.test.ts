@@ -84,9 +84,9 @@ describe('POST /batch and POST /jobs validate their texts', () => {
   });
 
   it('queues nothing when validation fails', async () => {
-    const before = await h.clients.predictionQueue.count();
+    const before = await h.queue.count();
     await request(h.app).post('/jobs').send({ texts: Array(MAX_JOB_TEXTS + 1).fill('x') });
-    expect(await h.clients.predictionQueue.count()).toBe(before);
+    expect(await h.queue.count()).toBe(before);
   });
 });
 

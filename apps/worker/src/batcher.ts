@@ -21,10 +21,12 @@ export interface Submission {
   interactive?: boolean;
   /** The job's cacheScope: which client's cache entries these texts may use. */
   cacheScope?: string;
+  /** A shadow run: answered by the model (never the cache) and not stored in `predictions`. */
+  shadow?: boolean;
 }
 
 export interface Batcher {
-  /** Results in `texts` order, once predicted AND durably written (Postgres or persist queue). */
+  /** Results in `texts` order, once predicted AND durably written (Postgres or persist queue; shadow runs: once predicted). */
   submit(submission: Submission): Promise<PredictionResult[]>;
   /** Resolves when nothing is queued, being predicted or being written. */
   drain(): Promise<void>;
@@ -78,12 +80,13 @@ export function createBatcher(deps: BatcherDeps, opts: BatcherOptions): Batcher 
   }
 
   return {
-    submit({ jobId, startIndex, texts, interactive = false, cacheScope }) {
+    submit({ jobId, startIndex, texts, interactive = false, cacheScope, shadow = false }) {
       if (texts.length === 0) return Promise.resolve([]);
       return new Promise<PredictionResult[]>((resolve, reject) => {
         const caller: Caller = { results: new Array(texts.length), remaining: texts.length, settled: false, resolve, reject };
-        const pending = texts.map((text, slot): PendingText => ({ text, interactive, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
-        if (cache) void lookupFirst(pending, cache, cacheScope);
+        const pending = texts.map((text, slot): PendingText => ({ text, interactive, shadow, jobId, index: startIndex + slot, caller, slot, arrivedAt: 0 }));
+        // Shadow runs measure the model itself, so they skip the cache.
+        if (cache && !shadow) void lookupFirst(pending, cache, cacheScope);
         else scheduler.enqueue(pending);
       });
     },

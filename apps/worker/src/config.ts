@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
+import { ModelName, registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
 import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
 
 export { ConfigError };
@@ -14,11 +15,15 @@ export const EnvSchema = z.object({
   DB_WRITER: z.enum(WRITER_KINDS).default('unit-of-work').describe(
     "How prediction rows are written: `unit-of-work` (MikroORM entities, one `flush()` per micro-batch) or `sql` (one hand-built `INSERT … ON CONFLICT DO NOTHING` per flush: less Node CPU per row; docs/benchmarks.md).",
   ),
-  MODEL_DIR: z.string().optional().describe('A local Hugging Face-layout model folder. Default: `packages/model/models/sentiment-multi-v2`.'),
-  MODEL_ID: z.string().optional().describe('A Hugging Face Hub model id instead of `MODEL_DIR` (set one, not both).'),
-  MODEL_CACHE_DIR: z.string().optional().describe("Where `MODEL_ID`'s files are cached."),
-  ALLOW_REMOTE_MODELS: z.stringbool().default(false).describe('`true`: `MODEL_ID` may be downloaded from the Hub (else the local cache only).'),
-  INFERENCE_THREADS: int(1).max(64).default(availableParallelism()).describe('Inference threads (one per core the process may use). Default: the number of cores.'),
+  ...RegistryEnv.shape,
+  SERVE_MODELS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(ModelName).min(1))
+    .optional()
+    .describe("Registry models this worker serves, comma-separated (a pool per model: `SERVE_MODELS=sentiment-sst2-v1`). Default: every model of the registry."),
+  ALLOW_REMOTE_MODELS: z.stringbool().default(false).describe('`true`: Hub models (`MODEL_ID`, `hub` sources) may be downloaded (else the local cache only).'),
+  INFERENCE_THREADS: int(1).max(64).default(availableParallelism()).describe("Inference threads per model (one per core the process may use), unless the registry sets the model's `threads`. Default: the number of cores."),
   INTRA_OP_THREADS: int(1).max(64).default(1).describe('onnxruntime threads per inference thread.'),
   INTERACTIVE_THREADS: int(0).max(16).default(1).describe(
     'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free. `0`: everything shares `INFERENCE_THREADS`.',
@@ -61,18 +66,17 @@ export const EnvSchema = z.object({
   when: () => true,
 });
 
-/** Where the model comes from: a local folder (undefined = the shipped model) or a hub id. */
-export type ModelSource =
-  | { modelDir: string | undefined }
-  | { modelId: string; cacheDir: string | undefined; allowRemote: boolean };
-
 export interface WorkerConfig {
   redisUrl: string;
   /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
   database: DbOptions;
   predictionWriter: WriterKind;
   queuePrefix: string;
-  model: ModelSource;
+  /** Every model of the deployment (the API routes by the same registry). */
+  registry: Registry;
+  /** The registry models this worker loads and takes jobs for. */
+  serveModels: string[];
+  allowRemoteModels: boolean;
   inferenceThreads: number;
   intraOpThreads: number;
   inferenceNiceness: number;
@@ -130,21 +134,30 @@ function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] 
   }
 }
 
+/** The variables that are set (blank counts as unset, as readEnv reads them). */
+function setOnly(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
+}
+
 /** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
   // Checked outside zod, reported together with the schema's problems.
   const problems: string[] = [];
-  if (source.MODEL_DIR?.trim() && source.MODEL_ID?.trim()) problems.push('MODEL_DIR and MODEL_ID: set one, not both');
   const inputTextKeys = readTextKeys(source, problems);
+  const registry = registryFromEnv(RegistryEnv.parse(setOnly(source)), problems);
+  const serveModels = setOnly(source).SERVE_MODELS?.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const name of serveModels ?? []) {
+    if (registry && !registry.models.has(name)) problems.push(`SERVE_MODELS: no model "${name}" in the registry (${registry.origin}: ${[...registry.models.keys()].join(', ')})`);
+  }
   const e = readEnv(EnvSchema, source, 'worker', problems);
   return {
     redisUrl: e.REDIS_URL,
     database: databaseOptions(e),
     predictionWriter: e.DB_WRITER,
     queuePrefix: e.QUEUE_PREFIX,
-    model: e.MODEL_ID
-      ? { modelId: e.MODEL_ID, cacheDir: e.MODEL_CACHE_DIR, allowRemote: e.ALLOW_REMOTE_MODELS }
-      : { modelDir: e.MODEL_DIR },
+    registry: registry!,
+    serveModels: e.SERVE_MODELS ?? [...registry!.models.keys()],
+    allowRemoteModels: e.ALLOW_REMOTE_MODELS,
     inferenceThreads: e.INFERENCE_THREADS,
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceNiceness: e.INFERENCE_NICENESS,

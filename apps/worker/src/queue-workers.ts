@@ -1,4 +1,4 @@
-import { isRedisConnectionError, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { isRedisConnectionError, modelOfQueue, PERSIST_QUEUE } from '@sentiment/queue';
 import { MetricsTime, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -18,18 +18,18 @@ export interface QueueWorkerDeps {
   metrics: WorkerMetrics;
   replier: Pick<Replier, 'failed'>;
   /** Counts a prediction job out of the API's queue depth once it ends for good. */
-  finishWork(jobId: string | undefined): void;
+  finishWork(queueName: string, jobId: string | undefined): void;
 }
 
 /** One BullMQ Worker per route, with the settings and event handling every one of them shares. */
 export function startQueueWorkers(routes: Route[], { config, connection, prefix, name, logger, metrics, replier, finishWork }: QueueWorkerDeps): Worker[] {
-  const concurrency: Record<string, number> = { [PREDICTION_QUEUE]: config.workerConcurrency, [PERSIST_QUEUE]: 2 };
   return routes.map((route) => {
+    const predictions = modelOfQueue(route.queue) !== undefined;
     const worker = new Worker(route.queue, route.processor, {
       connection,
       prefix,
       name,
-      concurrency: concurrency[route.queue] ?? 1,
+      concurrency: predictions ? config.workerConcurrency : route.queue === PERSIST_QUEUE ? 2 : 1,
       lockDuration: config.lockDurationMs,
       // BullMQ's default (1) fails a job for good the second time its worker dies, whatever its
       // attempts; writes are idempotent, so taking it over again is safe.
@@ -42,7 +42,7 @@ export function startQueueWorkers(routes: Route[], { config, connection, prefix,
     });
     worker.on('completed', (job) => {
       metrics.jobCompleted(route.queue);
-      if (route.queue === PREDICTION_QUEUE) finishWork(job.id);
+      if (predictions) finishWork(route.queue, job.id);
     });
     // While Redis is away every Worker reports each failed reconnect and blocking call; createRedis logs
     // the outage once and its end once, so these are noise then.
@@ -57,9 +57,9 @@ export function startQueueWorkers(routes: Route[], { config, connection, prefix,
       const { requestId, requestIds } = (job?.data ?? {}) as { requestId?: unknown; requestIds?: unknown };
       logger[level]({ jobId: job?.id, requestId, requestIds, queue: route.queue, attemptsMade: job?.attemptsMade, final, err: err.message }, 'job failed');
       metrics.jobFailed(route.queue, final);
-      if (job && final && route.queue === PREDICTION_QUEUE) {
+      if (job && final && predictions) {
         replier.failed(job, err.message);
-        finishWork(job.id);
+        finishWork(route.queue, job.id);
         if (!config.storeInputText) redactTexts(job).catch((e: unknown) => logger.warn({ err: e, jobId: job.id }, 'could not blank the texts of a failed job'));
       }
     });

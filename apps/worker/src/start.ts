@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { createThreadedClassifier, defaultModelDir, type ThreadedClassifierOptions } from '@sentiment/model';
-import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE, workInProgress, type PersistJobData } from '@sentiment/queue';
+import { createComparisonWriter } from '@sentiment/db';
+import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName, workInProgress, type PersistJobData } from '@sentiment/queue';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createBatcher } from './batcher.js';
@@ -18,39 +18,33 @@ import { makeRetentionProcessor } from './retention-processor.js';
 import { continuePurge, scheduleRetention } from './retention-schedule.js';
 import { checkRoutes, type Route } from './routes.js';
 import { createRowSink } from './row-sink.js';
+import { loadServedModel, type ServedModel } from './served-model.js';
+import { announcePresence } from './presence.js';
+import { createShadowQueues } from './shadow-queues.js';
 import { createWriteRejectionReporter, reportingRejections } from './write-rejections.js';
 import type { ShutdownStep } from './shutdown.js';
 
-function classifierOptions(config: WorkerConfig): ThreadedClassifierOptions {
-  const tuning = {
-    threads: config.inferenceThreads,
-    intraOpThreads: config.intraOpThreads,
-    niceness: config.inferenceNiceness,
-    neutralThreshold: config.neutralThreshold,
-    maxBatchSize: config.maxBatchSize,
-  };
-  const m = config.model;
-  return 'modelId' in m
-    ? { modelId: m.modelId, cacheDir: m.cacheDir, allowRemote: m.allowRemote, ...tuning }
-    : { modelDir: m.modelDir ?? defaultModelDir, ...tuning };
-}
-
 /** Wires model, Postgres, Redis, batcher, the Workers and the retention schedule; returns the ordered shutdown steps. */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<ShutdownStep[]> {
-  // The model first: a broken model is a deploy error and should stop the process before it takes jobs.
-  const classifier = await createThreadedClassifier(classifierOptions(config));
-  // Threads for interactive texts alone, at normal priority: a request never waits behind bulk batches.
-  const interactiveClassifier =
-    config.interactiveThreads > 0 ? await createThreadedClassifier({ ...classifierOptions(config), threads: config.interactiveThreads, niceness: 0 }) : undefined;
-  logger.info(
-    { model: classifier.info.version, threads: config.inferenceThreads, interactiveThreads: config.interactiveThreads, niceness: config.inferenceNiceness },
-    'model loaded',
-  );
+  // The models first: a broken model is a deploy error and should stop the process before it takes jobs.
+  // One at a time, so the memory peak of loading is one model's.
+  const served: ServedModel[] = [];
+  try {
+    for (const name of config.serveModels) {
+      const model = await loadServedModel(config, name);
+      served.push(model);
+      logger.info({ model: name, version: model.version, ...model.settings, niceness: config.inferenceNiceness }, 'model loaded');
+    }
+  } catch (err) {
+    await Promise.all(served.map((m) => m.close()));
+    throw err;
+  }
   const metrics = createWorkerMetrics();
 
+  const threads = served.reduce((n, m) => n + m.settings.threads, 0);
   const { orm, writer: dbWriter, reachable } = await openDatabase(
     // One connection per in-flight flush plus the persist worker is plenty.
-    { poolMax: Math.min(config.inferenceThreads + 4, 10), ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { poolMax: Math.min(threads + 4, 10), ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redisUrl, logger);
@@ -73,48 +67,74 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     void persistQueue.promoteJobs().catch((err) => logger.warn({ err }, 'could not promote parked persist jobs'));
   if (reachable) promoteParked();
   const sink = createRowSink({ writer: metrics.timeWriter(writer, 'batch'), persistQueue, logger, onRecovered: promoteParked });
-  // Repeated texts skip the model (CACHE_TTL_S=0: off).
-  const cache =
-    config.cacheTtlS > 0
-      ? createResultCache({ redisUrl: config.redisUrl, prefix, modelVersion: classifier.info.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
-      : undefined;
-  const batcher = createBatcher(
-    { classifier: metrics.timeClassifier(classifier), interactiveClassifier: interactiveClassifier && metrics.timeClassifier(interactiveClassifier), sink, logger, cache },
-    {
-      maxBatchSize: config.maxBatchSize,
-      maxWaitMs: config.maxBatchWaitMs,
-      maxInflight: config.inferenceThreads,
-      interactiveInflight: config.interactiveThreads,
-      sortWindow: config.batchSortWindow,
-      storeInputText: config.storeInputText,
-    },
-  );
-
   const replier = createReplier(connection, prefix, logger);
   // The API's queue depth counts texts until their job ends (completed, or failed for good).
   const work = workInProgress(connection, prefix);
-  const finishWork = (jobId: string | undefined) => {
-    if (jobId) work.finish(jobId).catch((err: unknown) => logger.debug({ err, jobId }, 'could not count a finished job out of the queue depth'));
+  const finishWork = (queueName: string, jobId: string | undefined) => {
+    if (jobId) work.finish(queueName, jobId).catch((err: unknown) => logger.debug({ err, jobId }, 'could not count a finished job out of the queue depth'));
   };
+  const shadowQueues = createShadowQueues(connection, prefix, logger);
+  const comparisons = createComparisonWriter(orm);
+
+  // Per served model: its result cache (keyed by its version), its micro-batcher and its queue's processor.
+  const lanes = served.map((model) => {
+    // Repeated texts skip the model (CACHE_TTL_S=0: off).
+    const cache =
+      config.cacheTtlS > 0
+        ? createResultCache({ redisUrl: config.redisUrl, prefix, modelVersion: model.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
+        : undefined;
+    const batcher = createBatcher(
+      {
+        classifier: metrics.timeClassifier(model.classifier),
+        interactiveClassifier: model.interactiveClassifier && metrics.timeClassifier(model.interactiveClassifier),
+        sink,
+        logger,
+        cache,
+      },
+      {
+        maxBatchSize: model.settings.maxBatchSize,
+        maxWaitMs: model.settings.maxBatchWaitMs,
+        maxInflight: model.settings.threads,
+        interactiveInflight: model.settings.interactiveThreads,
+        sortWindow: config.batchSortWindow,
+        storeInputText: config.storeInputText,
+      },
+    );
+    const processor = makeProcessor({
+      model: model.name,
+      batcher,
+      logger: logger.child({ model: model.name }),
+      chunkSize: config.chunkSize,
+      replier,
+      redactTexts: !config.storeInputText,
+      maxBulkJobs: config.maxBulkJobs,
+      shadow: { enqueue: shadowQueues.enqueue, writeComparisons: (rows) => comparisons.write(rows) },
+    });
+    return { model, cache, batcher, route: { queue: predictionQueueName(model.name), jobNames: [JobName.classify, JobName.shadow], processor } satisfies Route };
+  });
   const routes: Route[] = [
-    { queue: PREDICTION_QUEUE, jobName: JobName.classify, processor: makeProcessor({ batcher, logger, chunkSize: config.chunkSize, replier, redactTexts: !config.storeInputText, maxBulkJobs: config.maxBulkJobs }) },
-    { queue: PERSIST_QUEUE, jobName: JobName.persist, processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
-    { queue: MAINTENANCE_QUEUE, jobName: JobName.purge, processor: makeRetentionProcessor({ orm, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
+    ...lanes.map((l) => l.route),
+    { queue: PERSIST_QUEUE, jobNames: [JobName.persist], processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
+    { queue: MAINTENANCE_QUEUE, jobNames: [JobName.purge], processor: makeRetentionProcessor({ orm, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
   ];
   checkRoutes(routes);
 
   const workers = startQueueWorkers(routes, { config, connection, prefix, name, logger, metrics, replier, finishWork });
-  logger.info({ name, prefix, concurrency: config.workerConcurrency, maxBatchSize: config.maxBatchSize, cacheTtlS: config.cacheTtlS }, 'worker started');
+  const presence = announcePresence(connection, prefix, name, served, logger);
+  logger.info({ name, prefix, models: served.map((m) => m.version), concurrency: config.workerConcurrency, cacheTtlS: config.cacheTtlS }, 'worker started');
   const metricsServer = await serveMetrics({ port: config.metricsPort, registry: metrics.registry, logger });
 
   return [
+    // Off the model list first: the API stops pinning requests to models whose last worker is leaving.
+    ['withdraw from model list', () => presence.withdraw()],
     // close() stops fetching and waits for active jobs; their batches are predicted and written by then.
     ['close workers', () => Promise.all(workers.map((w) => w.close()))],
-    ['flush pending writes', () => batcher.drain()],
-    ['close result cache', async () => cache?.close()],
+    ['flush pending writes', () => Promise.all(lanes.map((l) => l.batcher.drain()))],
+    ['close result caches', async () => void (await Promise.all(lanes.map((l) => l.cache?.close())))],
+    ['close shadow queues', () => shadowQueues.close()],
     ['close persist queue', () => persistQueue.close()],
     ['close maintenance queue', () => maintenanceQueue.close()],
-    ['close classifier', async () => void (await Promise.all([classifier.close(), interactiveClassifier?.close()]))],
+    ['close classifiers', async () => void (await Promise.all(served.map((m) => m.close())))],
     ['close database', () => orm.close()],
     ['close redis', () => connection.quit()],
     // Last: scrapes still see the shutdown's final counts.

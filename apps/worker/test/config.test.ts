@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS_FILE } from '@sentiment/registry';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -7,7 +8,9 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       redisUrl: 'redis://127.0.0.1:6379',
       queuePrefix: 'bull',
-      model: { modelDir: undefined },
+      registry: { origin: DEFAULT_MODELS_FILE },
+      serveModels: ['sentiment-multi-v2', 'sentiment-sst2-v1'],
+      allowRemoteModels: false,
       intraOpThreads: 1,
       inferenceNiceness: 10,
       interactiveThreads: 1,
@@ -69,7 +72,10 @@ describe('loadConfig', () => {
 
   it('reads a hub model and treats empty variables as unset', () => {
     const c = loadConfig({ MODEL_ID: 'acme/sst2', ALLOW_REMOTE_MODELS: 'true', INFERENCE_THREADS: '', STORE_INPUT_TEXT: 'false' });
-    expect(c.model).toEqual({ modelId: 'acme/sst2', cacheDir: undefined, allowRemote: true });
+    expect([...c.registry.models]).toEqual([['sst2', { source: { hub: 'acme/sst2' } }]]);
+    expect(c.registry.routing.aliases).toEqual({ stable: 'sst2' });
+    expect(c.serveModels).toEqual(['sst2']);
+    expect(c.allowRemoteModels).toBe(true);
     expect(c.storeInputText).toBe(false);
   });
 });

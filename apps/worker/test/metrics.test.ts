@@ -1,4 +1,5 @@
-import { classifyJobOptions, JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, PREDICTION_QUEUE } from '@sentiment/queue';
+import { basename } from 'node:path';
+import { classifyJobOptions, JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName } from '@sentiment/queue';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,6 +18,10 @@ import {
   uniqueId,
   type TestSchema,
 } from './support/services.js';
+
+/** The model these jobs name (MODEL_DIR's folder name), and its queue. */
+const MODEL = basename(TEST_MODEL_DIR);
+const PREDICTION_QUEUE = predictionQueueName(MODEL);
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -63,7 +68,7 @@ describe('worker GET /metrics (a real worker: model, Redis, Postgres)', () => {
     return res.text();
   };
   const classify = async (input: string[]) => {
-    const job = await queue.add(JobName.classify, { texts: input, source: 'batch' }, classifyJobOptions({ resultTtlS: 600 }));
+    const job = await queue.add(JobName.classify, { texts: input, model: MODEL, source: 'batch' }, classifyJobOptions({ resultTtlS: 600 }));
     await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 30_000, interval: 50 });
   };
 

@@ -7,7 +7,7 @@ import {
   PERSIST_QUEUE,
   PersistJobData,
   persistJobOptions,
-  PREDICTION_QUEUE,
+  predictionQueueName,
   predictionId,
   type ClassifyJobResult,
 } from '@sentiment/queue';
@@ -29,6 +29,10 @@ import {
   unreachableOrm,
   type TestSchema,
 } from './support/services.js';
+
+/** The model these jobs name, and its queue. */
+const MODEL = 'test-model';
+const PREDICTION_QUEUE = predictionQueueName(MODEL);
 
 const WAIT_MS = 120_000;
 let classifier: Classifier;
@@ -69,7 +73,7 @@ it('completes predictions while Postgres is unreachable, then writes the parked 
     { classifier, sink, logger: testLogger },
     { maxBatchSize: 16, maxWaitMs: 5, maxInflight: 2, storeInputText: true },
   );
-  const classifyWorker = new Worker(PREDICTION_QUEUE, makeProcessor({ batcher, logger: testLogger, chunkSize: 64 }), {
+  const classifyWorker = new Worker(PREDICTION_QUEUE, makeProcessor({ model: MODEL, batcher, logger: testLogger, chunkSize: 64 }), {
     connection: redis,
     prefix,
     concurrency: 4,
@@ -78,7 +82,7 @@ it('completes predictions while Postgres is unreachable, then writes the parked 
   const classifyEvents = await eventsFor(PREDICTION_QUEUE);
 
   const input = texts(40);
-  const job = await queue.add(JobName.classify, { texts: input, source: 'batch' }, classifyJobOptions({ resultTtlS: 600 }));
+  const job = await queue.add(JobName.classify, { texts: input, model: MODEL, source: 'batch' }, classifyJobOptions({ resultTtlS: 600 }));
   const result = (await job.waitUntilFinished(classifyEvents, WAIT_MS)) as ClassifyJobResult;
 
   expect(result.total).toBe(40);

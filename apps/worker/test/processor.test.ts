@@ -4,7 +4,7 @@ import {
   classifyJobOptions,
   JobName,
   PERSIST_QUEUE,
-  PREDICTION_QUEUE,
+  predictionQueueName,
   predictionId,
   type ClassifyJobResult,
   type JobProgress,
@@ -17,6 +17,10 @@ import { makeProcessor } from '../src/processor.js';
 import { createRowSink } from '../src/row-sink.js';
 import { loadTestClassifier, texts } from './support/model.js';
 import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
+
+/** The model these jobs name, and its queue. */
+const MODEL = 'test-model';
+const PREDICTION_QUEUE = predictionQueueName(MODEL);
 
 const WAIT_MS = 120_000;
 let classifier: Classifier;
@@ -41,7 +45,7 @@ beforeAll(async () => {
     { classifier, sink, logger: testLogger },
     { maxBatchSize: 32, maxWaitMs: 5, maxInflight: 2, storeInputText: true },
   );
-  const processor = makeProcessor({ batcher, logger: testLogger, chunkSize: 128 });
+  const processor = makeProcessor({ model: MODEL, batcher, logger: testLogger, chunkSize: 128 });
   worker = new Worker(PREDICTION_QUEUE, processor, { connection: redis, prefix, concurrency: 8 });
 });
 
@@ -59,7 +63,7 @@ describe('classify processor on a real Worker', () => {
   it('completes a 300-text job with progress, input-order predictions and 300 stored rows', async () => {
     const input = texts(300);
     const progress: JobProgress[] = [];
-    const job = await queue.add(JobName.classify, { texts: input, source: 'jobs', requestId: 'req-1' }, options);
+    const job = await queue.add(JobName.classify, { texts: input, model: MODEL, source: 'jobs', requestId: 'req-1' }, options);
     events.on('progress', ({ jobId, data }) => {
       if (jobId === job.id) progress.push(data as JobProgress);
     });
@@ -84,23 +88,23 @@ describe('classify processor on a real Worker', () => {
   });
 
   it('fails a malformed job at once (no retries) and keeps processing the next job', async () => {
-    const bad = await queue.add(JobName.classify, { texts: ['fine', '   '], source: 'batch' }, options);
+    const bad = await queue.add(JobName.classify, { texts: ['fine', '   '], model: MODEL, source: 'batch' }, options);
     await expect(bad.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(/invalid classify job/);
     const failed = await queue.getJob(bad.id!);
     expect(failed!.attemptsMade).toBe(1);
     expect(await failed!.getState()).toBe('failed');
     expect(failed!.failedReason).toMatch(/empty or whitespace/);
 
-    const good = await queue.add(JobName.classify, { texts: texts(3), source: 'batch' }, options);
+    const good = await queue.add(JobName.classify, { texts: texts(3), model: MODEL, source: 'batch' }, options);
     const result = (await good.waitUntilFinished(events, WAIT_MS)) as ClassifyJobResult;
     expect(result.predictions).toHaveLength(3);
   });
 
   it.each([
-    ['a NUL character', { texts: ['a\u0000b'], source: 'batch' }, /NUL/],
-    ['a text over 5,000 characters', { texts: ['x'.repeat(5001)], source: 'batch' }, /longer than 5000/],
-    ['no texts', { texts: [], source: 'jobs' }, /texts/],
-    ['an unknown source', { texts: ['fine'], source: 'cron' }, /source/],
+    ['a NUL character', { texts: ['a\u0000b'], model: MODEL, source: 'batch' }, /NUL/],
+    ['a text over 5,000 characters', { texts: ['x'.repeat(5001)], model: MODEL, source: 'batch' }, /longer than 5000/],
+    ['no texts', { texts: [], model: MODEL, source: 'jobs' }, /texts/],
+    ['an unknown source', { texts: ['fine'], model: MODEL, source: 'cron' }, /source/],
     ['a non-object payload', 'just a string', /invalid classify job/],
   ])('fails a payload with %s at once, without retries', async (_case, data, reason) => {
     const bad = await queue.add(JobName.classify, data as never, options);
@@ -110,7 +114,7 @@ describe('classify processor on a real Worker', () => {
 
   it('completes texts with lone surrogates and control characters (stored, never fatal)', async () => {
     const odd = ['lone \ud800 surrogate', 'bell \u0007 and escape \u001b[31m', 'emoji 👨‍👩‍👧 and RTL שלום'];
-    const job = await queue.add(JobName.classify, { texts: odd, source: 'batch' }, options);
+    const job = await queue.add(JobName.classify, { texts: odd, model: MODEL, source: 'batch' }, options);
     const result = (await job.waitUntilFinished(events, WAIT_MS)) as ClassifyJobResult;
     expect(result.predictions).toHaveLength(3);
     const rows = await rowsOfJob(db, job.id!);
@@ -118,7 +122,7 @@ describe('classify processor on a real Worker', () => {
   });
 
   it('fails a job with an unknown name at once', async () => {
-    const odd = await queue.add('summarise', { texts: ['hello'], source: 'predict' }, options);
+    const odd = await queue.add('summarise', { texts: ['hello'], model: MODEL, source: 'predict' }, options);
     await expect(odd.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(/unknown job name/);
     expect((await queue.getJob(odd.id!))!.attemptsMade).toBe(1);
   });
@@ -148,14 +152,14 @@ describe('bulk jobs on a worker with MAX_BULK_JOBS=1', () => {
         }
       },
     };
-    const bulkWorker = new Worker(PREDICTION_QUEUE, makeProcessor({ batcher: watched, logger: testLogger, chunkSize: 400, maxBulkJobs: 1, bulkRetryMs: 100 }), {
+    const bulkWorker = new Worker(PREDICTION_QUEUE, makeProcessor({ model: MODEL, batcher: watched, logger: testLogger, chunkSize: 400, maxBulkJobs: 1, bulkRetryMs: 100 }), {
       connection: redis,
       prefix,
       concurrency: 8,
     });
     try {
-      const bulk = await Promise.all([0, 1, 2].map((k) => bulkQueue.add(JobName.classify, { texts: texts(400, `b${k}-`), source: 'jobs' }, options)));
-      const sync = await bulkQueue.add(JobName.classify, { texts: texts(2, 'sync'), source: 'predict' }, options);
+      const bulk = await Promise.all([0, 1, 2].map((k) => bulkQueue.add(JobName.classify, { texts: texts(400, `b${k}-`), model: MODEL, source: 'jobs' }, options)));
+      const sync = await bulkQueue.add(JobName.classify, { texts: texts(2, 'sync'), model: MODEL, source: 'predict' }, options);
       const [syncResult] = await Promise.all([sync.waitUntilFinished(bulkEvents, WAIT_MS), ...bulk.map((j) => j.waitUntilFinished(bulkEvents, WAIT_MS))]);
       expect((syncResult as ClassifyJobResult).predictions).toHaveLength(2);
       expect(mostAtOnce).toBe(1);

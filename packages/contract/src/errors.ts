@@ -15,9 +15,9 @@ export type ValidationIssue = z.infer<typeof ValidationIssue>;
  * `message` is for people and may change.
  */
 export const ERROR_CODES = {
-  400: ['validation_error', 'invalid_json', 'bad_request'],
+  400: ['validation_error', 'invalid_json', 'bad_request', 'unknown_model'],
   401: ['unauthorized'],
-  403: ['forbidden'],
+  403: ['forbidden', 'admin_required'],
   404: ['not_found'],
   410: ['job_expired'],
   413: ['payload_too_large'],
@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   429: ['rate_limited'],
   500: ['internal_error'],
   502: ['job_failed'],
-  503: ['queue_unavailable', 'database_unavailable', 'queue_full'],
+  503: ['queue_unavailable', 'database_unavailable', 'queue_full', 'model_unavailable'],
 } as const;
 export type ErrorStatus = keyof typeof ERROR_CODES;
 export type ErrorCode = (typeof ERROR_CODES)[ErrorStatus][number];

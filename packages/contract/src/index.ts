@@ -10,3 +10,4 @@ export * from './errors.js';
 export * from './analytics.js';
 export { createOpenApiRegistry, generateOpenApiDocument, type OpenApiDocument } from './openapi/document.js';
 export { DOCS_PATH, OPENAPI_PATH } from './openapi/operations-paths.js';
+export * from './models.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_BATCH_TEXTS, MAX_JOB_TEXTS, MAX_TEXT_CHARS, Text } from '@sentiment/queue';
+import { ModelField } from './models.js';
 
 // The text rules (length, blank, NUL) are the queue contract's, so API, worker and clients agree.
 // `.meta()` returns a copy with the same checks: it only adds what the OpenAPI document shows.
@@ -10,18 +11,18 @@ const DocumentedText = Text.meta({
 });
 
 /** POST /predict */
-export const PredictBody = z.object({ text: DocumentedText }).meta({ id: 'PredictBody' });
+export const PredictBody = z.object({ text: DocumentedText, model: ModelField.optional() }).meta({ id: 'PredictBody' });
 export type PredictBody = z.infer<typeof PredictBody>;
 
 /** POST /batch: answered in input order. */
 export const BatchBody = z
-  .object({ texts: z.array(DocumentedText).min(1).max(MAX_BATCH_TEXTS) })
+  .object({ texts: z.array(DocumentedText).min(1).max(MAX_BATCH_TEXTS), model: ModelField.optional() })
   .meta({ id: 'BatchBody' });
 export type BatchBody = z.infer<typeof BatchBody>;
 
 /** POST /jobs: bulk work, always asynchronous. */
 export const JobsBody = z
-  .object({ texts: z.array(DocumentedText).min(1).max(MAX_JOB_TEXTS) })
+  .object({ texts: z.array(DocumentedText).min(1).max(MAX_JOB_TEXTS), model: ModelField.optional() })
   .meta({ id: 'JobsBody' });
 export type JobsBody = z.infer<typeof JobsBody>;
 

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 const packageRoot = new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url);
 
 /** The models shipped with this package, so apps need not know the repo layout. */
-const shipped = (name: string) => fileURLToPath(new URL(`models/${name}`, packageRoot));
+export const shippedModelDir = (name: string) => fileURLToPath(new URL(`models/${name}`, packageRoot));
 
 /** Three classes, multi-domain (tweets, reviews, comments): what `npm start` serves. */
-export const defaultModelDir = shipped('sentiment-multi-v2');
+export const defaultModelDir = shippedModelDir('sentiment-multi-v2');
 
 /** The first model: binary, movie reviews only (kept to compare with and for its own recipe). */
-export const sst2V1ModelDir = shipped('sentiment-sst2-v1');
+export const sst2V1ModelDir = shippedModelDir('sentiment-sst2-v1');

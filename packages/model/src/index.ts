@@ -3,6 +3,6 @@ export { type ClassifierOptions, type ClassifierTuning, type LocalClassifier } f
 export { loadClassifier } from './load-on-demand.js';
 export { createThreadedClassifier, type ThreadedClassifierOptions } from './threaded-classifier.js';
 export { ModelLoadError } from './model-load-error.js';
-export { defaultModelDir, sst2V1ModelDir } from './default-model.js';
+export { defaultModelDir, shippedModelDir, sst2V1ModelDir } from './default-model.js';
 export { DEFAULT_NEUTRAL_THRESHOLD } from './runtime/scoring.js';
 export type { ModelSource } from './transformers-js.js';

@@ -3,15 +3,25 @@ import { z } from 'zod';
 import { v5 as uuidv5 } from 'uuid';
 import { MAX_JOB_TEXTS, MAX_TEXT_CHARS } from './limits.js';
 
-/** The prediction queue: one job = one HTTP request's texts (1 for /predict, ≤100 /batch, ≤10,000 /jobs). */
-export const PREDICTION_QUEUE = 'predictions';
+/**
+ * The prediction queue of one model (a registry name): one job = one HTTP request's texts (1 for /predict,
+ * ≤100 /batch, ≤10,000 /jobs), or a shadow run of a job answered by another model. A queue per model, so a
+ * job only ever reaches workers that hold its model, and each model's pool scales on its own queue.
+ */
+export function predictionQueueName(model: string): string {
+  return `predictions.${model}`;
+}
+/** The model whose queue this is, or undefined for another queue. */
+export function modelOfQueue(queueName: string): string | undefined {
+  return queueName.startsWith('predictions.') ? queueName.slice('predictions.'.length) : undefined;
+}
 /** Rows whose Postgres write failed wait here (in Redis) until the database is back. */
 export const PERSIST_QUEUE = 'prediction-writes';
 
 /** Housekeeping on a schedule (retention), kept off the prediction queue so it never waits behind bulk work. */
 export const MAINTENANCE_QUEUE = 'maintenance';
 
-export const JobName = { classify: 'classify', persist: 'persist', purge: 'purge-old-predictions' } as const;
+export const JobName = { classify: 'classify', shadow: 'shadow', persist: 'persist', purge: 'purge-old-predictions' } as const;
 
 export const Sentiment = z.enum(SENTIMENTS);
 
@@ -23,8 +33,15 @@ export const Text = z
   .refine((t) => t.trim().length > 0, { message: 'text is empty or whitespace only' })
   .refine((t) => !NUL.test(t), { message: 'text contains a NUL character' });
 
+/** A registry model name (@sentiment/registry ModelName). */
+const Model = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,40}$/);
+
 export const ClassifyJobData = z.object({
   texts: z.array(Text).min(1).max(MAX_JOB_TEXTS),
+  /** The model that answers every text of the job (chosen once, by the API): a job never mixes versions. */
+  model: Model,
+  /** Once answered, the same texts go to this model's queue as a shadow job (stored for comparison only). */
+  shadow: Model.optional(),
   /** Which endpoint created the job: decides priority, not behaviour. */
   source: z.enum(['predict', 'batch', 'jobs']),
   /** The HTTP request id, so worker logs can be joined with API logs. */
@@ -51,6 +68,28 @@ export const PredictionResult = z.object({
   cache_hit: z.boolean(),
 });
 export type PredictionResult = z.infer<typeof PredictionResult>;
+
+/** What a shadow job compares against: the serving answer of each text. */
+export const ServingAnswer = z.object({
+  sentiment: Sentiment,
+  confidence: z.number(),
+  latency_ms: z.number(),
+  model_version: z.string(),
+});
+export type ServingAnswer = z.infer<typeof ServingAnswer>;
+
+/** A shadow run: the texts of a job another model answered, with its answers, for comparison only. */
+export const ShadowJobData = z.object({
+  model: Model,
+  /** The serving job: shadow answers pair with its rows by (job id, item index). */
+  servingJobId: z.string().max(255),
+  texts: z.array(Text).min(1).max(MAX_JOB_TEXTS),
+  serving: z.array(ServingAnswer).min(1).max(MAX_JOB_TEXTS),
+}).refine((d) => d.serving.length === d.texts.length, { message: 'one serving answer per text', path: ['serving'] });
+export type ShadowJobData = z.infer<typeof ShadowJobData>;
+
+/** The id of the shadow job of `servingJobId`: never a uuid, so GET /jobs/:id never shows it. */
+export const shadowJobId = (servingJobId: string) => `shadow-${servingJobId}`;
 
 export const ClassifyJobResult = z.object({
   predictions: z.array(PredictionResult),

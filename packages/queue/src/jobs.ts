@@ -38,3 +38,17 @@ export function purgeJobOptions(): JobsOptions {
     removeOnFail: { count: 100 },
   };
 }
+
+/**
+ * Shadow jobs wait behind every other job of their model's queue (they only feed comparisons), retry a
+ * few times, and keep no result: their answers are stored in Postgres.
+ */
+export function shadowJobOptions(): JobsOptions {
+  return {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    priority: 100,
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}

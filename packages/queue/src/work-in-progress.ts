@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * Texts accepted and not yet answered (waiting AND being processed), counted in O(1) for the API's
- * backpressure (MAX_QUEUE_DEPTH). Two keys per deployment: a hash of job id → text count and a running
- * total. Each change is one Lua script, so the total always equals the sum of the hash:
+ * backpressure (MAX_QUEUE_DEPTH), over every model's queue. Two keys per deployment: a hash of
+ * `<queue>|<job id>` → text count and a running total. Each change is one Lua script, so the total always equals the sum of the hash:
  * - the API records a job when it queues it (HSETNX: a job counts once, however often it is recorded);
  * - a worker finishes it when the job completes or fails for good (HDEL first: never subtracted twice);
  * - reconcile() removes entries of jobs that are gone or finished without it (removed in Bull Board, a
@@ -26,14 +26,17 @@ if n then
 end
 return 0`;
 
-// ARGV: job key prefix (queue.toKey('')), completed set, failed set, HSCAN cursor, batch size.
+// ARGV: the BullMQ prefix followed by ':', HSCAN cursor, batch size. A field is '<queue>|<job id>', so
+// the job's hash is <prefix>:<queue>:<id> and its queue's finished sets <prefix>:<queue>:completed|failed.
 const RECONCILE = `
-local scan = redis.call('HSCAN', KEYS[1], ARGV[4], 'COUNT', ARGV[5])
+local scan = redis.call('HSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
 local fields = scan[2]
 local removed = 0
 for i = 1, #fields, 2 do
-  local id = fields[i]
-  if redis.call('EXISTS', ARGV[1] .. id) == 0 or redis.call('ZSCORE', ARGV[2], id) or redis.call('ZSCORE', ARGV[3], id) then
+  local sep = string.find(fields[i], '|', 1, true) or 0
+  local queue = ARGV[1] .. string.sub(fields[i], 1, sep - 1) .. ':'
+  local id = string.sub(fields[i], sep + 1)
+  if sep == 0 or redis.call('EXISTS', queue .. id) == 0 or redis.call('ZSCORE', queue .. 'completed', id) or redis.call('ZSCORE', queue .. 'failed', id) then
     redis.call('HDEL', KEYS[1], id)
     redis.call('DECRBY', KEYS[2], fields[i + 1])
     removed = removed + tonumber(fields[i + 1])
@@ -44,22 +47,17 @@ return {scan[1], removed}`;
 type WorkRedis = Redis & {
   recordWork(texts: string, total: string, jobId: string, n: string): Promise<number>;
   finishWork(texts: string, total: string, jobId: string): Promise<number>;
-  reconcileWork(texts: string, total: string, jobKeyPrefix: string, completed: string, failed: string, cursor: string, count: string): Promise<[string, number]>;
+  reconcileWork(texts: string, total: string, prefix: string, cursor: string, count: string): Promise<[string, number]>;
 };
 
-/** Where the prediction queue keeps its jobs, for reconcile(). */
-export interface QueueKeys {
-  toKey(id: string): string;
-  keys: { completed?: string; failed?: string };
-}
-
 export interface WorkInProgress {
-  record(jobId: string, texts: number): Promise<void>;
-  finish(jobId: string): Promise<void>;
+  /** Job `jobId` of queue `queueName` holds `texts` texts. */
+  record(queueName: string, jobId: string, texts: number): Promise<void>;
+  finish(queueName: string, jobId: string): Promise<void>;
   /** Texts accepted and not yet answered: one GET. */
   texts(): Promise<number>;
   /** Drops entries of jobs that no longer wait or run; returns the texts removed from the count. */
-  reconcile(queue: QueueKeys): Promise<number>;
+  reconcile(): Promise<number>;
 }
 
 export function workInProgress(connection: Redis, prefix: string): WorkInProgress {
@@ -72,20 +70,20 @@ export function workInProgress(connection: Redis, prefix: string): WorkInProgres
   const redis = connection as WorkRedis;
   const keys = workKeys(prefix);
   return {
-    async record(jobId, texts) {
-      await redis.recordWork(keys.texts, keys.total, jobId, String(texts));
+    async record(queueName, jobId, texts) {
+      await redis.recordWork(keys.texts, keys.total, `${queueName}|${jobId}`, String(texts));
     },
-    async finish(jobId) {
-      await redis.finishWork(keys.texts, keys.total, jobId);
+    async finish(queueName, jobId) {
+      await redis.finishWork(keys.texts, keys.total, `${queueName}|${jobId}`);
     },
     async texts() {
       return Math.max(0, Number((await redis.get(keys.total)) ?? 0));
     },
-    async reconcile(queue) {
+    async reconcile() {
       let cursor = '0';
       let removed = 0;
       do {
-        const [next, n] = await redis.reconcileWork(keys.texts, keys.total, queue.toKey(''), queue.keys.completed!, queue.keys.failed!, cursor, '500');
+        const [next, n] = await redis.reconcileWork(keys.texts, keys.total, `${prefix}:`, cursor, '500');
         cursor = next;
         removed += Number(n);
       } while (cursor !== '0');

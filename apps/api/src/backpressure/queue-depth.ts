@@ -1,5 +1,4 @@
 import { workInProgress, type WorkInProgress } from '@sentiment/queue';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -11,28 +10,29 @@ import type { Logger } from 'pino';
  * instance drops entries of jobs that are gone, so a count never drifts for long.
  */
 export interface QueueDepth {
-  /** Notes that job `jobId` carries `texts` texts (once per job; repeats are ignored). */
-  record(jobId: string, texts: number): Promise<void>;
+  /** Notes that job `jobId` of queue `queueName` carries `texts` texts (once per job; repeats are ignored). */
+  record(queueName: string, jobId: string, texts: number): Promise<void>;
   /** Texts waiting or in progress, read at most once per `cacheMs`. */
   pendingTexts(): Promise<number>;
 }
 
 export interface QueueDepthOptions {
-  queue: Queue;
-  /** The connection `queue` uses (the scripts run on it, next to BullMQ's own). */
+  /** The BullMQ prefix of the prediction queues. */
+  prefix: string;
+  /** The connection the queues use (the scripts run on it, next to BullMQ's own). */
   redis: Redis;
   cacheMs?: number;
   reconcileMs?: number;
   logger?: Logger;
 }
 
-export function queueDepth({ queue, redis, cacheMs = 250, reconcileMs = 30_000, logger }: QueueDepthOptions): QueueDepth {
-  const work: WorkInProgress = workInProgress(redis, queue.opts.prefix ?? 'bull');
+export function queueDepth({ prefix, redis, cacheMs = 250, reconcileMs = 30_000, logger }: QueueDepthOptions): QueueDepth {
+  const work: WorkInProgress = workInProgress(redis, prefix);
   let cached: { value: number; at: number } | undefined;
   let inFlight: Promise<number> | undefined;
 
   const reconcile = () =>
-    work.reconcile(queue).then(
+    work.reconcile().then(
       (removed) => {
         if (removed > 0) logger?.info({ removed }, 'texts of jobs that ended without being counted out removed from the queue depth');
       },
@@ -41,7 +41,7 @@ export function queueDepth({ queue, redis, cacheMs = 250, reconcileMs = 30_000, 
   setInterval(reconcile, reconcileMs).unref();
 
   return {
-    record: (jobId, texts) => work.record(jobId, texts),
+    record: (queueName, jobId, texts) => work.record(queueName, jobId, texts),
     pendingTexts() {
       if (cached && Date.now() - cached.at < cacheMs) return Promise.resolve(cached.value);
       // One read in flight per instance, however many requests ask at once.

@@ -39,7 +39,7 @@ export function countingTexts(jobs: PredictionJobs, depth: QueueDepth, logger: L
     // first text records it. The job is queued either way: an unrecorded job is simply not counted.
     const texts = submitted.job.data.texts.length;
     if (!submitted.replayed && (submitted.share?.start ?? 0) === 0) {
-      await depth.record(submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
+      await depth.record(submitted.job.queueName, submitted.job.id!, texts).catch((err: unknown) => logger.debug({ err }, 'could not record text count'));
     }
     return submitted;
   }

@@ -24,18 +24,26 @@ export interface CoalescedJobsDeps {
   replies: Pick<JobReplies, 'expect' | 'channel'>;
 }
 
+/** What every text of a shared job has in common. */
+interface Lane {
+  source: JobSource;
+  scope: string | undefined;
+  model: string;
+  shadow: string | undefined;
+}
+
 /**
- * One coalescer per source and cache scope: a job's `source` (and priority) stays true, and a shared
- * job carries one scope, so only one client's texts.
+ * One coalescer per source, cache scope, model and shadow: a job's `source` (and priority) stays true,
+ * a shared job carries one scope (so only one client's texts), and one model answers it.
  */
 export function createCoalescedJobs({ adder, replies }: CoalescedJobsDeps): CoalescedJobs {
   const coalescers = new Map<string, Coalescer<SharedJob>>();
 
-  function coalescerFor(source: JobSource, scope: string | undefined): Coalescer<SharedJob> {
-    const id = `${source}|${scope ?? ''}`;
+  function coalescerFor(lane: Lane): Coalescer<SharedJob> {
+    const id = `${lane.source}|${lane.scope ?? ''}|${lane.model}|${lane.shadow ?? ''}`;
     let coalescer = coalescers.get(id);
     if (!coalescer) {
-      coalescer = createCoalescer(queueSharedJob({ adder, replies, source, scope }), { maxTexts: SHARED_JOB_MAX_TEXTS, maxInflight: 1 });
+      coalescer = createCoalescer(queueSharedJob({ adder, replies, ...lane }), { maxTexts: SHARED_JOB_MAX_TEXTS, maxInflight: 1 });
       coalescers.set(id, coalescer);
     }
     return coalescer;
@@ -43,7 +51,8 @@ export function createCoalescedJobs({ adder, replies }: CoalescedJobsDeps): Coal
 
   return {
     async submit(texts, source, options) {
-      const { job: shared, start, member } = await coalescerFor(source, adder.cacheScopeOf(options.client)).submit(texts, options.requestId);
+      const lane = { source, scope: adder.cacheScopeOf(options.client), model: options.model, shadow: options.shadow };
+      const { job: shared, start, member } = await coalescerFor(lane).submit(texts, options.requestId);
       const { job, replies: expected } = shared;
       const share = job.data.texts.length === texts.length ? undefined : { start, count: texts.length };
       return { job, replayed: false, reply: expected[member], share };
@@ -52,13 +61,15 @@ export function createCoalescedJobs({ adder, replies }: CoalescedJobsDeps): Coal
 }
 
 /** Queues one job for a group (their texts in order), every member's reply expected before the add. */
-function queueSharedJob({ adder, replies, source, scope }: CoalescedJobsDeps & { source: JobSource; scope: string | undefined }): QueueShared<SharedJob> {
+function queueSharedJob({ adder, replies, source, scope, model, shadow }: CoalescedJobsDeps & Lane): QueueShared<SharedJob> {
   return async (group) => {
     const jobId = randomUUID();
     const expected = group.map(() => replies.expect(jobId));
     const requestIds = group.flatMap((m) => (m.requestId ? [m.requestId] : []));
     const data: ClassifyJobData = {
       texts: group.flatMap((m) => m.texts),
+      model,
+      ...(shadow && { shadow }),
       source,
       ...(group.length === 1 ? { requestId: requestIds[0] } : { requestIds }),
       replyTo: replies.channel,

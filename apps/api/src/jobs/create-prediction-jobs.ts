@@ -24,18 +24,19 @@ export interface PredictionJobsOptions {
 
 /** Wires the parts of PredictionJobs over the API's queue clients; every Redis call goes through one guard (503s). */
 export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheScope = 'client', onRedisFull = () => undefined }: PredictionJobsOptions): PredictionJobs {
-  const { redis, predictionQueue: queue, replies } = clients;
+  const { redis, predictionQueues: queues, replies, prefix } = clients;
   const guarded = createRedisGuard(redis, onRedisFull);
-  const adder = createJobAdder({ queue, replies, guarded, resultTtlS, cacheScope });
+  const adder = createJobAdder({ queues, replies, guarded, resultTtlS, cacheScope });
   const coalesced = createCoalescedJobs({ adder, replies });
-  const idempotent = createIdempotentSubmitter({ redis, queue, guarded, add: adder.add });
-  const tickets = createTickets({ redis, queue, guarded });
-  const waiter = createReplyWaiter({ queue, replies, guarded });
-  const views = createStatusViews({ queue, jobHash: bullmqJobHash(queue, redis), tickets, guarded });
-  const health = createQueueHealth({ redis, queue, guarded });
+  const idempotent = createIdempotentSubmitter({ redis, queues, prefix, guarded, add: adder.add });
+  const tickets = createTickets({ redis, prefix, guarded });
+  const waiter = createReplyWaiter({ queues, replies, guarded });
+  const jobHashes = new Map(queues.all().map((q) => [q, bullmqJobHash(q, redis)] as const));
+  const views = createStatusViews({ queues, jobHash: (q) => jobHashes.get(q)!, tickets, guarded });
+  const health = createQueueHealth({ redis, queues, guarded });
 
   return {
-    submit(texts, source, options = {}) {
+    submit(texts, source, options) {
       // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
       if (!options.wait || source === 'jobs') return adder.add(texts, source, options, randomUUID());
       return coalesced.submit(texts, source, options);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { HttpError } from '../errors.js';
-import type { PredictionQueue } from '../queue-clients.js';
+import type { PredictionQueues } from '../queue-clients.js';
 import type { ClassifyJob, IdempotencyKey, JobSource, SubmitOptions, Submitted } from './prediction-jobs.js';
 import type { RedisGuard } from './redis-guard.js';
 import type { JobAdder } from './submit.js';
@@ -20,6 +20,9 @@ interface KeyRecord {
   queued: boolean;
   /** Epoch ms the key was claimed (absent in records written before it existed). */
   claimedAt?: number;
+  /** The model (and shadow) chosen for the job: a retry re-adds it on the same model's queue. */
+  model?: string;
+  shadow?: string;
 }
 
 export interface IdempotentSubmitter {
@@ -28,7 +31,8 @@ export interface IdempotentSubmitter {
 
 export interface IdempotentSubmitterDeps {
   redis: Redis;
-  queue: PredictionQueue;
+  queues: PredictionQueues;
+  prefix: string;
   guarded: RedisGuard;
   add: JobAdder['add'];
 }
@@ -43,22 +47,23 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  * a reset after Redis ran it) or the holder died, a retry adds the job under the claimed id, which
  * BullMQ ignores when it exists, so the texts are queued at most once.
  */
-export function createIdempotentSubmitter({ redis, queue, guarded, add }: IdempotentSubmitterDeps): IdempotentSubmitter {
-  const prefix = queue.opts.prefix ?? 'bull';
+export function createIdempotentSubmitter({ redis, queues, prefix, guarded, add }: IdempotentSubmitterDeps): IdempotentSubmitter {
   return {
     async submitOnce(texts, source, options, idempotency) {
       const record = keyRecord(redis, guarded, idempotencyRedisKey(prefix, source, idempotency));
-      const inputHash = sha256(JSON.stringify(texts));
+      const inputHash = sha256(JSON.stringify(idempotency.pinned === undefined ? texts : [texts, idempotency.pinned]));
+      /** The model the key's job was (or will be) queued for: the claim's, whatever routing says now. */
+      const modelOf = (claim: KeyRecord) => ({ model: claim.model ?? options.model, shadow: claim.model ? claim.shadow : options.shadow });
       /** Adds the job under the record's id (BullMQ ignores the add if it exists), then marks the key queued. */
       const addUnder = async (claim: KeyRecord): Promise<Submitted> => {
-        const submitted = await add(texts, source, options, claim.jobId);
+        const submitted = await add(texts, source, { ...options, ...modelOf(claim) }, claim.jobId);
         await record.markQueued(claim);
         return submitted;
       };
       /** The answer for a key someone else holds; undefined while its holder is (probably) still adding the job. */
       const followHeld = async (held: KeyRecord): Promise<Submitted | undefined> => {
         if (held.inputHash !== inputHash) throw keyReused(held);
-        const existing: ClassifyJob | undefined = await guarded(() => queue.getJob(held.jobId));
+        const existing: ClassifyJob | undefined = await guarded(() => queues.of(modelOf(held).model).getJob(held.jobId));
         if (existing) {
           if (!held.queued) await record.markQueued(held);
           return { job: existing, replayed: true };
@@ -71,7 +76,7 @@ export function createIdempotentSubmitter({ redis, queue, guarded, add }: Idempo
       };
 
       for (;;) {
-        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false, claimedAt: Date.now() };
+        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false, claimedAt: Date.now(), model: options.model, ...(options.shadow && { shadow: options.shadow }) };
         if (await record.claim(claim)) return addUnder(claim);
         const held = await record.read();
         if (held === null) continue; // expired in between: claim it afresh

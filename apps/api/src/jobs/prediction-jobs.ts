@@ -16,6 +16,10 @@ export interface Submitted {
 }
 
 export interface SubmitOptions {
+  /** The registry model that answers every text (the ModelRouter's choice). */
+  model: string;
+  /** A model that also answers the texts once they are answered, for comparison only. */
+  shadow?: string;
   requestId?: string;
   /** Who sent it (their credentials, hashed before use): scopes the result cache with CACHE_SCOPE=client. */
   client?: string;
@@ -28,6 +32,8 @@ export interface IdempotencyKey {
   key: string;
   /** Who sent it (their credentials, hashed before use): one client's keys never match another's. */
   principal: string;
+  /** The `model` the request named, if any: with the texts, what the key stands for. */
+  pinned?: string;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface IdempotencyKey {
  */
 export interface PredictionJobs {
   /** Queues the texts. A waiting interactive caller may share a job with others (coalesced); bulk jobs get their own. */
-  submit(texts: string[], source: JobSource, options?: SubmitOptions): Promise<Submitted>;
+  submit(texts: string[], source: JobSource, options: SubmitOptions): Promise<Submitted>;
   /** Queues the texts once per Idempotency-Key; a repeat gets the first request's job back (`replayed`). */
   submitOnce(texts: string[], source: JobSource, options: SubmitOptions, idempotency: IdempotencyKey): Promise<Submitted>;
   /** The id a 202 names: the job's own, or for a share of a coalesced job a ticket showing only this request's texts. */
@@ -47,7 +53,7 @@ export interface PredictionJobs {
   status(job: ClassifyJob): Promise<JobStatus>;
   /** The job's (or ticket's) public view, or null when no such job exists (or it has expired). */
   view(id: string): Promise<JobView | null>;
-  /** Workers connected to this deployment's prediction queue. */
+  /** Worker processes connected to this deployment's prediction queues. */
   workersCount(): Promise<number>;
   /** Whether Redis answers a PING right now (never throws). */
   redisAnswers(): Promise<boolean>;

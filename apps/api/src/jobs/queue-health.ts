@@ -1,23 +1,34 @@
 import type { Redis } from 'ioredis';
-import type { PredictionQueue } from '../queue-clients.js';
+import type { PredictionQueues } from '../queue-clients.js';
 import type { RedisGuard } from './redis-guard.js';
 
-/** What /ready asks of the prediction queue. */
+/** What /ready asks of the prediction queues. */
 export interface QueueHealth {
   workersCount(): Promise<number>;
   redisAnswers(): Promise<boolean>;
 }
 
-export function createQueueHealth({ redis, queue, guarded }: { redis: Redis; queue: PredictionQueue; guarded: RedisGuard }): QueueHealth {
+export function createQueueHealth({ redis, queues, guarded }: { redis: Redis; queues: PredictionQueues; guarded: RedisGuard }): QueueHealth {
   return {
     /**
-     * Workers of this deployment's prediction queue. BullMQ finds them by connection name in CLIENT LIST,
-     * which spans the whole Redis server: a deployment with the same prefix on another database would
-     * count too, so only clients on this connection's database are kept.
+     * Worker processes of this deployment's prediction queues (a process serving two models counts once).
+     * BullMQ finds them by connection name in CLIENT LIST, which spans the whole Redis server: a deployment
+     * with the same prefix on another database would count too, so only clients on this connection's
+     * database are kept.
      */
     workersCount() {
       const db = String(redis.options.db ?? 0);
-      return guarded(async () => (await queue.getWorkers()).filter((w) => (w as { db?: string }).db === db).length);
+      return guarded(async () => {
+        const lists = await Promise.all(queues.all().map((q) => q.getWorkers()));
+        const names = lists
+          .flat()
+          .filter((w) => (w as { db?: string }).db === db)
+          .map((w) => {
+            const raw = String((w as { rawname?: string }).rawname ?? '');
+            return raw.includes(':w:') ? raw.slice(raw.indexOf(':w:') + 3) : String((w as { addr?: string }).addr);
+          });
+        return new Set(names).size;
+      });
     },
 
     async redisAnswers() {

@@ -1,7 +1,7 @@
 import type { JobState } from 'bullmq';
 import { JobProgress, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { jobView, shareView, StoredResult, toStatus, type JobSnapshot, type JobStatus, type JobView } from '../job-status.js';
-import type { PredictionQueue } from '../queue-clients.js';
+import type { PredictionQueue, PredictionQueues } from '../queue-clients.js';
 import type { BullmqJobHash } from './bullmq-job-hash.js';
 import type { ClassifyJob } from './prediction-jobs.js';
 import type { RedisGuard } from './redis-guard.js';
@@ -19,20 +19,22 @@ export interface StatusViews {
 }
 
 export interface StatusViewDeps {
-  queue: PredictionQueue;
-  jobHash: BullmqJobHash<ClassifyJobData, ClassifyJobResult>;
+  queues: PredictionQueues;
+  /** The job-hash reader of a queue. */
+  jobHash: (queue: PredictionQueue) => BullmqJobHash<ClassifyJobData, ClassifyJobResult>;
   tickets: Pick<Tickets, 'read'>;
   guarded: RedisGuard;
 }
 
-export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusViewDeps): StatusViews {
+export function createStatusViews({ queues, jobHash: jobHashOf, tickets, guarded }: StatusViewDeps): StatusViews {
   const totals = new Map<string, number>();
 
   /**
    * What a status view needs of job `id`, read field by field: the texts are read only while neither
    * the worker's progress nor the result gives their count, and once per job.
    */
-  async function snapshot(id: string, state: JobState, { storedResult = false } = {}): Promise<JobSnapshot | null> {
+  async function snapshot(queue: PredictionQueue, id: string, state: JobState, { storedResult = false } = {}): Promise<JobSnapshot | null> {
+    const jobHash = jobHashOf(queue);
     const completed = state === 'completed';
     const hashFields = await jobHash.fields(id, { withReturnValue: completed && !storedResult });
     if (hashFields === null) return null; // removed in between
@@ -43,12 +45,12 @@ export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusVi
       if (json === undefined) return null;
       fields.returnvalue = new StoredResult(json);
     }
-    const total = fields.returnvalue?.total ?? reportedTotal(fields.progress) ?? totals.get(id) ?? (await textCount(id));
+    const total = fields.returnvalue?.total ?? reportedTotal(fields.progress) ?? totals.get(id) ?? (await textCount(jobHash, id));
     if (total === undefined) return null;
     return { id, total, ...fields };
   }
 
-  async function textCount(id: string): Promise<number | undefined> {
+  async function textCount(jobHash: BullmqJobHash<ClassifyJobData, ClassifyJobResult>, id: string): Promise<number | undefined> {
     const data = await jobHash.data(id);
     if (data === undefined) return undefined;
     const total = data.texts.length;
@@ -61,10 +63,10 @@ export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusVi
   async function viewTicket(ticket: string): Promise<JobView | null> {
     const held = await tickets.read(ticket);
     if (held === null) return null;
-    const state = await queue.getJobState(held.jobId);
-    if (state === 'unknown') return null;
-    const job = await snapshot(held.jobId, state);
-    return job ? shareView(jobView(job, state), ticket, held.start, held.count) : null;
+    const found = held.queueName ? await inQueue(queues.named(held.queueName), held.jobId) : await queues.locate(held.jobId);
+    if (found === null) return null;
+    const job = await snapshot(found.queue, held.jobId, found.state);
+    return job ? shareView(jobView(job, found.state), ticket, held.start, held.count) : null;
   }
 
   return {
@@ -78,13 +80,19 @@ export function createStatusViews({ queue, jobHash, tickets, guarded }: StatusVi
       return guarded(async () => {
         // State first: a job read after it says `completed` carries its result. (Read the other way
         // round, a job finishing in between would show as completed with no result.)
-        const state = await queue.getJobState(id);
-        if (state === 'unknown') return viewTicket(id);
-        const job = await snapshot(id, state, { storedResult: true });
-        return job ? jobView(job, state) : null;
+        const found = await queues.locate(id);
+        if (found === null) return viewTicket(id);
+        const job = await snapshot(found.queue, id, found.state, { storedResult: true });
+        return job ? jobView(job, found.state) : null;
       });
     },
   };
+}
+
+async function inQueue(queue: PredictionQueue | undefined, id: string): Promise<{ queue: PredictionQueue; state: JobState } | null> {
+  if (!queue) return null;
+  const state = await queue.getJobState(id);
+  return state === 'unknown' ? null : { queue, state: state as JobState };
 }
 
 function reportedTotal(progress: unknown): number | undefined {

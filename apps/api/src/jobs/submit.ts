@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { JobName, classifyJobOptions, type ClassifyJobData } from '@sentiment/queue';
 import type { JobReplies } from '../job-replies.js';
-import type { PredictionQueue } from '../queue-clients.js';
+import type { PredictionQueues } from '../queue-clients.js';
 import type { ClassifyJob, JobSource, SubmitOptions, Submitted } from './prediction-jobs.js';
 import type { RedisGuard } from './redis-guard.js';
 
@@ -13,7 +13,7 @@ export const PRIORITY: Record<JobSource, number> = { predict: 0, batch: 0, jobs:
 
 /** Where every classify job enters the queue. */
 export interface JobAdder {
-  /** The one place a classify job is added: retries, retention and the source's priority. */
+  /** The one place a classify job is added (on its model's queue): retries, retention and the source's priority. */
   queueJob(jobId: string, data: ClassifyJobData): Promise<ClassifyJob>;
   /** Queues a new job of its own under `jobId`; when waiting, its reply is expected before the job exists, so none is missed. */
   add(texts: string[], source: JobSource, options: SubmitOptions, jobId: string): Promise<Submitted>;
@@ -22,7 +22,7 @@ export interface JobAdder {
 }
 
 export interface JobAdderDeps {
-  queue: PredictionQueue;
+  queues: PredictionQueues;
   replies: JobReplies;
   guarded: RedisGuard;
   resultTtlS: number;
@@ -33,20 +33,21 @@ export interface JobAdderDeps {
   cacheScope: 'client' | 'shared';
 }
 
-export function createJobAdder({ queue, replies, guarded, resultTtlS, cacheScope }: JobAdderDeps): JobAdder {
+export function createJobAdder({ queues, replies, guarded, resultTtlS, cacheScope }: JobAdderDeps): JobAdder {
   const cacheScopeOf = (client: string | undefined) =>
     cacheScope === 'client' ? createHash('sha256').update(client ?? '').digest('hex').slice(0, 32) : undefined;
 
   function queueJob(jobId: string, data: ClassifyJobData): Promise<ClassifyJob> {
     const priority = PRIORITY[data.source];
-    return guarded(() => queue.add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(priority > 0 && { priority }) }));
+    return guarded(() => queues.of(data.model).add(JobName.classify, data, { ...classifyJobOptions({ resultTtlS }), jobId, ...(priority > 0 && { priority }) }));
   }
 
-  async function add(texts: string[], source: JobSource, { requestId, wait, client }: SubmitOptions, jobId: string): Promise<Submitted> {
+  async function add(texts: string[], source: JobSource, { model, shadow, requestId, wait, client }: SubmitOptions, jobId: string): Promise<Submitted> {
     const reply = wait ? replies.expect(jobId) : undefined;
     const scope = cacheScopeOf(client);
     try {
-      const job = await queueJob(jobId, { texts, source, requestId, ...(reply && { replyTo: replies.channel }), ...(scope && { cacheScope: scope }) });
+      const data: ClassifyJobData = { texts, model, ...(shadow && { shadow }), source, requestId, ...(reply && { replyTo: replies.channel }), ...(scope && { cacheScope: scope }) };
+      const job = await queueJob(jobId, data);
       return { job, replayed: false, reply };
     } catch (err) {
       reply?.cancel();

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { PredictionQueue } from '../queue-clients.js';
 import { IDEMPOTENCY_TTL_S } from './idempotency.js';
 import type { Submitted } from './prediction-jobs.js';
 import type { RedisGuard } from './redis-guard.js';
@@ -8,9 +7,10 @@ import type { RedisGuard } from './redis-guard.js';
 /** A 202 for a share of a coalesced job points at a ticket, which lives as long as an Idempotency-Key. */
 const TICKET_TTL_S = IDEMPOTENCY_TTL_S;
 
-/** What a ticket stands for: texts `start … start + count - 1` of job `jobId`. */
+/** What a ticket stands for: texts `start … start + count - 1` of job `jobId` (on `queueName`). */
 export interface Ticket {
   jobId: string;
+  queueName?: string;
   start: number;
   count: number;
 }
@@ -25,13 +25,13 @@ export interface Tickets {
   read(ticket: string): Promise<Ticket | null>;
 }
 
-export function createTickets({ redis, queue, guarded }: { redis: Redis; queue: PredictionQueue; guarded: RedisGuard }): Tickets {
-  const ticketKey = (ticket: string) => `${queue.opts.prefix ?? 'bull'}:ticket:${ticket}`;
+export function createTickets({ redis, prefix, guarded }: { redis: Redis; prefix: string; guarded: RedisGuard }): Tickets {
+  const ticketKey = (ticket: string) => `${prefix}:ticket:${ticket}`;
   return {
     async acceptedId({ job, share }) {
       if (!share) return job.id!;
       const ticket = randomUUID();
-      await guarded(() => redis.set(ticketKey(ticket), JSON.stringify({ jobId: job.id, ...share }), 'EX', TICKET_TTL_S));
+      await guarded(() => redis.set(ticketKey(ticket), JSON.stringify({ jobId: job.id, queueName: job.queueName, ...share }), 'EX', TICKET_TTL_S));
       return ticket;
     },
     async read(ticket) {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ClassifyJobResult } from '@sentiment/queue';
 import { JobFailedError } from '../errors.js';
 import type { Finish, JobReplies, PendingReply } from '../job-replies.js';
-import type { PredictionQueue } from '../queue-clients.js';
+import type { PredictionQueues } from '../queue-clients.js';
 import type { Submitted } from './prediction-jobs.js';
 import type { RedisGuard } from './redis-guard.js';
 
@@ -16,15 +16,17 @@ export interface ReplyWaiter {
 }
 
 export interface ReplyWaiterDeps {
-  queue: PredictionQueue;
+  queues: PredictionQueues;
   replies: Pick<JobReplies, 'expect'>;
   guarded: RedisGuard;
 }
 
-export function createReplyWaiter({ queue, replies, guarded }: ReplyWaiterDeps): ReplyWaiter {
+export function createReplyWaiter({ queues, replies, guarded }: ReplyWaiterDeps): ReplyWaiter {
   /** The job's outcome once it is done; read once, for jobs that may have finished before anyone listened. */
-  const currentOutcome = (id: string) =>
+  const currentOutcome = (queueName: string, id: string) =>
     guarded(async (): Promise<Finish> => {
+      const queue = queues.named(queueName);
+      if (!queue) return { state: 'pending' };
       const state = await queue.getJobState(id);
       if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
       const done = await queue.getJob(id);
@@ -36,7 +38,7 @@ export function createReplyWaiter({ queue, replies, guarded }: ReplyWaiterDeps):
    * job's state is also polled with backoff, for replies that go elsewhere (a replayed job queued by
    * another request or instance), were lost in a Redis reconnect, or come from workers that do not reply.
    */
-  async function awaitOutcome(id: string, timeoutMs: number, expected?: PendingReply): Promise<Finish> {
+  async function awaitOutcome(queueName: string, id: string, timeoutMs: number, expected?: PendingReply): Promise<Finish> {
     const reply = expected ?? replies.expect(id);
     const settled = reply.settle(timeoutMs);
     const deadline = Date.now() + timeoutMs;
@@ -49,7 +51,7 @@ export function createReplyWaiter({ queue, replies, guarded }: ReplyWaiterDeps):
       if (Date.now() >= deadline) return settled;
       let polled: Finish;
       try {
-        polled = await currentOutcome(id);
+        polled = await currentOutcome(queueName, id);
       } catch (err) {
         reply.cancel();
         throw err;
@@ -65,7 +67,7 @@ export function createReplyWaiter({ queue, replies, guarded }: ReplyWaiterDeps):
   return {
     async waitForResult({ job, reply, share }, timeoutMs) {
       const id = job.id!;
-      const finish = await awaitOutcome(id, timeoutMs, reply);
+      const finish = await awaitOutcome(job.queueName, id, timeoutMs, reply);
       if (finish.state === 'pending') return null;
       if (finish.state === 'failed') throw new JobFailedError(id, finish.reason);
       // A result that breaks the contract is a worker bug: a plain error, so a 500.

@@ -5,11 +5,11 @@ import { parseInput } from '../validation.js';
 import type { InteractiveDeps } from './predict.js';
 
 /** POST /batch: up to 100 texts in one job, predictions in input order. */
-export function batchRouter({ jobs, syncTimeoutMs }: InteractiveDeps): Router {
+export function batchRouter({ syncTimeoutMs, ...intake }: InteractiveDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const { texts } = parseInput(BatchBody, req.body, 'request body');
-    const result = await submitAndWait(jobs, req, res, texts, 'batch', syncTimeoutMs);
+    const { texts, model } = parseInput(BatchBody, req.body, 'request body');
+    const result = await submitAndWait(intake, req, res, texts, 'batch', { timeoutMs: syncTimeoutMs, model });
     if (result) res.json({ predictions: result.predictions, total: result.total });
   });
   return router;

@@ -2,17 +2,17 @@ import { Router } from 'express';
 import { JobsBody } from '@sentiment/contract';
 import { NotFoundError } from '../errors.js';
 import { jobViewBody } from '../job-status.js';
-import type { PredictionJobs } from '../jobs/prediction-jobs.js';
-import { replyAccepted, submitJob } from '../sync-reply.js';
+import { replyAccepted, submitJob, type Intake } from '../sync-reply.js';
 import { parseInput } from '../validation.js';
 
 /** POST /jobs queues bulk work (always async); GET /jobs/:id reports any job's status and result. */
-export function jobsRouter({ jobs }: { jobs: PredictionJobs }): Router {
+export function jobsRouter(intake: Intake): Router {
+  const { jobs } = intake;
   const router = Router();
 
   router.post('/', async (req, res) => {
-    const { texts } = parseInput(JobsBody, req.body, 'request body');
-    const { job, replayed } = await submitJob(jobs, req, res, texts, 'jobs');
+    const { texts, model } = parseInput(JobsBody, req.body, 'request body');
+    const { job, replayed } = await submitJob(intake, req, res, texts, 'jobs', { model });
     replyAccepted(res, job.id!, replayed ? await jobs.status(job) : 'queued', { total: texts.length });
   });
 

@@ -3,7 +3,8 @@ import { Worker, type Processor } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { createAnalyticsRepository, initOrm, migrateUp, type AnalyticsRepository } from '@sentiment/db';
-import { PREDICTION_QUEUE, predictionId, workInProgress, workKeys, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { announceModel, predictionId, predictionQueueName, workInProgress, workKeys, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { DEFAULT_MODELS_FILE, readModelsFile, type Registry } from '@sentiment/registry';
 import { createApp } from '../../src/app.js';
 import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
 import type { AccessOptions } from '../../src/security/access.js';
@@ -11,7 +12,8 @@ import { rateLimitKeyPrefix } from '../../src/security/rate-limit.js';
 import type { PredictionJobs } from '../../src/jobs/prediction-jobs.js';
 import { createPredictionJobs } from '../../src/jobs/create-prediction-jobs.js';
 import { createRedisHealth } from '../../src/redis-health.js';
-import { createQueueClients, type QueueClients } from '../../src/queue-clients.js';
+import { createQueueClients, type PredictionQueue, type QueueClients } from '../../src/queue-clients.js';
+import { createModelRouter, type ModelRouter } from '../../src/models/model-router.js';
 
 // Set by vitest.config.ts from test/support/services.ts, the one definition of the test services.
 export const REDIS_URL = process.env.TEST_REDIS_URL!;
@@ -28,10 +30,21 @@ export interface Harness {
   schema: string;
   clients: QueueClients;
   jobs: PredictionJobs;
+  models: ModelRouter;
+  registry: Registry;
+  /** The model requests without a `model` go to (the registry's `stable`). */
+  defaultModel: string;
+  /** Its prediction queue. */
+  queue: PredictionQueue;
   orm: Orm;
   analytics: AnalyticsRepository;
-  /** A real BullMQ worker on this harness's queue; closed by `close()`. */
-  startWorker(processor: Processor<ClassifyJobData, ClassifyJobResult>): Worker<ClassifyJobData, ClassifyJobResult>;
+  /**
+   * A real BullMQ worker on the queue of `model` (default: defaultModel), announced as serving it with
+   * version `<model>+00000000` (so pinning it works); closed by `close()`.
+   */
+  startWorker(processor: Processor<ClassifyJobData, ClassifyJobResult>, model?: string): Worker<ClassifyJobData, ClassifyJobResult>;
+  /** Resolves once the started workers' models are announced and the router has read them. */
+  announced(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +64,8 @@ export interface HarnessOptions {
   logger?: Logger;
   /** Serve GET /metrics (as main.ts does) over the prediction and persist queues. Default: off. */
   metrics?: Pick<ApiMetricsOptions, 'queueStatsCacheMs'>;
+  /** Default: the repository's models.json. */
+  registry?: Registry;
 }
 
 export const silentLogger = pino({ level: 'silent' });
@@ -66,50 +81,70 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   await migrateUp(orm);
   const analytics = options.analytics ?? createAnalyticsRepository(orm);
 
-  const clients = createQueueClients({ redisUrl: options.redisUrl ?? REDIS_URL, prefix, logger: silentLogger });
+  const registry = options.registry ?? readModelsFile(DEFAULT_MODELS_FILE);
+  const names = [...registry.models.keys()];
+  const defaultModel = registry.routing.aliases.stable ?? names[0]!;
+  const clients = createQueueClients({ redisUrl: options.redisUrl ?? REDIS_URL, prefix, models: names, logger: silentLogger });
+  const queue = clients.predictionQueues.of(defaultModel);
   if (!options.redisUrl) {
     // Requests before the first connection would (rightly) get 503s.
-    await Promise.all([clients.predictionQueue.waitUntilReady(), clients.replies.ready()]);
+    await Promise.all([queue.waitUntilReady(), clients.replies.ready()]);
   }
   const jobs = createPredictionJobs(clients, { resultTtlS: 3600 });
+  const metrics = options.metrics && createApiMetrics({ ...options.metrics, queues: [...clients.predictionQueues.all(), clients.persistQueue], redis: clients.redis, logger: silentLogger });
+  const models = createModelRouter({ registry, redis: clients.redis, prefix, logger: silentLogger, onChoice: metrics?.modelChosen, onRouting: metrics?.routingApplied });
   const { rateLimitPerMinute = 0, ...access } = options.access ?? {};
   const app = createApp({
     jobs,
+    models,
     analytics,
     redisHealth: createRedisHealth(clients.redis, prefix),
-    boardQueues: [clients.predictionQueue, clients.persistQueue, clients.maintenanceQueue],
+    boardQueues: [...clients.predictionQueues.all(), clients.persistQueue, clients.maintenanceQueue],
     logger: options.logger ?? silentLogger,
     syncTimeoutMs: options.syncTimeoutMs ?? 2000,
     bodyLimit: options.bodyLimit ?? '16mb',
     access: { ...access, rateLimit: { perMinute: rateLimitPerMinute, redis: clients.redis, prefix: rateLimitKeyPrefix(prefix) } },
-    backpressure: { maxQueueDepth: options.maxQueueDepth ?? 0, queue: clients.predictionQueue, redis: clients.redis, cacheMs: options.queueDepthCacheMs },
-    metrics: options.metrics && createApiMetrics({ ...options.metrics, queues: [clients.predictionQueue, clients.persistQueue], redis: clients.redis, logger: silentLogger }),
+    backpressure: { maxQueueDepth: options.maxQueueDepth ?? 0, prefix, redis: clients.redis, cacheMs: options.queueDepthCacheMs },
+    metrics,
   });
 
   const workers: Worker<ClassifyJobData, ClassifyJobResult>[] = [];
+  const announcing: Promise<void>[] = [];
   return {
     app,
     prefix,
     schema,
     clients,
     jobs,
+    models,
+    registry,
+    defaultModel,
+    queue,
     orm,
     analytics,
-    startWorker(processor) {
-      const worker = new Worker<ClassifyJobData, ClassifyJobResult>(PREDICTION_QUEUE, processor, {
+    async announced() {
+      await Promise.all(announcing);
+      await models.refresh();
+    },
+    startWorker(processor, model = defaultModel) {
+      const queueName = predictionQueueName(model);
+      const worker = new Worker<ClassifyJobData, ClassifyJobResult>(queueName, processor, {
         connection: { url: REDIS_URL, maxRetriesPerRequest: null },
         prefix,
       });
-      // As the real worker does: a finished job's texts leave the queue depth.
+      // As the real worker does: a finished job's texts leave the queue depth, and it announces its model.
       const work = workInProgress(clients.redis, prefix);
-      worker.on('completed', (job) => void work.finish(job.id!).catch(() => undefined));
+      worker.on('completed', (job) => void work.finish(queueName, job.id!).catch(() => undefined));
+      announcing.push(announceModel(clients.redis, prefix, model, `${model}+00000000`, `harness-${workers.length}`));
       workers.push(worker);
       return worker;
     },
     async close() {
+      models.close();
       await Promise.all(workers.map((w) => w.close(true)));
       if (clients.redis.status === 'ready') {
-        await clients.predictionQueue.obliterate({ force: true });
+        for (const q of clients.predictionQueues.all()) await q.obliterate({ force: true });
+        await clients.redis.del(...names.map((m) => `${prefix}:model-workers:${m}`), `${prefix}:routing`);
         await clients.persistQueue.obliterate({ force: true });
         await clients.maintenanceQueue.obliterate({ force: true });
         const counters = [...(await clients.redis.keys(`${rateLimitKeyPrefix(prefix)}*`)), ...Object.values(workKeys(prefix))];

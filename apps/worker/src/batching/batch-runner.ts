@@ -55,11 +55,13 @@ export class BatchRunner {
     void this.write(batch, rows, this.deps.cache?.store(answers));
   }
 
-  /** Writes rows, then answers their callers. */
+  /** Writes rows (all but shadow runs'), then answers their callers. */
   async write(batch: PendingText[], rows: NewPrediction[], alongside?: Promise<void>): Promise<void> {
     this.writing++;
     try {
-      await Promise.all([this.deps.sink.write(rows, { interactive: batch.some((p) => p.interactive) }), alongside]);
+      const stored = batch.some((p) => p.shadow) ? rows.filter((_, i) => !batch[i]!.shadow) : rows;
+      const written = stored.length > 0 ? this.deps.sink.write(stored, { interactive: batch.some((p) => p.interactive) }) : undefined;
+      await Promise.all([written, alongside]);
       this.deliver(batch, rows);
     } catch (err) {
       this.fail(batch, err, 'micro-batch write failed');

@@ -14,6 +14,8 @@ export interface PendingText {
   text: string;
   /** Someone waits on it (sync /predict, /batch): it overtakes bulk texts. */
   interactive: boolean;
+  /** A shadow run's text: answered, never stored as a prediction row. */
+  shadow: boolean;
   jobId: string;
   /** Item index in its job. */
   index: number;

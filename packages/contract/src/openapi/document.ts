@@ -4,6 +4,7 @@ import { errors } from './examples.js';
 import { registerHealthPaths } from './health-paths.js';
 import { error } from './http.js';
 import { registerOperationsPaths } from './operations-paths.js';
+import { registerModelPaths } from './model-paths.js';
 import { registerPredictionPaths } from './prediction-paths.js';
 
 /** Every documented operation, with the zod schemas behind it (tests check examples against them). */
@@ -20,6 +21,7 @@ export function createOpenApiRegistry(): OpenAPIRegistry {
     description: 'ADMIN_USER / ADMIN_PASSWORD, for the pages under /admin and /dashboard.',
   });
   registerPredictionPaths(registry);
+  registerModelPaths(registry);
   registerAnalyticsPaths(registry);
   registerHealthPaths(registry);
   registerOperationsPaths(registry);
@@ -80,6 +82,7 @@ export function generateOpenApiDocument(registry = createOpenApiRegistry()): Ope
     tags: [
       { name: 'predictions', description: 'Classify texts, waiting for the answer' },
       { name: 'jobs', description: 'Bulk work and job status' },
+      { name: 'models', description: 'The models served, their aliases, the traffic split and shadow runs' },
       { name: 'analytics', description: 'Aggregates over stored predictions (never the input texts)' },
       { name: 'operations', description: 'Probes, metrics and admin pages' },
       { name: 'documentation', description: 'This document and its interactive page' },

@@ -5,6 +5,7 @@
 import type { AnalyticsSummary, LatencyStats, ModelsList, RecentPage, SentimentDistribution, Timeseries } from '../analytics.js';
 import type { ErrorBody } from '../errors.js';
 import type { Health, Readiness } from '../health.js';
+import type { ModelCatalog, RoutingBody } from '../models.js';
 import type { JobAccepted, JobsAccepted, JobStatus } from '../jobs.js';
 import type { BatchResponse, Prediction } from '../predictions.js';
 import type { BatchBody, JobsBody, PredictBody } from '../requests.js';
@@ -16,7 +17,26 @@ export const requests = {
       summary: 'One review',
       value: { text: 'An absolute joy to watch.' },
     },
+    pinned: {
+      summary: 'Answered by a chosen model (name, alias or full model_version)',
+      value: { text: 'The package arrived on Tuesday.', model: 'sentiment-sst2-v1' },
+    },
   } satisfies Examples<PredictBody>,
+  routing: {
+    canary: {
+      summary: 'Send 10% of callers to the old model, shadow 5% with it',
+      value: {
+        aliases: { stable: 'sentiment-multi-v2', previous: 'sentiment-sst2-v1' },
+        split: { stable: 90, previous: 10 },
+        sticky: 'client',
+        shadow: { model: 'previous', rate: 0.05 },
+      },
+    },
+    rollout: {
+      summary: 'Roll stable over to another model: every new request goes there',
+      value: { aliases: { stable: 'sentiment-sst2-v1', previous: 'sentiment-multi-v2' }, split: { stable: 100 }, sticky: 'none', shadow: null },
+    },
+  } satisfies Examples<RoutingBody>,
   batch: {
     three: {
       summary: 'Three texts',
@@ -369,6 +389,34 @@ export const errors = {
     summary: 'No API key',
     value: { error: { code: 'unauthorized', message: 'a valid API key is required: Authorization: Bearer <key>' } },
   },
+  unknownModel: {
+    summary: 'No such model, alias or served version (from the code)',
+    value: {
+      error: {
+        code: 'unknown_model',
+        message: 'no model, alias or served version "sentiment-v3"',
+        details: { models: ['sentiment-multi-v2', 'sentiment-sst2-v1'], aliases: ['stable', 'previous'] },
+      },
+    },
+  },
+  modelUnavailable: {
+    summary: 'A known model no worker serves right now (from the code)',
+    value: { error: { code: 'model_unavailable', message: 'model "sentiment-sst2-v1" cannot answer now: no worker serves it', details: { model: 'sentiment-sst2-v1' } } },
+  },
+  badRouting: {
+    summary: 'A split naming no model or alias (from the code)',
+    value: {
+      error: {
+        code: 'validation_error',
+        message: 'invalid routing',
+        details: [{ path: [], code: 'custom', message: 'split.candidate: neither a model nor an alias' }],
+      },
+    },
+  },
+  adminRequired: {
+    summary: 'Routing changes need admin credentials (from the code)',
+    value: { error: { code: 'admin_required', message: 'set ADMIN_USER and ADMIN_PASSWORD to change the routing (it is read-only without admin credentials)' } },
+  },
   adminUnauthorized: {
     summary: 'No admin credentials (from the code)',
     value: { error: { code: 'unauthorized', message: 'admin credentials required' } },
@@ -484,4 +532,41 @@ export const analytics = {
       ],
     },
   } satisfies Examples<ModelsList>,
+};
+
+export const models = {
+  catalog: {
+    twoModels: {
+      summary: 'Both shipped models, v2 stable (from a running deployment)',
+      value: {
+        models: [
+          {
+            name: 'sentiment-multi-v2',
+            aliases: ['stable'],
+            description: 'Three classes; tweets, reviews, comments, SMS, movie phrases',
+            source: 'shipped',
+            versions: [{ version: 'sentiment-multi-v2+d6c0cc55', workers: 2 }],
+            traffic_share: 0.9,
+            shadow_rate: 0,
+          },
+          {
+            name: 'sentiment-sst2-v1',
+            aliases: ['previous'],
+            description: 'Binary, movie reviews only',
+            source: 'shipped',
+            versions: [{ version: 'sentiment-sst2-v1+5d3a2c11', workers: 1 }],
+            traffic_share: 0.1,
+            shadow_rate: 0.05,
+          },
+        ],
+        routing: {
+          aliases: { stable: 'sentiment-multi-v2', previous: 'sentiment-sst2-v1' },
+          split: { stable: 90, previous: 10 },
+          sticky: 'client',
+          shadow: { model: 'previous', rate: 0.05 },
+        },
+        routing_updated_at: '2026-12-06T07:10:00.000Z',
+      },
+    },
+  } satisfies Examples<ModelCatalog>,
 };

@@ -23,14 +23,16 @@ const submitErrors = (invalid: Examples<ErrorBody>) => ({
     invalid_json: errors.invalidJson,
     repeated_key: errors.repeatedKey,
     idempotency_key: errors.badIdempotencyKey,
+    unknown_model: errors.unknownModel,
   }),
   410: error(410, 'The job this Idempotency-Key created has expired (after RESULT_TTL_S)', { expired: errors.jobExpired }),
   413: error(413, 'Body larger than BODY_LIMIT', { too_large: errors.payloadTooLarge }),
   415: error(415, 'Body not sent as application/json', { not_json: errors.unsupportedMediaType }),
   422: error(422, 'Idempotency-Key reused with a different body', { reused: errors.keyReused }),
-  503: error(503, 'Redis unreachable, or MAX_QUEUE_DEPTH texts already waiting', {
+  503: error(503, 'Redis unreachable, MAX_QUEUE_DEPTH texts already waiting, or no worker serves the named model', {
     queue_full: errors.queueFull,
     queue_unavailable: errors.queueUnavailable,
+    model_unavailable: errors.modelUnavailable,
   }),
 });
 
