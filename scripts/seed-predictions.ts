@@ -44,7 +44,7 @@ const MINUTE_MS = 60_000;
 const ROWS_PER_WRITE = 20_000;
 
 /** mulberry32: the same seed draws the same rows. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -55,7 +55,7 @@ function seededRandom(seed: number): () => number {
 }
 
 /** Rows per minute over the span: a daily cycle, rounded so they add up to exactly `rows`. */
-function rowsPerMinute(rows: number, start: number, minutes: number): number[] {
+export function rowsPerMinute(rows: number, start: number, minutes: number): number[] {
   const weights = Array.from({ length: minutes }, (_, i) => {
     const hour = ((start + i * MINUTE_MS) % 86_400_000) / 3_600_000;
     return 1 + (2 / 3) * Math.sin((2 * Math.PI * (hour - 9)) / 24);
