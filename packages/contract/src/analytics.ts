@@ -184,11 +184,13 @@ export type ModelsList = z.infer<typeof ModelsList>;
 
 // ---- GET /analytics/compare: shadow runs, one model (version) against another --------------------
 
-/** A full `model_version` (`<name>+<8 hex>`), or a model name standing for all of its versions. */
-export const FULL_MODEL_VERSION = /^[^+\s\u0000]{1,41}\+[0-9a-f]{8}$/;
+/** A full `model_version`: `<name>+<8 hex>`. */
+export const FULL_MODEL_VERSION = /^[^+\s]{1,41}\+[0-9a-f]{8}$/;
+/** A full `model_version`, or a model name standing for all of its versions. */
 const ModelRef = z
   .string()
-  .regex(/^[^+\s\u0000]{1,41}(\+[0-9a-f]{8})?$/, { message: 'expected a model_version (`name+8 hex digits`) or a model name' });
+  .regex(/^[^+\s]{1,41}(\+[0-9a-f]{8})?$/, { message: 'expected a model_version (`name+8 hex digits`) or a model name' })
+  .refine((v) => !v.includes('\u0000'), { message: 'contains a NUL character' });
 
 /** The model name of a model reference: a name, or the part of a full version before the `+`. */
 export const modelNameOf = (ref: string) => ref.split('+')[0]!;
