@@ -52,6 +52,13 @@ module.exports = {
       to: { pathNot: '^packages/core/src/' },
     },
     {
+      name: 'registry-is-a-leaf',
+      comment: '@sentiment/registry (models.json, aliases, the traffic split) depends on zod and Node built-ins alone: the API, the workers and tools read it alike.',
+      severity: 'error',
+      from: { path: '^packages/registry/src/' },
+      to: { pathNot: '^(packages/registry/src/|node_modules/zod/|node:|fs$|path$|url$|crypto$)' },
+    },
+    {
       name: 'settings-is-a-leaf',
       comment: '@sentiment/settings (reading and reporting environment variables) depends on zod alone, so every program may use it.',
       severity: 'error',

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { Queue } from 'bullmq';
 import { createThreadedClassifier } from '@sentiment/model';
-import { getJson, postJson, STABLE_QUEUE, TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
+import { getJson, postJson, TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
 import { waitFor } from '../test/support/processes.js';
 import { median, percentile } from './texts.js';
 
@@ -177,7 +177,7 @@ export interface QueueTimeline {
  * so only means over many jobs are meaningful).
  */
 export async function queueTimeline(stack: Stack, since: number, atMost: number): Promise<QueueTimeline> {
-  const queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  const queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   try {
     // Newest first: the phase that just ended.
     const jobs = (await queue.getJobs(['completed'], 0, atMost - 1)).filter((j) => j.timestamp >= since && j.processedOn && j.finishedOn);

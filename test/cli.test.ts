@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from './support/cli.js';
 import { waitFor } from './support/processes.js';
 import { deleteIdempotencyKeys } from './support/redis-keys.js';
-import { freePort, STABLE_QUEUE, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
+import { freePort, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
 
 let stack: Stack;
 let queue: Queue;
@@ -19,7 +19,7 @@ let dir: string;
 let env: Record<string, string>;
 beforeAll(async () => {
   stack = await startStack('cli');
-  queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   dir = await mkdtemp(path.join(os.tmpdir(), 'sentiment-cli-e2e-'));
   env = { SENTIMENT_URL: stack.url, SENTIMENT_STATE_DIR: path.join(dir, 'state') };
 });

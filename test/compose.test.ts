@@ -6,11 +6,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_MODELS_FILE, readModelsFile } from '@sentiment/registry';
 import { appArgs, repoRoot } from './support/processes.js';
 
 const exec = promisify(execFile);
 const file = path.join(repoRoot, 'docker-compose.yml');
-const compose = parse(readFileSync(file, 'utf8')) as { services: Record<string, any> };
+const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, any> };
 const { postgres, redis, api } = compose.services;
 
 describe('docker-compose.yml', () => {
@@ -42,9 +43,15 @@ describe('docker-compose.yml', () => {
 
   it('runs the compiled apps with node itself, as APPS_COMPILED=1 tests and fault:graceful-shutdown do, so SIGTERM reaches them', () => {
     expect(api.command).toEqual(['node', ...appArgs('apps/api/src/main.ts', { compiled: true })]);
-    expect(compose.services.worker.command).toEqual(['node', ...appArgs('apps/worker/src/main.ts', { compiled: true })]);
+    expect(compose.services['worker-v2'].command).toEqual(['node', ...appArgs('apps/worker/src/main.ts', { compiled: true })]);
     expect(api.init).toBe(true);
     expect(readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')).toMatch(/^CMD \["node", "--conditions=production", "apps\/api\/dist\/src\/main\.js"\]$/m);
+  });
+
+  it('gives every model of models.json a worker pool of its own (scaled alone: --scale worker-v2=3)', () => {
+    const served = Object.values(compose.services).map((service) => service.environment?.SERVE_MODELS).filter(Boolean);
+    expect(served.sort()).toEqual([...readModelsFile(DEFAULT_MODELS_FILE).models.keys()].sort());
+    expect(compose.services['worker-v1'].command).toEqual(compose.services['worker-v2'].command);
   });
 
   it('is refused by docker-compose without the passwords, accepted with them', async () => {

@@ -2,7 +2,7 @@
 // and predictions keep flowing while Postgres is unreachable.
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getJson, postJson, STABLE_QUEUE, type Stack, startStack, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/stack.js';
+import { getJson, postJson, type Stack, startStack, TEST_DATABASE_URL, TEST_REDIS_URL } from './support/stack.js';
 import { waitFor } from './support/processes.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -32,7 +32,7 @@ describe('horizontal scaling', () => {
     const jobs = await Promise.all(
       Array.from({ length: 24 }, (_, i) => postJson(`${stack!.url}/jobs`, { texts: texts(300, `job${i}`) })),
     );
-    const queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+    const queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
     try {
       const workersSeen = new Set<string>();
       for (const { body } of jobs) {

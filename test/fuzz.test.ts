@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/processes.js';
-import { getJson, postJson, STABLE_QUEUE, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
+import { getJson, postJson, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
 import { seededRandom } from '../scripts/faults/lib/rng.js';
 
 const REQUESTS = 10_000;
@@ -238,7 +238,7 @@ describe(`fuzzing /predict, /batch and /jobs (seed ${SEED})`, () => {
   }, 300_000);
 
   it('the worker completed every job the API accepted: none failed', async () => {
-    const queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+    const queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
     try {
       const counts = await waitFor(
         'the fuzz backlog to drain',

@@ -11,7 +11,7 @@ import { defaultModelDir } from '@sentiment/model';
 import { PERSIST_QUEUE } from '@sentiment/queue';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from './support/processes.js';
-import { freePort, getJson, postJson, STABLE_QUEUE, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
+import { freePort, getJson, postJson, type Stack, startStack, TEST_REDIS_URL } from './support/stack.js';
 
 /** The texts BullMQ keeps in the job's hash (`data`), read straight from Redis. */
 async function textsInRedis(queue: Queue, jobId: string): Promise<string[]> {
@@ -64,7 +64,7 @@ it('stores the rows of a model whose folder name is 60 characters long, under a 
 });
 
 it('with STORE_INPUT_TEXT=false keeps no input text once answered: NULL in Postgres, blanked in the job hash, count kept', async () => {
-  const queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  const queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   try {
     const res = await postJson(`${stack.url}/jobs`, { texts: ['my card number is in this ticket', 'and my home address'] });
     expect(res.status, stack.logs()).toBe(202);
@@ -84,7 +84,7 @@ it('with STORE_INPUT_TEXT=false keeps no input text once answered: NULL in Postg
 it('fails the job at once with the reason when Postgres refuses the rows for good, says so in /ready and /metrics, parks nothing', async () => {
   // A rule the rows break (as a user's own constraint or a too-short column would): Postgres answers 23514.
   await stack.sql('alter table {schema}.predictions add constraint short_versions check (length(model_version) <= 8) not valid');
-  const queue = new Queue(STABLE_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
+  const queue = new Queue(stack.defaultQueue, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   const persist = new Queue(PERSIST_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: stack.prefix });
   try {
     const res = await postJson(`${stack.url}/predict`, { text: 'the parcel never came and nobody answers' });

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { initOrm, migrateUp } from '@sentiment/db';
 import { MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName } from '@sentiment/queue';
-import { DEFAULT_MODELS_FILE, readModelsFile } from '@sentiment/registry';
+import { DEFAULT_MODELS_FILE, readModelsFile, registryFromEnv } from '@sentiment/registry';
 import { startApp, waitFor, type AppProcess } from './processes.js';
 
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './services.js';
@@ -53,8 +53,11 @@ export async function startStack(label: string, options: StackOptions = {}) {
   await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
   await migrateUp(orm);
 
+  // The API routes by the registry the workers load: a test's MODEL_DIR (or MODELS_FILE…) goes to both.
+  const registryEnv = Object.fromEntries(Object.entries(options.workerEnv ?? {}).filter(([k]) => ['MODELS_FILE', 'MODEL_DIR', 'MODEL_ID', 'MODEL_CACHE_DIR'].includes(k)));
+  const registry = registryFromEnv(registryEnv, []) ?? REGISTRY;
   // Load and fuzz tests come from one IP: rate limiting is tested on its own (apps/api/test/security.test.ts).
-  const shared = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0' };
+  const shared = { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '0', ...registryEnv };
   const apps: AppProcess[] = [];
   const workers: AppProcess[] = [];
 
@@ -71,9 +74,9 @@ export async function startStack(label: string, options: StackOptions = {}) {
     const worker = startApp(`worker-${workers.length + 1}`, 'apps/worker/src/main.ts', {
       ...shared,
       INFERENCE_THREADS: '1',
-      // The stable model only (one model loaded per worker keeps test stacks light); tests of several
-      // versions set SERVE_MODELS themselves.
-      SERVE_MODELS: STABLE_MODEL,
+      // The repository registry's stable model only (one model per worker keeps test stacks light); tests
+      // of several versions set SERVE_MODELS themselves.
+      ...(Object.keys(registryEnv).length === 0 && { SERVE_MODELS: STABLE_MODEL }),
       ...options.workerEnv,
       ...env,
     }, { compiled: options.compiled });
@@ -106,6 +109,8 @@ export async function startStack(label: string, options: StackOptions = {}) {
     databaseUrl,
     redisUrl,
     url: api.url,
+    /** The queue requests without a `model` go to (the stable model's). */
+    defaultQueue: predictionQueueName(registry.routing.aliases.stable!),
     api: api.process,
     workers,
     startApi,
@@ -115,7 +120,7 @@ export async function startStack(label: string, options: StackOptions = {}) {
     logs: () => apps.map((a) => `--- ${a.name}\n${a.output().slice(-5000)}`).join('\n'),
     async stop() {
       await Promise.all(apps.map((a) => a.stop()));
-      for (const name of [...[...REGISTRY.models.keys()].map(predictionQueueName), PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
+      for (const name of [...[...registry.models.keys()].map(predictionQueueName), PERSIST_QUEUE, MAINTENANCE_QUEUE]) {
         const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
         await queue.obliterate({ force: true });
         await queue.close();

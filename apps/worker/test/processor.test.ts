@@ -106,6 +106,8 @@ describe('classify processor on a real Worker', () => {
     ['no texts', { texts: [], model: MODEL, source: 'jobs' }, /texts/],
     ['an unknown source', { texts: ['fine'], model: MODEL, source: 'cron' }, /source/],
     ['a non-object payload', 'just a string', /invalid classify job/],
+    ['no model', { texts: ['fine'], source: 'batch' }, /model/],
+    ['another model (only a producer bypassing the API does this)', { texts: ['fine'], model: 'other-model', source: 'batch' }, /job for model "other-model" reached the queue of model "test-model"/],
   ])('fails a payload with %s at once, without retries', async (_case, data, reason) => {
     const bad = await queue.add(JobName.classify, data as never, options);
     await expect(bad.waitUntilFinished(events, WAIT_MS)).rejects.toThrow(reason);

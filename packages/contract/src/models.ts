@@ -26,6 +26,7 @@ export const ModelInfo = z
     versions: z.array(ServedVersion).meta({ description: 'Versions live workers serve (more than one during a rollout of new files).' }),
     traffic_share: z.number().meta({ description: 'Share of requests without a `model` the split sends here (0 to 1).' }),
     shadow_rate: z.number().meta({ description: 'Share of routed requests this model also answers in shadow (0 to 1).' }),
+    retired: z.boolean().meta({ description: 'Being retired (`npm run models:retire`): its queued jobs finish, it takes no new ones (503 `model_unavailable`).' }),
   })
   .meta({ id: 'ModelInfo' });
 

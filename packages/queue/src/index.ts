@@ -6,3 +6,4 @@ export * from './replies.js';
 export * from './write-rejections.js';
 export * from './work-in-progress.js';
 export * from './model-presence.js';
+export * from './routing-store.js';

@@ -49,3 +49,17 @@ export async function servedVersions(redis: Redis, prefix: string, models: reado
   });
   return served;
 }
+
+/**
+ * Models being retired (`npm run models:retire`): the API sends them no new job, while their workers
+ * finish what is queued. One set per deployment.
+ */
+const retiredKey = (prefix: string) => `${prefix}:retired-models`;
+
+export async function setRetired(redis: Redis, prefix: string, model: string, retired: boolean): Promise<void> {
+  await (retired ? redis.sadd(retiredKey(prefix), model) : redis.srem(retiredKey(prefix), model));
+}
+
+export async function retiredModels(redis: Redis, prefix: string): Promise<Set<string>> {
+  return new Set(await redis.smembers(retiredKey(prefix)));
+}

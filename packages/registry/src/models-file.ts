@@ -96,6 +96,9 @@ export function readModelsFile(path: string): Registry {
  */
 export function singleModelRegistry(source: ModelSource, origin: string): Registry {
   const raw = 'dir' in source ? source.dir.replace(/\/+$/, '').split('/').pop()! : 'hub' in source ? source.hub.split('/').pop()! : source.shipped;
-  const name = raw.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 41) || 'model';
+  const clean = raw.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '');
+  // At most 41 characters, cut at a separator when there is one (`…-sst-2-english` → `…-sst-2`).
+  const cut = clean.length <= 41 ? clean : clean.slice(0, 41).replace(/[-._][^-._]*$/, '') || clean.slice(0, 41);
+  const name = cut || 'model';
   return { origin, models: new Map([[name, { source }]]), routing: Routing.parse({ aliases: { stable: name }, split: { stable: 100 } }) };
 }

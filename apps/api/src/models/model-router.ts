@@ -1,13 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { ModelInfo, ModelCatalog } from '@sentiment/contract';
-import { servedVersions, type ServedVersion } from '@sentiment/queue';
+import { retiredModels, routingStore, servedVersions, type ServedVersion } from '@sentiment/queue';
 import { FULL_VERSION, pickModel, resolveTarget, Routing, routingProblems, stickyPoint, type Registry } from '@sentiment/registry';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedisGuard, type RedisGuard } from '../jobs/redis-guard.js';
 import { ValidationError } from '../validation.js';
 import { ModelUnavailableError, UnknownModelError } from './model-errors.js';
-import { routingStore } from './routing-store.js';
 
 /** How often an instance re-reads the routing and the served versions: a change reaches every instance within this. */
 export const ROUTING_REFRESH_MS = 1000;
@@ -72,6 +71,8 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
   let updatedAt: string | null = null;
   /** Versions with live workers per model; undefined until read once (then an empty list means: nobody serves it). */
   let served: Map<string, ServedVersion[]> | undefined;
+  /** Models being retired (npm run models:retire): no new jobs. */
+  let retired = new Set<string>();
 
   const apply = (next: Routing, at: string | null) => {
     const changed = JSON.stringify(next) !== JSON.stringify(routing);
@@ -84,13 +85,18 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
   };
   onRouting?.(routing);
 
+  /** Bumped by every local change: a refresh that read Redis before it must not undo it. */
+  let generation = 0;
   async function refresh(): Promise<void> {
-    const [stored, versions] = await Promise.all([store.read(), servedVersions(redis, prefix, [...names])]);
+    const started = generation;
+    const [stored, versions, retiring] = await Promise.all([store.read(), servedVersions(redis, prefix, [...names]), retiredModels(redis, prefix)]);
+    served = versions;
+    retired = retiring;
+    if (generation !== started) return;
     // A stored routing naming models this instance's registry lacks is not applied (a registry mismatch between instances).
     if (stored && routingProblems(stored.routing, names).length === 0) apply(stored.routing, stored.updatedAt);
     else if (!stored) apply(registry.routing, null);
     else logger.warn({ problems: routingProblems(stored.routing, names) }, 'stored routing does not fit this registry; keeping the current one');
-    served = versions;
   }
   let failing = false;
   const timer = setInterval(() => {
@@ -109,16 +115,26 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
   const mustBeServed = (model: string) => {
     if (served && (served.get(model)?.length ?? 0) === 0) throw new ModelUnavailableError(model, 'no worker serves it');
   };
+  /** Throws 503 for a model being retired: its queue only drains. */
+  const mustNotBeRetired = (model: string) => {
+    if (retired.has(model)) throw new ModelUnavailableError(model, 'it is being retired (its queued jobs finish; it takes no new ones)');
+  };
 
   function pinned(requested: string): string {
     if (FULL_VERSION.test(requested)) {
-      for (const [model, versions] of served ?? []) if (versions.some((v) => v.version === requested)) return model;
+      for (const [model, versions] of served ?? []) {
+        if (versions.some((v) => v.version === requested)) {
+          mustNotBeRetired(model);
+          return model;
+        }
+      }
       const name = requested.slice(0, requested.indexOf('+'));
       if (names.has(name)) throw new ModelUnavailableError(name, `no worker serves version ${requested}`);
       throw new UnknownModelError(requested, known());
     }
     const model = resolveTarget(routing, names, requested);
     if (model === undefined) throw new UnknownModelError(requested, known());
+    mustNotBeRetired(model);
     mustBeServed(model);
     return model;
   }
@@ -133,7 +149,7 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
     const shadow = routing.shadow;
     if (!shadow || shadow.rate <= 0 || Math.random() >= shadow.rate) return undefined;
     const target = resolveTarget(routing, names, shadow.model);
-    if (target === undefined || target === model) return undefined;
+    if (target === undefined || target === model || retired.has(target)) return undefined;
     // No worker for the shadow: skip it rather than pile up jobs nobody runs.
     if (served && (served.get(target)?.length ?? 0) === 0) return undefined;
     return target;
@@ -150,6 +166,7 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
       versions: served?.get(name) ?? [],
       traffic_share: shares.get(name) ?? 0,
       shadow_rate: shadowModel === name ? routing.shadow!.rate : 0,
+      retired: retired.has(name),
     }));
     return { models, routing, routing_updated_at: updatedAt };
   }
@@ -161,6 +178,7 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
           ? { model: pinned(requested), how: 'pinned' }
           : (() => {
               const model = pickModel(routing, names, point(caller));
+              mustNotBeRetired(model);
               const shadow = shadowFor(model);
               return { model, how: 'split' as const, ...(shadow && { shadow }) };
             })();
@@ -174,11 +192,14 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
         ? routingProblems(parsed.data, names).map((message) => ({ path: [], code: 'custom', message }))
         : parsed.error.issues.map((i) => ({ path: i.path.filter((p) => typeof p !== 'symbol'), code: i.code, message: i.message }));
       if (!parsed.success || problems.length > 0) throw new ValidationError('invalid routing', problems);
-      apply(parsed.data, await guarded(() => store.write(parsed.data)));
+      const at = await guarded(() => store.write(parsed.data));
+      generation++;
+      apply(parsed.data, at);
       return list();
     },
     async resetRouting() {
       await guarded(() => store.clear());
+      generation++;
       apply(registry.routing, null);
       return list();
     },

@@ -3,7 +3,7 @@ import { Worker, type Processor } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import type { Express } from 'express';
 import { createAnalyticsRepository, initOrm, migrateUp, type AnalyticsRepository } from '@sentiment/db';
-import { announceModel, predictionId, predictionQueueName, workInProgress, workKeys, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import { announceModel, predictionId, PRESENCE_EVERY_MS, predictionQueueName, workInProgress, workKeys, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
 import { DEFAULT_MODELS_FILE, readModelsFile, type Registry } from '@sentiment/registry';
 import { createApp } from '../../src/app.js';
 import { createApiMetrics, type ApiMetricsOptions } from '../../src/metrics.js';
@@ -110,6 +110,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
   const workers: Worker<ClassifyJobData, ClassifyJobResult>[] = [];
   const announcing: Promise<void>[] = [];
+  const timers: NodeJS.Timeout[] = [];
   return {
     app,
     prefix,
@@ -135,12 +136,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       // As the real worker does: a finished job's texts leave the queue depth, and it announces its model.
       const work = workInProgress(clients.redis, prefix);
       worker.on('completed', (job) => void work.finish(queueName, job.id!).catch(() => undefined));
-      announcing.push(announceModel(clients.redis, prefix, model, `${model}+00000000`, `harness-${workers.length}`));
+      // Announced as a real worker does: now, and again before the entry expires.
+      const announce = () => announceModel(clients.redis, prefix, model, `${model}+00000000`, `harness-${workers.length}`);
+      announcing.push(announce());
+      timers.push(setInterval(() => void announce().catch(() => undefined), PRESENCE_EVERY_MS));
       workers.push(worker);
       return worker;
     },
     async close() {
       models.close();
+      timers.forEach(clearInterval);
       await Promise.all(workers.map((w) => w.close(true)));
       if (clients.redis.status === 'ready') {
         for (const q of clients.predictionQueues.all()) await q.obliterate({ force: true });

@@ -548,6 +548,7 @@ export const models = {
             versions: [{ version: 'sentiment-multi-v2+d6c0cc55', workers: 2 }],
             traffic_share: 0.9,
             shadow_rate: 0,
+            retired: false,
           },
           {
             name: 'sentiment-sst2-v1',
@@ -557,6 +558,7 @@ export const models = {
             versions: [{ version: 'sentiment-sst2-v1+5d3a2c11', workers: 1 }],
             traffic_share: 0.1,
             shadow_rate: 0.05,
+            retired: false,
           },
         ],
         routing: {
