@@ -188,4 +188,21 @@ describe('retention of comparison rows', () => {
     expect(Number((await oldest()).n)).toBe(0);
     expect(await comparisonRollups(db)).toEqual({ rollup: [], latency: [] });
   });
+
+  it('stay exact for any client’s own SQL: insert from another search_path, update, delete, truncate', async () => {
+    const conn = db.orm.em.getConnection();
+    const t = `"${db.schema}".model_comparisons`;
+    await conn.execute(`set search_path to public; insert into ${t} (id, "timestamp", job_id, item_index, serving_version, serving_sentiment, serving_confidence,
+        serving_latency_ms, shadow_version, shadow_sentiment, shadow_confidence, shadow_latency_ms)
+      select gen_random_uuid(), timestamptz '2024-06-01 08:00:00+00' + i * interval '7 seconds', 'own-sql', i, 'alpha+0000000a', (array['negative','neutral','positive'])[1 + i % 3],
+        0.5 + (i % 50) / 100.0, i % 40, 'beta+0000000b', (array['negative','neutral','positive'])[1 + i % 2], 0.4 + (i % 60) / 100.0, (i % 23) * 1.5
+      from generate_series(1, 2000) i; reset search_path`);
+    await expectComparisonRollupsMatchRebuild(db);
+    await conn.execute(`update ${t} set shadow_latency_ms = shadow_latency_ms * 3, shadow_sentiment = 'neutral', "timestamp" = "timestamp" + interval '90 seconds' where item_index % 4 = 0`);
+    await expectComparisonRollupsMatchRebuild(db);
+    await conn.execute(`delete from ${t} where item_index % 5 = 0`);
+    await expectComparisonRollupsMatchRebuild(db);
+    await conn.execute(`truncate ${t}`);
+    expect(await comparisonRollups(db)).toEqual({ rollup: [], latency: [] });
+  });
 });
