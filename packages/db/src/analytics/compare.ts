@@ -4,7 +4,6 @@ import { LATENCY_RESOLUTION, percentilesFromBins } from '../latency-histogram.js
 import { splitRange } from '../rollup-ranges.js';
 import type { AnalyticsContext, Sql } from './context.js';
 import { overPieces } from './ranges.js';
-import { toNumberOrNull } from './rows.js';
 import type { CompareOptions } from './types.js';
 
 // Shadow runs: model (version) a against model (version) b over the pairs of model_comparisons, whichever
@@ -17,7 +16,7 @@ function matches(ref: string, column: string): Sql {
 }
 
 /**
- * The pairs of a and b, and whether the serving side is a: the versions sets of a and b never overlap
+ * The pairs of a and b, and whether the serving side is a: the version sets of a and b never overlap
  * (the API refuses overlapping references), so a row matches at most one orientation.
  */
 function pairFilter(o: CompareOptions): { where: Sql; servingIsA: Sql } {
@@ -28,13 +27,15 @@ function pairFilter(o: CompareOptions): { where: Sql; servingIsA: Sql } {
   };
 }
 
+/** The columns a comparison rollup row is keyed by, after grain and bucket. */
+const KEY = 'serving_version, shadow_version, serving_sentiment, shadow_sentiment';
+
 const emptyCounts = () => Object.fromEntries(SENTIMENTS.map((s) => [s, 0])) as Record<Sentiment, number>;
 
 export async function compare({ names, query }: AnalyticsContext, o: CompareOptions): Promise<VersionComparison> {
   const f = { from: o.from, to: o.to };
   const pieces = splitRange(f.from, f.to);
   const { where, servingIsA } = pairFilter(o);
-  const KEY = 'serving_version, shadow_version, serving_sentiment, shadow_sentiment';
   // The pair filter sits outside the union: Postgres pushes it into every piece (it only reads grouping columns).
   const cells = overPieces(
     f,
@@ -97,7 +98,7 @@ export async function compare({ names, query }: AnalyticsContext, o: CompareOpti
   const stats = (s: ReturnType<typeof side>): ComparisonSide => ({
     mean_confidence: pairs > 0 ? s.confidence / pairs : null,
     counts: s.counts,
-    latency: percentilesFromBins(s.bins, toNumberOrNull(s.max)),
+    latency: percentilesFromBins(s.bins, s.max),
   });
   return {
     a: o.a,
