@@ -555,7 +555,7 @@ export const models = {
             aliases: ['previous'],
             description: 'Binary, movie reviews only',
             source: 'shipped',
-            versions: [{ version: 'sentiment-sst2-v1+5d3a2c11', workers: 1 }],
+            versions: [{ version: 'sentiment-sst2-v1+30b0c38c', workers: 1 }],
             traffic_share: 0.1,
             shadow_rate: 0.05,
             retired: false,
