@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
   if (board === 'read-only') app.use(BOARD_PATH, localOnly('Bull Board'));
   if (board !== 'absent') app.use(BOARD_PATH, withoutRemoteFonts, boardRouter(deps.boardQueues, { readOnly: board === 'read-only' }));
   app.use(ROUTING_PATH, jsonBody('64kb'), adminRoutingRouter({ models: deps.models, writable: access.admin !== undefined }));
-  app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, draining }));
+  app.use(healthRouter({ jobs: deps.jobs, analytics, redisHealth: deps.redisHealth, models: deps.models, draining }));
 
   let jobs = deps.jobs;
   if (backpressure?.maxQueueDepth) {

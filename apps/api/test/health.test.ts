@@ -74,6 +74,7 @@ describe('GET /ready', () => {
     const worker = down.startWorker(stubProcessor);
     try {
       await worker.waitUntilReady();
+      await down.announced();
       let res = await request(down.app).get('/ready');
       for (let i = 0; i < 50 && res.body.checks.workers === 0; i++) {
         await new Promise((r) => setTimeout(r, 100));

@@ -230,3 +230,21 @@ describe('PUT /admin/routing without admin credentials', () => {
     }
   });
 });
+
+describe('GET /ready with a model that gets traffic and no worker', () => {
+  it('is 503 and names the model, so a balancer does not send traffic that would only wait', async () => {
+    const lone = await createHarness({ access: { admin: ADMIN } });
+    try {
+      lone.startWorker(answeringAs(v2), v2);
+      await lone.announced();
+      expect((await request(lone.app).get('/ready')).status).toBe(200);
+      const put = await request(lone.app).put('/admin/routing').set('Authorization', basic).send({ aliases: { stable: v2, previous: v1 }, split: { stable: 50, previous: 50 } });
+      expect(put.status).toBe(200);
+      const ready = await request(lone.app).get('/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.problems).toContain(`models: ${v1} gets 50% of the routed traffic but no worker serves it; its requests would wait and turn into 202s`);
+    } finally {
+      await lone.close();
+    }
+  });
+});

@@ -164,11 +164,11 @@ export function makeProcessor({ model, batcher, logger, chunkSize, replier, reda
     await progress;
     log.info({ total }, 'classify job done');
     const result: ClassifyJobResult = { predictions, total };
-    // Before the texts are blanked: the shadow job carries its own copy.
-    if (data.shadow && data.shadow !== model && shadow) await shadow.enqueue(jobId, data.shadow, texts, predictions);
     if (redact) await redactTexts(job);
     // The rows are durable now: the waiting request need not wait for BullMQ's completion round trip.
     replier?.completed(job, result);
+    // After the reply, so a shadow run adds nothing to the caller's wait (the shadow job carries its own copy of the texts).
+    if (data.shadow && data.shadow !== model && shadow) await shadow.enqueue(jobId, data.shadow, texts, predictions);
     return result;
   }
 }

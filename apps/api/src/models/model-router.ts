@@ -99,7 +99,7 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
     else logger.warn({ problems: routingProblems(stored.routing, names) }, 'stored routing does not fit this registry; keeping the current one');
   }
   let failing = false;
-  const timer = setInterval(() => {
+  const refreshNow = () =>
     refresh().then(
       () => (failing = false),
       (err: unknown) => {
@@ -107,7 +107,8 @@ export function createModelRouter({ registry, redis, prefix, logger, onChoice, o
         failing = true;
       },
     );
-  }, ROUTING_REFRESH_MS);
+  void refreshNow();
+  const timer = setInterval(() => void refreshNow(), ROUTING_REFRESH_MS);
   timer.unref();
 
   const known = () => ({ models: [...names], aliases: Object.keys(routing.aliases) });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AnalyticsRepository } from '@sentiment/db';
 import type { Readiness } from '@sentiment/contract';
 import type { PredictionJobs } from '../jobs/prediction-jobs.js';
+import type { ModelRouter } from '../models/model-router.js';
 import type { RedisHealth } from '../redis-health.js';
 
 /** A readiness probe must answer quickly even when a dependency hangs. */
@@ -11,6 +12,8 @@ export interface HealthDeps {
   jobs: PredictionJobs;
   analytics: Pick<AnalyticsRepository, 'ping'>;
   redisHealth: RedisHealth;
+  /** The models served: one that gets traffic with no worker serving it makes /ready fail. */
+  models?: Pick<ModelRouter, 'list'>;
   /** True once shutdown began: /ready says so, so load balancers stop sending traffic. */
   draining?: () => boolean;
 }
@@ -22,7 +25,7 @@ type Checks = Extract<Readiness, { checks: unknown }>['checks'];
  * (Redis down, no worker, rows refused for good). With only Postgres down predictions go on (rows wait
  * in Redis), so it stays 200 `degraded`: a balancer following it must not take every instance out.
  */
-export function healthRouter({ jobs, analytics, redisHealth, draining = () => false }: HealthDeps): Router {
+export function healthRouter({ jobs, analytics, redisHealth, models, draining = () => false }: HealthDeps): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -53,6 +56,13 @@ export function healthRouter({ jobs, analytics, redisHealth, draining = () => fa
     if (!redisOk) failing.push('redis: unreachable; nothing can be queued or read back');
     else if (workers === 0) failing.push('workers: none connected to the prediction queue; requests would wait and turn into 202s');
     for (const r of rejections.slice(0, 3)) failing.push(`writes: ${r.message}`);
+    if (redisOk && workers > 0) {
+      for (const m of models?.list().models ?? []) {
+        if (m.traffic_share > 0 && m.versions.length === 0) {
+          failing.push(`models: ${m.name} gets ${Math.round(m.traffic_share * 100)}% of the routed traffic but no worker serves it; its requests would wait and turn into 202s`);
+        }
+      }
+    }
     if (!postgresOk) degraded.push('postgres: unreachable; predictions continue and their rows wait in the persist queue, analytics answer 503');
     if (persistence === 'none') degraded.push('redis: persistence is off (no AOF, no snapshots); a restart loses queued jobs, results and Idempotency-Keys');
     const status = failing.length > 0 ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok';

@@ -22,7 +22,7 @@ export function registerHealthPaths(registry: OpenAPIRegistry): void {
     description:
       '200 `ok`: Redis and Postgres answer, a worker is connected, rows are stored. 200 `degraded`: predictions work but an ' +
       'operator should look (Postgres down, so rows wait in Redis and analytics answer 503; Redis without persistence). ' +
-      '503 `unavailable`: requests would fail (Redis down, no worker, rows refused by Postgres); 503 `draining` while shutting down. ' +
+      '503 `unavailable`: requests would fail (Redis down, no worker, a model the routing sends traffic to with no worker, rows refused by Postgres); 503 `draining` while shutting down. ' +
       '`problems` says what is wrong in words.',
     responses: {
       200: json('Ready, or degraded with the problems named', Readiness, health.ready),
