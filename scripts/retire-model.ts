@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { predictionQueueName, retiredModels, routingStore, setRetired } from '@sentiment/queue';
 import { registryFromEnv, RegistryEnv, resolveTarget, type Routing } from '@sentiment/registry';
-import { readEnv, RedisEnv } from '@sentiment/settings';
+import { readEnv, RedisEnv, setVariables } from '@sentiment/settings';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 
@@ -22,7 +22,7 @@ const timeoutMs = Number(values['timeout-s']) * 1000;
 if (!Number.isFinite(timeoutMs) || timeoutMs < 0) fail('--timeout-s must be a number of seconds');
 
 const problems: string[] = [];
-const registry = registryFromEnv(RegistryEnv.parse(process.env), problems);
+const registry = registryFromEnv(RegistryEnv.parse(setVariables(process.env)), problems);
 const env = readEnv(RedisEnv, process.env, 'models:retire', problems);
 if (!registry) fail(problems.join('\n'));
 const names = new Set(registry!.models.keys());

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 import { registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
+import { ConfigError, readEnv, RedisEnv, setVariables } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -107,8 +107,7 @@ export interface ApiConfig {
 /** Reads the environment once (@sentiment/settings' rules); throws one ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const problems: string[] = [];
-  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const registry = registryFromEnv(RegistryEnv.parse(set), problems);
+  const registry = registryFromEnv(RegistryEnv.parse(setVariables(env)), problems);
   const e = readEnv(Env, env, 'API', problems);
   return {
     port: e.PORT,

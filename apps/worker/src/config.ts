@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
 import { ModelName, registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv } from '@sentiment/settings';
+import { ConfigError, readEnv, RedisEnv, setVariables } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -134,18 +134,14 @@ function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] 
   }
 }
 
-/** The variables that are set (blank counts as unset, as readEnv reads them). */
-function setOnly(source: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(source).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
-}
-
 /** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
   // Checked outside zod, reported together with the schema's problems.
   const problems: string[] = [];
   const inputTextKeys = readTextKeys(source, problems);
-  const registry = registryFromEnv(RegistryEnv.parse(setOnly(source)), problems);
-  const serveModels = setOnly(source).SERVE_MODELS?.split(',').map((x) => x.trim()).filter(Boolean);
+  const set = setVariables(source);
+  const registry = registryFromEnv(RegistryEnv.parse(set), problems);
+  const serveModels = set.SERVE_MODELS?.split(',').map((x) => x.trim()).filter(Boolean);
   for (const name of serveModels ?? []) {
     if (registry && !registry.models.has(name)) problems.push(`SERVE_MODELS: no model "${name}" in the registry (${registry.origin}: ${[...registry.models.keys()].join(', ')})`);
   }

@@ -21,6 +21,11 @@ export function shownValue(name: string, value: string | undefined): string {
   return SECRET.test(name) ? `(${value.length} characters, not shown)` : JSON.stringify(value);
 }
 
+/** The variables that are set: unset, empty and blank all mean "the default" (compose files pass `VAR=`). */
+export function setVariables(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''));
+}
+
 /**
  * Validates `env` against `schema` the one way every program here does: a variable that is unset, empty
  * or blank means "the default" (compose files pass `VAR=`); anything refused throws a ConfigError naming
@@ -28,7 +33,7 @@ export function shownValue(name: string, value: string | undefined): string {
  * reports every mistake.
  */
 export function readEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>, program: string, extra: string[] = []): z.infer<S> {
-  const source = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const source = setVariables(env);
   const parsed = schema.safeParse(source);
   const problems = parsed.success
     ? []
