@@ -1,27 +1,15 @@
 import { createHash } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { SENTIMENTS, type Sentiment } from '@sentiment/core';
+import { SENTIMENTS } from '@sentiment/core';
 import type { Orm } from './config.js';
 import { ModelComparisonSchema, type ModelComparison } from './model-comparison.entity.js';
 import { PermanentWriteError, permanentWriteError } from './write-errors.js';
 
-/** One shadow answer next to the serving answer for the same item (a row of `model_comparisons`). */
-export interface ModelComparisonRow {
-  /** Derived from (jobId, itemIndex, shadowVersion) when absent, so a retried write carries the same id. */
-  id?: string;
-  timestamp: Date;
-  /** The serving job's id. */
-  jobId: string;
-  itemIndex: number;
-  servingVersion: string;
-  servingSentiment: Sentiment;
-  servingConfidence: number;
-  servingLatencyMs: number;
-  shadowVersion: string;
-  shadowSentiment: Sentiment;
-  shadowConfidence: number;
-  shadowLatencyMs: number;
-}
+/**
+ * One shadow answer next to the serving answer for the same item (a row of `model_comparisons`). `id` is
+ * derived from (jobId, itemIndex, shadowVersion) when absent, so a retried write carries the same id.
+ */
+export type ModelComparisonRow = Omit<ModelComparison, 'id'> & { id?: string };
 
 export interface ComparisonWriter {
   /** Stores the rows whose (jobId, itemIndex, shadowVersion) is not stored yet; the others are left as they are. */
