@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@sentiment/client';
+import { runCli } from './support/cli.js';
 import { repoRoot, waitFor } from './support/processes.js';
 import { getJson, postJson, REGISTRY, startStack, type Stack } from './support/stack.js';
 
@@ -61,6 +63,21 @@ describe('two shipped models in one deployment', () => {
       [v2.body.model_version, v2.body.sentiment, v2.body.confidence, true],
       [v1.body.model_version, v1.body.sentiment, v1.body.confidence, true],
     ]);
+  });
+
+  it('the typed client and the CLI pin a model too, and the client lists the models', async () => {
+    const client = createClient({ baseUrl: stack.url });
+    const catalog = await client.models();
+    expect(catalog.models.map((m) => m.name)).toEqual([V2, V1]);
+    expect((await client.predict(`pinned by the client ${tag()}`, { model: 'previous' })).model_version.startsWith(`${V1}+`)).toBe(true);
+    const job = await client.submit([`a job for v1 ${tag()}`], { model: V1 });
+    expect((await client.waitFor(job.job_id)).result.predictions[0]!.model_version.startsWith(`${V1}+`)).toBe(true);
+    const cli = await runCli(['predict', '--model', 'previous', `pinned by the CLI ${tag()}`], { SENTIMENT_URL: stack.url });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout).model_version.startsWith(`${V1}+`)).toBe(true);
+    const unknown = await runCli(['predict', '--model', 'nope', 'text'], { SENTIMENT_URL: stack.url });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/unknown_model|no model, alias or served version "nope"/);
   });
 
   it('a neutral statement is neutral by v2 (three classes), whatever v1 says', async () => {

@@ -43,6 +43,8 @@ export interface SubmissionIdentity {
   format: string;
   selector: string;
   limits: ChunkLimits;
+  /** `--model`, when given: a submission for another model is another submission (its own keys). */
+  model?: string;
 }
 
 const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');

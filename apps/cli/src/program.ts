@@ -40,6 +40,7 @@ export async function run(argv: string[], signal: AbortSignal): Promise<number> 
 
   const context = (cmd: Command) => commandContext(cmd.optsWithGlobals<GlobalOptions>(), signal);
   const interval = () => new Option('--interval <ms>', 'pause between status polls').argParser(intIn(50, 60_000)).default(500);
+  const modelOption = () => new Option('--model <model>', 'which model answers: a name, an alias (stable) or a full model_version (default: the deployment\'s routing; see GET /models)');
   const maxInFlight = () =>
     new Option('--max-in-flight <n>', 'jobs queued but unfinished at once').argParser(intIn(1, 100)).default(4);
   const outputOptions = (cmd: Command) =>
@@ -51,8 +52,9 @@ export async function run(argv: string[], signal: AbortSignal): Promise<number> 
     .command('predict')
     .description('classify one or more texts given as arguments; prints one JSON line per text')
     .argument('<text...>', 'the texts')
-    .action(async (texts: string[], _options, cmd: Command) => {
-      await predictCommand(context(cmd), texts);
+    .addOption(modelOption())
+    .action(async (texts: string[], options: { model?: string }, cmd: Command) => {
+      await predictCommand(context(cmd), texts, options);
     });
 
   outputOptions(
@@ -64,6 +66,7 @@ export async function run(argv: string[], signal: AbortSignal): Promise<number> 
       .option('--column <name>', 'CSV: the column holding the texts (default: the only column, or "text")')
       .option('--field <name>', 'JSONL: the field holding the texts', 'text')
       .addOption(new Option('--chunk-size <n>', 'texts per job').argParser(intIn(1, MAX_JOB_TEXTS)))
+      .addOption(modelOption())
       .addOption(maxInFlight())
       .addOption(interval()),
   ).action(async (file: string, options: SubmitOptions, cmd: Command) => {

@@ -84,7 +84,7 @@ async function ensureJob({ client, input, identity, state, stateDir, progress, s
   const texts = input.items.slice(chunk.start, chunk.start + chunk.count).map((item) => item.text);
   for (;;) {
     try {
-      const job = await client.submit(texts, { idempotencyKey: chunkIdempotencyKey(identity, chunk.index, chunk.generation), signal });
+      const job = await client.submit(texts, { idempotencyKey: chunkIdempotencyKey(identity, chunk.index, chunk.generation), model: identity.model, signal });
       chunk.jobId = job.job_id;
       await saveState(stateDir, state);
       return;

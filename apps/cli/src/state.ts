@@ -27,6 +27,8 @@ export const SubmissionState = z.object({
     field: z.string(),
   }),
   limits: z.object({ maxTexts: z.number().int(), maxBytes: z.number().int() }),
+  /** `--model`: every job of the submission is answered by it (absent: the deployment's routing). */
+  model: z.string().optional(),
   output: z.object({ path: z.string().optional(), format: z.enum(['jsonl', 'csv']) }),
   texts: z.number().int(),
   blank: z.number().int(),

@@ -26,11 +26,12 @@ export interface OutputChoice {
   format: OutputFormat;
 }
 
-const identityOf = (input: Input, options: InputOptions, limits: ChunkLimits): SubmissionIdentity => ({
+const identityOf = (input: Input, options: InputOptions, limits: ChunkLimits, model: string | undefined): SubmissionIdentity => ({
   sha256: input.sha256,
   format: options.format,
   selector: options.format === 'csv' ? (options.column ?? '') : options.format === 'jsonl' ? options.field : '',
   limits,
+  ...(model !== undefined && { model }),
 });
 
 /** `sentiment submit FILE`: reads the file, then starts or resumes its submission (state keyed by file, options and URL). */
@@ -40,12 +41,13 @@ export async function submitFile(
   options: InputOptions,
   maxTexts: number | undefined,
   output: OutputChoice,
+  model?: string,
 ): Promise<SubmissionState> {
   const input = await readInput(file, options);
   const limits = { maxTexts: maxTexts ?? MAX_JOB_TEXTS, maxBytes: MAX_CHUNK_BYTES };
-  const identity = identityOf(input, options, limits);
+  const identity = identityOf(input, options, limits, model);
   const id = submissionId(identity, settings.url);
-  const state = (await loadState(settings.stateDir, id)) ?? newState(id, settings.url, input, options, limits);
+  const state = (await loadState(settings.stateDir, id)) ?? newState(id, settings.url, input, options, limits, model);
   state.output = { path: output.path && path.resolve(output.path), format: output.format };
   await saveState(settings.stateDir, state);
   await run(settings, state, input, identity);
@@ -60,16 +62,17 @@ export async function resumeSubmission(settings: SubmissionSettings, state: Subm
     throw badInput(`${state.input.file} changed since submission ${state.id} was made: submit it again with \`sentiment submit\``);
   }
   if (output) state.output = { path: output.path && path.resolve(output.path), format: output.format };
-  await run(settings, state, input, identityOf(input, options, state.limits));
+  await run(settings, state, input, identityOf(input, options, state.limits, state.model));
 }
 
-function newState(id: string, url: string, input: Input, options: InputOptions, limits: ChunkLimits): SubmissionState {
+function newState(id: string, url: string, input: Input, options: InputOptions, limits: ChunkLimits, model: string | undefined): SubmissionState {
   return {
     version: 1,
     id,
     url,
     input: { file: path.resolve(input.file), sha256: input.sha256, format: options.format, column: options.column, field: options.field },
     limits,
+    ...(model !== undefined && { model }),
     output: { format: 'jsonl' },
     texts: input.items.length,
     blank: input.blank,

@@ -4,6 +4,7 @@ import {
   JobAccepted,
   JobsAccepted,
   JobStatus,
+  ModelCatalog,
   Prediction,
   Readiness,
 } from '@sentiment/contract';
@@ -20,6 +21,8 @@ export interface CallOptions {
 export interface PostOptions extends CallOptions {
   /** Makes the call safe to retry: the same key (per endpoint and API key, for 24 h) never creates a second job. */
   idempotencyKey?: string;
+  /** Which model answers: a name, an alias (`stable`) or a full `model_version`. Default: the deployment's routing. */
+  model?: string;
   /** If the API answers 202 (busy workers), how to poll the job for the answer. */
   wait?: Omit<WaitOptions, 'signal'>;
 }
@@ -30,6 +33,8 @@ export interface SubmitOptions extends CallOptions {
    * call created. Only with a key does the client retry a 429/503 after its Retry-After.
    */
   idempotencyKey?: string;
+  /** Which model answers every text of the job (a name, an alias or a full `model_version`). */
+  model?: string;
 }
 
 /** POST /jobs's answer, and whether it is the job an earlier request with the same key created. */
@@ -61,11 +66,11 @@ export function createClient(options: ClientOptions) {
   }
 
   /** POST /predict and /batch answer 200 with the result, or 202 when the workers are slower than the API waits. */
-  async function interactive(path: '/predict' | '/batch', body: unknown, { idempotencyKey, signal, wait }: PostOptions) {
+  async function interactive(path: '/predict' | '/batch', body: object, { idempotencyKey, signal, wait, model }: PostOptions) {
     const reply = await request({
       method: 'POST',
       path,
-      body,
+      body: model === undefined ? body : { ...body, model },
       headers: idempotencyHeader(idempotencyKey),
       responses: { 200: path === '/predict' ? Prediction : BatchResponse, 202: JobAccepted },
       idempotent: idempotencyKey !== undefined,
@@ -88,11 +93,11 @@ export function createClient(options: ClientOptions) {
     },
 
     /** Queues up to MAX_JOB_TEXTS texts as one job; poll it with `status` or `waitFor`. */
-    async submit(texts: string[], { idempotencyKey, signal }: SubmitOptions = {}): Promise<Submitted> {
+    async submit(texts: string[], { idempotencyKey, signal, model }: SubmitOptions = {}): Promise<Submitted> {
       const reply = await request({
         method: 'POST',
         path: '/jobs',
-        body: { texts },
+        body: model === undefined ? { texts } : { texts, model },
         headers: idempotencyHeader(idempotencyKey),
         responses: { 202: JobsAccepted },
         idempotent: idempotencyKey !== undefined,
@@ -103,6 +108,11 @@ export function createClient(options: ClientOptions) {
 
     status,
     waitFor,
+
+    /** GET /models: the models the deployment serves, their aliases and live versions, and the routing in effect. */
+    async models({ signal }: CallOptions = {}): Promise<ModelCatalog> {
+      return (await request({ method: 'GET', path: '/models', responses: { 200: ModelCatalog }, idempotent: true, signal })).body;
+    },
 
     analytics: createAnalytics(request),
 

@@ -13,6 +13,7 @@ export interface SubmitOptions {
   chunkSize?: number;
   maxInFlight: number;
   interval: number;
+  model?: string;
 }
 
 /** `sentiment submit FILE`: classifies every text of the file, resuming a previous run of the same file. */
@@ -26,5 +27,6 @@ export async function submitCommand(ctx: CommandContext, file: string, options: 
     { format, column: options.column, field: options.field },
     options.chunkSize,
     { path: options.out, format: outputFormatOf(options.out, options.outputFormat) },
+    options.model,
   );
 }
