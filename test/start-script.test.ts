@@ -42,6 +42,10 @@ it('restarts a worker that crashed, and the API serves again without anyone step
       intervalMs: 250,
     });
   await ready();
+  // Both shipped models, out of the box: v2 answers by default, v1 when named.
+  await waitFor('both models served', async () => (await getJson(`${url}/models`)).body.models.every((m: { versions: unknown[] }) => m.versions.length === 1));
+  const pinned = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'an old favourite', model: 'previous' }) });
+  expect(((await pinned.json()) as { model_version: string }).model_version).toMatch(/^sentiment-sst2-v1\+/);
   const [first] = pidOf(runner.output(), 'worker');
   expect(first).toBeGreaterThan(0);
 
@@ -51,5 +55,6 @@ it('restarts a worker that crashed, and the API serves again without anyone step
   await ready();
   const res = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'back on its feet' }) });
   expect(res.status).toBe(200);
+  expect(((await res.json()) as { model_version: string }).model_version).toMatch(/^sentiment-multi-v2\+/);
   expect(runner.child.exitCode).toBeNull(); // the runner and the API kept running throughout
 }, 240_000);
