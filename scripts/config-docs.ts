@@ -194,7 +194,7 @@ export function configurationDoc(): string {
     '| --- | --- | --- |',
     "| `MALLOC_ARENA_MAX` | glibc, in the worker (`2` in the Dockerfile and `npm start`) | malloc arenas; fewer keep the inference threads' native memory from spreading ([benchmarks.md](benchmarks.md#memory)) |",
     '| `NODE_ENV` | `npm start` | `production` runs the compiled apps (`npm run build` first), as the container does |',
-    '| `REDIS_URL` | `npm start` | the Redis it checks before starting the apps (default `redis://127.0.0.1:6379`) |',
+    '| `REDIS_URL`, `REDIS_SENTINELS` | `npm start` | the Redis it checks before starting the apps (default `redis://127.0.0.1:6379`; with `REDIS_SENTINELS`, the first sentinel) |',
     '| `LOG_PRETTY` | `npm start` | on a terminal the apps\' JSON logs are shown through pino-pretty; `0` keeps them raw JSON |',
     '| `INPUT_TEXT_KEYS`, `INPUT_TEXT_KEYS_FILE` | `npm run texts` | the keys to decrypt input texts with (as the worker\'s) |',
     '| `POSTGRES_PASSWORD`, `REDIS_PASSWORD`, `API_DOMAIN`, `API_PUBLISH` | `docker-compose.yml` | see [operations.md](operations.md#running-it-exposed) |',

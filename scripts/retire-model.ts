@@ -6,11 +6,10 @@
 // instead of waiting for ever. Traffic must be off the model first (PUT /admin/routing): it refuses
 // while an alias, the split or the shadow still points at it. `--undo` puts it back in service.
 import { parseArgs } from 'node:util';
-import { predictionQueueName, retiredModels, routingStore, setRetired } from '@sentiment/queue';
+import { createRedisConnection, predictionQueueName, retiredModels, routingStore, setRetired } from '@sentiment/queue';
 import { registryFromEnv, RegistryEnv, resolveTarget, type Routing } from '@sentiment/registry';
-import { readEnv, RedisEnv, setVariables } from '@sentiment/settings';
+import { readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables } from '@sentiment/settings';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'timeout-s': { type: 'string', default: '600' }, undo: { type: 'boolean', default: false } } });
 const fail = (message: string, code = 2): never => {
@@ -21,14 +20,15 @@ const model = positionals[0] ?? fail('usage: npm run models:retire -- <model> [-
 const timeoutMs = Number(values['timeout-s']) * 1000;
 if (!Number.isFinite(timeoutMs) || timeoutMs < 0) fail('--timeout-s must be a number of seconds');
 
-const problems: string[] = [];
+const problems: string[] = redisSentinelProblems(process.env);
 const registry = registryFromEnv(RegistryEnv.parse(setVariables(process.env)), problems);
 const env = readEnv(RedisEnv, process.env, 'models:retire', problems);
 if (!registry) fail(problems.join('\n'));
 const names = new Set(registry!.models.keys());
 if (!names.has(model)) fail(`no model "${model}" in the registry (${registry!.origin}): ${[...names].join(', ')}`);
 
-const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+const target = redisSettings(env);
+const redis = createRedisConnection(target, { maxRetriesPerRequest: 1 });
 const prefix = env.QUEUE_PREFIX;
 const queueName = predictionQueueName(model);
 const queue = new Queue(queueName, { connection: redis, prefix });
@@ -65,7 +65,7 @@ try {
       // The jobs that cannot finish fail through BullMQ, so callers polling them see why.
       const reason = `model "${model}" was retired before this job ran; submit it again (another model will answer)`;
       await queue.promoteJobs();
-      const closerRedis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+      const closerRedis = createRedisConnection(target, { maxRetriesPerRequest: null });
       const closer = new Worker(queueName, async () => { throw new UnrecoverableError(reason); }, { connection: closerRedis, prefix, concurrency: 50 });
       let failed = 0;
       closer.on('failed', () => failed++);

@@ -9,9 +9,13 @@ import { pino } from 'pino';
 import { PinoPretty } from 'pino-pretty';
 import { databaseSettings, initOrm, migrateUp } from '@sentiment/db';
 import { redactUrl } from '@sentiment/queue';
-import { DEFAULT_REDIS_URL } from '@sentiment/settings';
+import { DEFAULT_REDIS_URL, RedisEnv } from '@sentiment/settings';
 
 const redisUrl = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
+// With REDIS_SENTINELS the apps ask the sentinels for the primary (REDIS_URL's host is not used): check the first one.
+const sentinels = RedisEnv.shape.REDIS_SENTINELS.safeParse(process.env.REDIS_SENTINELS?.trim() || undefined).data;
+const firstSentinel = sentinels?.[0];
+const redisCheck = firstSentinel ? `redis://${firstSentinel.host.includes(':') ? `[${firstSentinel.host}]` : firstSentinel.host}:${firstSentinel.port}` : redisUrl;
 const database = databaseSettings(process.env);
 const databaseUrl = database.clientUrl;
 
@@ -31,11 +35,11 @@ function reachable(url: string, defaultPort: number): Promise<string | undefined
 
 const unreachable: string[] = [];
 for (const [name, url, port, service] of [
-  ['Redis', redisUrl, 6379, 'redis'],
+  [firstSentinel ? 'Redis Sentinel' : 'Redis', redisCheck, 6379, 'redis'],
   ['Postgres', databaseUrl, 5432, 'postgres'],
 ] as const) {
   const error = await reachable(url, port);
-  if (error) unreachable.push(`  ${name} at ${redactUrl(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : 'DATABASE_URL'} at a running server`);
+  if (error) unreachable.push(`  ${name} at ${redactUrl(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : name === 'Redis Sentinel' ? 'REDIS_SENTINELS' : 'DATABASE_URL'} at a running server`);
 }
 if (unreachable.length > 0) {
   console.error(`Cannot start: some services are unreachable.\n${unreachable.join('\n')}`);

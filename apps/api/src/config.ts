@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 import { registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv, setVariables } from '@sentiment/settings';
+import { ConfigError, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -74,7 +74,8 @@ export const Env = z.object({
 export interface ApiConfig {
   port: number;
   host: string;
-  redisUrl: string;
+  /** REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_NAME with REDIS_URL's credentials and database. */
+  redis: RedisSettings;
   /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
   database: DbOptions;
   queuePrefix: string;
@@ -106,13 +107,13 @@ export interface ApiConfig {
 
 /** Reads the environment once (@sentiment/settings' rules); throws one ConfigError listing every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const problems: string[] = [];
+  const problems: string[] = redisSentinelProblems(env);
   const registry = registryFromEnv(RegistryEnv.parse(setVariables(env)), problems);
   const e = readEnv(Env, env, 'API', problems);
   return {
     port: e.PORT,
     host: e.HOST,
-    redisUrl: e.REDIS_URL,
+    redis: redisSettings(e),
     database: databaseOptions(e),
     queuePrefix: e.QUEUE_PREFIX,
     registry: registry!,

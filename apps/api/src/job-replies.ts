@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JobReply, replyChannel } from '@sentiment/queue';
+import { createRedisConnection, JobReply, replyChannel, type RedisTarget } from '@sentiment/queue';
 
 export type Finish = { state: 'completed'; value: unknown } | { state: 'failed'; reason: string } | { state: 'pending' };
 
@@ -29,10 +28,12 @@ type Waiter = (finish: Finish) => void;
  * connection, which ioredis re-subscribes after a reconnect. A reply nobody waits for any more
  * (the request already answered 202) is dropped: the job's stored result serves the poll.
  */
-export function createJobReplies({ redisUrl, prefix, logger }: { redisUrl: string; prefix: string; logger: Logger }): JobReplies {
+export function createJobReplies({ redis, prefix, logger }: { redis: RedisTarget; prefix: string; logger: Logger }): JobReplies {
   const channel = replyChannel(prefix, randomUUID());
   const waiters = new Map<string, Set<Waiter>>();
-  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // autoResubscribe (ioredis' default) subscribes again on every reconnect, to whichever primary the
+  // sentinels name after a failover.
+  const subscriber = createRedisConnection(redis, { maxRetriesPerRequest: null, autoResubscribe: true });
   subscriber.on('error', () => {}); // outages are reported once by the command connection (queue-clients.ts)
   const subscribed = subscriber.subscribe(channel).then(
     () => undefined,

@@ -34,7 +34,7 @@ if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent
 const logger = createLogger(config.logLevel);
 
 // Neither client blocks on its service: both retry in the background and /ready reports them.
-const clients = createQueueClients({ redisUrl: config.redisUrl, prefix: config.queuePrefix, models: [...config.registry.models.keys()], logger });
+const clients = createQueueClients({ redis: config.redis, prefix: config.queuePrefix, models: [...config.registry.models.keys()], logger });
 const db = await connectDatabase({ ...config.database, logger });
 let redisFullLoggedAt = 0;
 const jobs = createPredictionJobs(clients, {

@@ -1,9 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { createJobReplies, type JobReplies } from './job-replies.js';
-import { MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName, redactUrl, type ClassifyJobData, type ClassifyJobResult } from '@sentiment/queue';
+import {
+  createRedisConnection,
+  describeRedisTarget,
+  MAINTENANCE_QUEUE,
+  PERSIST_QUEUE,
+  predictionQueueName,
+  type ClassifyJobData,
+  type ClassifyJobResult,
+  type RedisTarget,
+} from '@sentiment/queue';
 import type { JobState } from 'bullmq';
 
 const CLOSE_TIMEOUT_MS = 2000;
@@ -37,7 +46,8 @@ export interface QueueClients {
 }
 
 export interface QueueClientOptions {
-  redisUrl: string;
+  /** REDIS_URL, or the sentinels to ask for the current primary (config.redis). */
+  redis: RedisTarget;
   prefix: string;
   /** The registry's model names: one prediction queue each. */
   models: readonly string[];
@@ -48,10 +58,10 @@ export interface QueueClientOptions {
  * Builds the API's Redis clients. Nothing here blocks on Redis: the clients keep
  * reconnecting in the background, and requests fail fast (503) while it is down.
  */
-export function createQueueClients({ redisUrl, prefix, models, logger }: QueueClientOptions): QueueClients {
+export function createQueueClients({ redis: target, prefix, models, logger }: QueueClientOptions): QueueClients {
   // Fail fast instead of queueing commands while disconnected: an HTTP caller
   // would rather get a 503 now than a hung request.
-  const redis = new Redis(redisUrl, {
+  const redis = createRedisConnection(target, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     // A hung Redis (sockets open, no answers) must cost a request a second, not hang it: commands
@@ -59,12 +69,12 @@ export function createQueueClients({ redisUrl, prefix, models, logger }: QueueCl
     commandTimeout: 1000,
     connectTimeout: 5000,
   });
-  watchOutages(redis, redisUrl, logger);
+  watchOutages(redis, target, logger);
 
   const predictionQueues = createPredictionQueues(models, (name) => new Queue(name, { connection: redis, prefix }));
   const persistQueue = new Queue(PERSIST_QUEUE, { connection: redis, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
-  const replies = createJobReplies({ redisUrl, prefix, logger });
+  const replies = createJobReplies({ redis: target, prefix, logger });
   // Connection errors are reported once by watchOutages; these only keep EventEmitter from throwing.
   const quiet = (err: Error) => logger.debug({ err }, 'queue client error');
   for (const q of predictionQueues.all()) q.on('error', quiet);
@@ -111,18 +121,18 @@ export function createPredictionQueues(models: readonly string[], open: (queueNa
 }
 
 /** One log line when Redis goes away and one when it is back, not one per reconnect attempt. */
-function watchOutages(redis: Redis, url: string, logger: Logger): void {
+function watchOutages(redis: Redis, target: RedisTarget, logger: Logger): void {
   let down = false;
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
     logger.error(
-      { err: err.message, redisUrl: redactUrl(url) },
+      { err: err.message, redis: describeRedisTarget(target) },
       'Redis is unreachable; retrying in the background. Start it with `docker compose up -d postgres redis`',
     );
   });
   redis.on('ready', () => {
-    if (down) logger.info({ redisUrl: redactUrl(url) }, 'Redis is reachable again');
+    if (down) logger.info({ redis: describeRedisTarget(target) }, 'Redis is reachable again');
     down = false;
   });
 }

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       port: 3000,
       host: '0.0.0.0',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { url: 'redis://127.0.0.1:6379' },
       database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000, batchSize: 2000 },
       queuePrefix: 'bull',
       registry: readModelsFile(DEFAULT_MODELS_FILE),
@@ -43,6 +43,31 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({ port: 8080, database: { schema: 'analytics' }, syncTimeoutMs: 500, bodyLimit: '2mb', logLevel: 'debug' });
+  });
+
+  it('reads Redis Sentinel settings: both or neither, REDIS_URL keeping the credentials, never echoing them', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://:pw@ignored:6379/3', REDIS_SENTINELS: 's1:26379, s2:26380,s3', REDIS_SENTINEL_NAME: 'mymaster' });
+    expect(config.redis).toEqual({
+      url: 'redis://:pw@ignored:6379/3',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+        { host: 's3', port: 26379 },
+      ],
+      sentinelName: 'mymaster',
+    });
+    expect(loadConfig({ REDIS_SENTINELS: '', REDIS_SENTINEL_NAME: ' ' }).redis).toEqual({ url: 'redis://127.0.0.1:6379' });
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'redis://:hunter2-secret@r:6379', REDIS_SENTINELS: 's1:26379', PORT: 'eighty' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('REDIS_SENTINEL_NAME=unset: set both REDIS_SENTINELS and REDIS_SENTINEL_NAME, or neither');
+    expect(message).toContain('PORT');
+    expect(message).not.toContain('hunter2');
   });
 
   it('treats empty values as unset', () => {

@@ -212,7 +212,7 @@ describe('rate limiting (5 requests per minute per client)', () => {
 
   it('shares the count between two API instances on the same Redis and prefix', async () => {
     const h = await harness({ access: limited });
-    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
+    const clients = createQueueClients({ redis: { url: REDIS_URL }, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
     try {
       await clients.predictionQueues.of(h.defaultModel).waitUntilReady();
       const other = createApp({
@@ -265,7 +265,7 @@ describe('rate limiting (5 requests per minute per client)', () => {
 
   it('still limits when the app was built before Redis was connected (as at startup)', async () => {
     const h = await harness({});
-    const clients = createQueueClients({ redisUrl: REDIS_URL, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
+    const clients = createQueueClients({ redis: { url: REDIS_URL }, prefix: h.prefix, models: [h.defaultModel], logger: silentLogger });
     try {
       const app = createApp({
         jobs: createPredictionJobs(clients, { resultTtlS: 3600 }),

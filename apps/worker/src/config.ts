@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
 import { ModelName, registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv, setVariables } from '@sentiment/settings';
+import { ConfigError, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -67,7 +67,8 @@ export const EnvSchema = z.object({
 });
 
 export interface WorkerConfig {
-  redisUrl: string;
+  /** REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_NAME with REDIS_URL's credentials and database. */
+  redis: RedisSettings;
   /** DATABASE_URL, DATABASE_SCHEMA and the timeouts, read as every other tool reads them (@sentiment/db settings.ts). */
   database: DbOptions;
   predictionWriter: WriterKind;
@@ -137,7 +138,7 @@ function readTextKeys(source: NodeJS.ProcessEnv, problems: string[]): TextKey[] 
 /** Validates the whole environment at once; throws a ConfigError listing every bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfig {
   // Checked outside zod, reported together with the schema's problems.
-  const problems: string[] = [];
+  const problems: string[] = redisSentinelProblems(source);
   const inputTextKeys = readTextKeys(source, problems);
   const set = setVariables(source);
   const registry = registryFromEnv(RegistryEnv.parse(set), problems);
@@ -147,7 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
   }
   const e = readEnv(EnvSchema, source, 'worker', problems);
   return {
-    redisUrl: e.REDIS_URL,
+    redis: redisSettings(e),
     database: databaseOptions(e),
     predictionWriter: e.DB_WRITER,
     queuePrefix: e.QUEUE_PREFIX,

@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SENTIMENTS, type Sentiment } from '@sentiment/core';
-import { redactUrl } from '@sentiment/queue';
-import { Redis } from 'ioredis';
+import { createRedisConnection, describeRedisTarget, type RedisTarget } from '@sentiment/queue';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 /** What the model answered for a text; a hit returns exactly this. */
@@ -30,7 +30,8 @@ export interface ResultCache {
 }
 
 export interface ResultCacheOptions {
-  redisUrl: string;
+  /** REDIS_URL, or the sentinels to ask for the current primary (config.redis). */
+  redis: RedisTarget;
   /** The BullMQ prefix, so that one deployment's (or one test's) keys can be removed together. */
   prefix: string;
   /** Part of the key: a new model never sees an old model's answers. */
@@ -97,7 +98,7 @@ type CacheRedis = Redis & { setEachEx(keyCount: number, ...keysTtlValues: (strin
  */
 export function createResultCache(opts: ResultCacheOptions): ResultCache {
   const { prefix, modelVersion, ttlS, logger, onLookup } = opts;
-  const redis = new Redis(opts.redisUrl, {
+  const redis = createRedisConnection(opts.redis, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: opts.timeoutMs ?? 250,
@@ -107,7 +108,7 @@ export function createResultCache(opts: ResultCacheOptions): ResultCache {
   const markDown = (err: unknown) => {
     if (down) return;
     down = true;
-    logger.warn({ err, redis: redactUrl(opts.redisUrl) }, 'result cache unavailable; predicting every text until it is back');
+    logger.warn({ err, redis: describeRedisTarget(opts.redis) }, 'result cache unavailable; predicting every text until it is back');
   };
   const markUp = () => {
     if (!down) return;

@@ -47,7 +47,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     { poolMax: Math.min(threads + 4, 10), ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
-  const connection = createRedis(config.redisUrl, logger);
+  const connection = createRedis(config.redis, logger);
   const prefix = config.queuePrefix;
   const name = `worker-${hostname()}-${process.pid}`;
   const writer = reportingRejections(dbWriter, createWriteRejectionReporter(connection, prefix, name, logger));
@@ -81,7 +81,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     // Repeated texts skip the model (CACHE_TTL_S=0: off).
     const cache =
       config.cacheTtlS > 0
-        ? createResultCache({ redisUrl: config.redisUrl, prefix, modelVersion: model.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
+        ? createResultCache({ redis: config.redis, prefix, modelVersion: model.version, ttlS: config.cacheTtlS, logger, onLookup: metrics.cacheLookup })
         : undefined;
     const batcher = createBatcher(
       {

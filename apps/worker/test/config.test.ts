@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('uses the documented defaults for an empty environment', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { url: 'redis://127.0.0.1:6379' },
       queuePrefix: 'bull',
       registry: { origin: DEFAULT_MODELS_FILE },
       serveModels: ['sentiment-multi-v2', 'sentiment-sst2-v1'],
@@ -68,6 +68,19 @@ describe('loadConfig', () => {
     }
     expect(message).toMatch(/INPUT_TEXT_KEYS: key 1 \(k1\): expected 32 bytes/);
     expect(message).not.toContain(short);
+  });
+
+  it('reads Redis Sentinel settings, both or neither', () => {
+    expect(loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379,[::1]:26380', REDIS_SENTINEL_NAME: 'queue' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      sentinelName: 'queue',
+    });
+    expect(() => loadConfig({ REDIS_SENTINEL_NAME: 'queue' })).toThrow(/REDIS_SENTINELS=unset: set both REDIS_SENTINELS and REDIS_SENTINEL_NAME, or neither/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'queue' })).toThrow(/REDIS_SENTINELS="s1:99999": expected host:port items/);
   });
 
   it('reads a hub model and treats empty variables as unset', () => {

@@ -42,7 +42,7 @@ afterAll(async () => {
 async function openCache(opts: { url?: string; modelVersion?: string; ttlS?: number; logger?: pino.Logger } = {}) {
   const counts = { hits: 0, misses: 0 };
   const cache = createResultCache({
-    redisUrl: opts.url ?? TEST_REDIS_URL,
+    redis: { url: opts.url ?? TEST_REDIS_URL },
     prefix,
     modelVersion: opts.modelVersion ?? 'model-a',
     ttlS: opts.ttlS ?? 60,

@@ -7,3 +7,4 @@ export * from './write-rejections.js';
 export * from './work-in-progress.js';
 export * from './model-presence.js';
 export * from './routing-store.js';
+export * from './redis-connection.js';

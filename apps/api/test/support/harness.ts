@@ -84,7 +84,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const registry = options.registry ?? readModelsFile(DEFAULT_MODELS_FILE);
   const names = [...registry.models.keys()];
   const defaultModel = registry.routing.aliases.stable ?? names[0]!;
-  const clients = createQueueClients({ redisUrl: options.redisUrl ?? REDIS_URL, prefix, models: names, logger: silentLogger });
+  const clients = createQueueClients({ redis: { url: options.redisUrl ?? REDIS_URL }, prefix, models: names, logger: silentLogger });
   const queue = clients.predictionQueues.of(defaultModel);
   if (!options.redisUrl) {
     // Requests before the first connection would (rightly) get 503s.
