@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AnalyticsRepository } from '@sentiment/db';
+import type { RoutedAnalytics } from './analytics-routing.js';
 import { countingTexts, refuseWhenFull } from './backpressure/queue-full.js';
 import { queueDepth } from './backpressure/queue-depth.js';
 import { errorHandler, notFound } from './error-handler.js';
@@ -37,7 +37,8 @@ export interface AppDeps {
   jobs: PredictionJobs;
   /** Which model answers a request; GET /models and /admin/routing. */
   models: ModelRouter;
-  analytics: AnalyticsRepository;
+  /** Analytics queries; with a read replica, `routing` feeds /ready and /metrics. */
+  analytics: RoutedAnalytics;
   /** What /ready reads besides the queue: refused writes and Redis persistence. */
   redisHealth: RedisHealth;
   /** Queues shown in Bull Board (the prediction and persist queues). */
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', access.trustProxy ?? false);
 
   if (deps.metrics) app.use(deps.metrics.timeRequests); // first, so its timing covers every middleware
+  if (deps.metrics && analytics.routing) deps.metrics.analyticsRouting(analytics.routing);
   app.use(requestLogging(logger));
   const draining = deps.draining ?? (() => false);
   app.use((_req, res, next) => {

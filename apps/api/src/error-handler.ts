@@ -74,7 +74,7 @@ function isUnstorableCharacter(err: unknown): boolean {
 }
 
 /** Connection-level failures from pg/knex (not query errors, which are bugs). */
-function isDatabaseDown(err: unknown): boolean {
+export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : '';

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Routing } from '@sentiment/registry';
+import type { AnalyticsRouting } from './analytics-routing.js';
 import type { ModelChoice } from './models/model-router.js';
 
 /** Queue states reported by `bullmq_job_count`. */
@@ -34,6 +35,12 @@ export interface ApiMetrics {
   modelChosen(choice: ModelChoice): void;
   /** Publishes the routing in effect (`sentiment_routing_weight`, `sentiment_shadow_rate`). */
   routingApplied(routing: Routing): void;
+  /**
+   * Publishes the analytics read replica's state (`sentiment_analytics_replica_lag_seconds`,
+   * `sentiment_analytics_replica_up`, `sentiment_analytics_queries_total{target}`), read at scrape time.
+   * Without a replica (never called) those series are absent.
+   */
+  analyticsRouting(routing: AnalyticsRouting): void;
 }
 
 interface QueueStats {
@@ -114,8 +121,43 @@ export function createApiMetrics({ queues, redis, logger, queueStatsCacheMs = 10
     registers: [registry],
   });
 
+  let replicaWatched = false;
   return {
     registry,
+    analyticsRouting(routing) {
+      if (replicaWatched) return;
+      replicaWatched = true;
+      new Gauge({
+        name: 'sentiment_analytics_replica_lag_seconds',
+        help: "Seconds the analytics read replica's replayed data is behind the primary, as it measures it (0 when it has replayed all it received); no sample while it is down or not a standby",
+        registers: [registry],
+        collect() {
+          const { lagS } = routing.health();
+          if (lagS === null) this.remove({}); // unknown: no sample rather than a 0
+          else this.set(lagS);
+        },
+      });
+      new Gauge({
+        name: 'sentiment_analytics_replica_up',
+        help: 'Whether the analytics read replica answered its last check (1) or not (0); a lagging replica is up but skipped',
+        registers: [registry],
+        collect() {
+          this.set(routing.health().state === 'down' ? 0 : 1);
+        },
+      });
+      new Counter({
+        name: 'sentiment_analytics_queries_total',
+        help: 'Analytics answers by the server that gave them: `replica`, or `primary` (the replica down, lagging, or failing that query)',
+        labelNames: ['target'],
+        registers: [registry],
+        collect() {
+          const q = routing.queries();
+          this.reset();
+          this.inc({ target: 'replica' }, q.replica);
+          this.inc({ target: 'primary' }, q.primary);
+        },
+      });
+    },
     modelChosen(choice) {
       chosen.inc({ model: choice.model, how: choice.how });
       if (choice.shadow) shadowed.inc({ model: choice.shadow });

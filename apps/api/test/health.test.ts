@@ -134,7 +134,7 @@ describe('when Redis is unreachable (queue connection pointed at a closed port)'
   it('/ready reports redis down, /health stays 200', async () => {
     const ready = await request(down.app).get('/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body.checks).toEqual({ redis: 'down', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'unknown' });
+    expect(ready.body.checks).toEqual({ redis: 'down', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'unknown', replica: 'off', replica_lag_s: null });
     expect(ready.body.problems[0]).toMatch(/^redis: unreachable/);
     expect((await request(down.app).get('/health')).status).toBe(200);
   });

@@ -21,6 +21,13 @@ export interface DbOptions {
   connectTimeoutMs?: number;
   /** A statement is cancelled by Postgres, and abandoned by the client, after this (default 15 s). */
   statementTimeoutMs?: number;
+  /**
+   * A read replica for the API's analytics reads (ANALYTICS_DATABASE_URL); only the API reads it,
+   * dbConfig ignores it (writes, migrations and retention always use clientUrl).
+   */
+  analyticsClientUrl?: string;
+  /** The replica is skipped while it lags more than this many seconds (default 30). */
+  analyticsMaxLagS?: number;
   /** Where the query builder's own messages go (by default knex prints them raw to the console). */
   log?: { warn(message: string): void; error(message: string): void };
 }

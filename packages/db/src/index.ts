@@ -16,6 +16,7 @@ export type { AnalyticsFilters, AnalyticsRepository, CompareOptions, RecentOptio
 export { GRAIN_WIDTH, GRAINS, PredictionLatencyRollupSchema, PredictionRollupSchema, type Grain } from './prediction-rollup.entity.js';
 export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latency-histogram.js';
 export { rebuildRollups } from './rollup-rebuild.js';
+export { replicationStatus, type ReplicationStatus } from './replication.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
 export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';
 export { PermanentWriteError, permanentWriteError } from './write-errors.js';

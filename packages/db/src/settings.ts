@@ -32,6 +32,13 @@ export const DatabaseEnv = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional().describe(
     "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker inference threads + 4 (at most 10).",
   ),
+  /** The API's analytics reads go here (a streaming replica); everything else stays on DATABASE_URL. */
+  ANALYTICS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres or postgresql URL' }).optional().describe(
+    "API only: a read replica (a streaming standby of `DATABASE_URL`'s server) that serves every `/analytics/*` read and the dashboard's; writes, migrations, retention and `/ready`'s `postgres` check stay on `DATABASE_URL`. While it is down or lags more than `ANALYTICS_MAX_LAG_S`, analytics are read from the primary. Unset: analytics read the primary.",
+  ),
+  ANALYTICS_MAX_LAG_S: z.coerce.number().min(0).max(86_400).default(30).describe(
+    'With `ANALYTICS_DATABASE_URL`: a replica lagging more than this many seconds behind the primary (`now() - pg_last_xact_replay_timestamp()`) is skipped: analytics are read from the primary until it catches up.',
+  ),
   DB_BATCH_SIZE: z.coerce.number().int().min(1).max(6_000).default(DEFAULT_BATCH_SIZE).describe(
     "Rows per INSERT statement (MikroORM's `batchSize`), so also the most rows the prediction writer sends in one flush; larger calls are written as several flushes.",
   ),
@@ -47,6 +54,8 @@ export function databaseOptions(e: DatabaseEnv): DbOptions {
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     ...(e.DB_POOL_MAX !== undefined && { poolMax: e.DB_POOL_MAX }),
     batchSize: e.DB_BATCH_SIZE,
+    ...(e.ANALYTICS_DATABASE_URL !== undefined && { analyticsClientUrl: e.ANALYTICS_DATABASE_URL }),
+    analyticsMaxLagS: e.ANALYTICS_MAX_LAG_S,
   };
 }
 

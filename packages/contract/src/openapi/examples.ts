@@ -193,14 +193,34 @@ export const health = {
   ready: {
     ok: {
       summary: 'Ready',
-      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof' }, problems: [] },
+      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof', replica: 'off', replica_lag_s: null }, problems: [] },
     },
     postgres_down: {
       summary: 'Postgres down: predictions go on, rows wait in Redis',
       value: {
         status: 'degraded',
-        checks: { redis: 'ok', postgres: 'down', workers: 2, writes: 'ok', persistence: 'aof' },
+        checks: { redis: 'ok', postgres: 'down', workers: 2, writes: 'ok', persistence: 'aof', replica: 'off', replica_lag_s: null },
         problems: ['postgres: unreachable; predictions continue and their rows wait in the persist queue, analytics answer 503'],
+      },
+    },
+    replica: {
+      summary: 'Analytics served by a read replica 0.4 s behind',
+      value: { status: 'ok', checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof', replica: 'ok', replica_lag_s: 0.4 }, problems: [] },
+    },
+    replica_down: {
+      summary: 'Read replica down: analytics are read from the primary',
+      value: {
+        status: 'degraded',
+        checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof', replica: 'down', replica_lag_s: null },
+        problems: ['replica: ANALYTICS_DATABASE_URL does not answer (connect ECONNREFUSED 127.0.0.1:5433); analytics are read from the primary'],
+      },
+    },
+    replica_lagging: {
+      summary: 'Read replica lagging: analytics are read from the primary until it catches up',
+      value: {
+        status: 'degraded',
+        checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'ok', persistence: 'aof', replica: 'lagging', replica_lag_s: 94.2 },
+        problems: ['replica: 94.2 s behind the primary (ANALYTICS_MAX_LAG_S 30); analytics are read from the primary until it catches up'],
       },
     },
   } satisfies Examples<Readiness>,
@@ -209,7 +229,7 @@ export const health = {
       summary: 'No worker connected',
       value: {
         status: 'unavailable',
-        checks: { redis: 'ok', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'aof' },
+        checks: { redis: 'ok', postgres: 'ok', workers: 0, writes: 'ok', persistence: 'aof', replica: 'off', replica_lag_s: null },
         problems: ['workers: none connected to the prediction queue; requests would wait and turn into 202s'],
       },
     },
@@ -217,7 +237,7 @@ export const health = {
       summary: 'Postgres refuses the rows for good',
       value: {
         status: 'unavailable',
-        checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'refused', persistence: 'aof' },
+        checks: { redis: 'ok', postgres: 'ok', workers: 1, writes: 'refused', persistence: 'aof', replica: 'off', replica_lag_s: null },
         problems: ['writes: Postgres refused prediction rows (SQLSTATE 22001, column model_version): model_version is 63 characters, longer than the column\'s 50'],
       },
     },

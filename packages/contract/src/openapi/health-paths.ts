@@ -21,7 +21,8 @@ export function registerHealthPaths(registry: OpenAPIRegistry): void {
     summary: 'Readiness',
     description:
       '200 `ok`: Redis and Postgres answer, a worker is connected, rows are stored. 200 `degraded`: predictions work but an ' +
-      'operator should look (Postgres down, so rows wait in Redis and analytics answer 503; Redis without persistence). ' +
+      'operator should look (Postgres down, so rows wait in Redis and analytics answer 503; Redis without persistence; the analytics read replica ' +
+      'down or more than ANALYTICS_MAX_LAG_S behind, so analytics are read from the primary: `replica`, `replica_lag_s`). ' +
       '503 `unavailable`: requests would fail (Redis down, no worker, a model the routing sends traffic to with no worker, rows refused by Postgres); 503 `draining` while shutting down. ' +
       '`problems` says what is wrong in words.',
     responses: {
