@@ -12,10 +12,13 @@ import { redactUrl } from '@sentiment/queue';
 import { DEFAULT_REDIS_URL, RedisEnv } from '@sentiment/settings';
 
 const redisUrl = process.env.REDIS_URL?.trim() || DEFAULT_REDIS_URL;
-// With REDIS_SENTINELS the apps ask the sentinels for the primary (REDIS_URL's host is not used): check the first one.
+// With REDIS_SENTINELS the apps ask the sentinels for the primary, with REDIS_CLUSTER_NODES the cluster
+// (REDIS_URL's host is not used): check the first one.
 const sentinels = RedisEnv.shape.REDIS_SENTINELS.safeParse(process.env.REDIS_SENTINELS?.trim() || undefined).data;
+const clusterNodes = RedisEnv.shape.REDIS_CLUSTER_NODES.safeParse(process.env.REDIS_CLUSTER_NODES?.trim() || undefined).data;
 const firstSentinel = sentinels?.[0];
-const redisCheck = firstSentinel ? `redis://${firstSentinel.host.includes(':') ? `[${firstSentinel.host}]` : firstSentinel.host}:${firstSentinel.port}` : redisUrl;
+const seed = clusterNodes?.[0] ?? firstSentinel;
+const redisCheck = seed ? `redis://${seed.host.includes(':') ? `[${seed.host}]` : seed.host}:${seed.port}` : redisUrl;
 const database = databaseSettings(process.env);
 const databaseUrl = database.clientUrl;
 
@@ -35,11 +38,11 @@ function reachable(url: string, defaultPort: number): Promise<string | undefined
 
 const unreachable: string[] = [];
 for (const [name, url, port, service] of [
-  [firstSentinel ? 'Redis Sentinel' : 'Redis', redisCheck, 6379, 'redis'],
+  [clusterNodes ? 'Redis Cluster' : firstSentinel ? 'Redis Sentinel' : 'Redis', redisCheck, 6379, 'redis'],
   ['Postgres', databaseUrl, 5432, 'postgres'],
 ] as const) {
   const error = await reachable(url, port);
-  if (error) unreachable.push(`  ${name} at ${redactUrl(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : name === 'Redis Sentinel' ? 'REDIS_SENTINELS' : 'DATABASE_URL'} at a running server`);
+  if (error) unreachable.push(`  ${name} at ${redactUrl(url)}: ${error}\n    start it with \`docker compose up -d ${service}\` or point ${name === 'Redis' ? 'REDIS_URL' : name === 'Redis Sentinel' ? 'REDIS_SENTINELS' : name === 'Redis Cluster' ? 'REDIS_CLUSTER_NODES' : 'DATABASE_URL'} at a running server`);
 }
 if (unreachable.length > 0) {
   console.error(`Cannot start: some services are unreachable.\n${unreachable.join('\n')}`);

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisConnection, describeRedisTarget, isRedisConnectionError, redisConnectionOptions } from '../src/index.js';
 
@@ -45,6 +46,24 @@ describe('redisConnectionOptions', () => {
   it('describes the target for logs without the password', () => {
     expect(describeRedisTarget({ url: 'redis://:secret@r:6379' })).toBe('redis://:***@r:6379');
     expect(describeRedisTarget({ url: 'redis://:secret@r:6379', sentinels, sentinelName: 'queue' })).toBe('sentinels 10.0.0.1:26379,[fd00::2]:26380 master queue');
+  });
+});
+
+describe('clusterConnectionOptions', () => {
+  it('gives every node REDIS_URL\'s credentials and the caller options, and the cluster its offline-queue and ready options', async () => {
+    const { clusterConnectionOptions } = await import('../src/index.js');
+    expect(clusterConnectionOptions({ url: 'rediss://u:p%40ss@ignored:1', clusterNodes: [{ host: 'r1', port: 7000 }] }, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 })).toEqual({
+      enableOfflineQueue: false,
+      redisOptions: { username: 'u', password: 'p@ss', tls: {}, enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 },
+    });
+  });
+
+  it('createRedisConnection opens a Cluster for REDIS_CLUSTER_NODES, described by its nodes', () => {
+    const target = { url: 'redis://:pw@ignored:1', clusterNodes: [{ host: 'r1', port: 7000 }, { host: 'r2', port: 7001 }] };
+    const connection = createRedisConnection(target, { lazyConnect: true });
+    expect(connection).toBeInstanceOf(Cluster);
+    connection.disconnect();
+    expect(describeRedisTarget(target)).toBe('cluster r1:7000,r2:7001');
   });
 });
 

@@ -47,3 +47,23 @@ describe('Redis Sentinel settings', () => {
     expect(() => read({ REDIS_SENTINELS: ',', REDIS_SENTINEL_NAME: 'm' })).toThrow(/at least one host:port/);
   });
 });
+
+describe('Redis Cluster settings', () => {
+  const read = (env: Record<string, string>) => readEnv(RedisEnv, env, 'test', redisSentinelProblems(env));
+
+  it('reads the seed nodes (default port 6379) when QUEUE_PREFIX holds a hash tag', () => {
+    const e = read({ REDIS_CLUSTER_NODES: 'r1:7000, r2', QUEUE_PREFIX: '{sentiment}', REDIS_URL: 'redis://:pw@ignored:1' });
+    expect(redisSettings(e)).toEqual({ url: 'redis://:pw@ignored:1', clusterNodes: [{ host: 'r1', port: 7000 }, { host: 'r2', port: 6379 }] });
+  });
+
+  it('refuses a prefix without a hash tag, a database other than 0, and sentinels at the same time', () => {
+    expect(redisSentinelProblems({ REDIS_CLUSTER_NODES: 'r1:7000' })).toEqual([
+      'QUEUE_PREFIX="bull": with REDIS_CLUSTER_NODES it must hold a {…} hash tag (e.g. {sentiment}), so that each queue\'s keys share one slot',
+    ]);
+    expect(redisSentinelProblems({ REDIS_CLUSTER_NODES: 'r1:7000', QUEUE_PREFIX: '{s}', REDIS_URL: 'redis://r/2' })).toEqual(['REDIS_URL: a cluster has database 0 only (the URL names 2)']);
+    expect(redisSentinelProblems({ REDIS_CLUSTER_NODES: 'r1:7000', QUEUE_PREFIX: '{s}', REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'm' })).toEqual([
+      'REDIS_CLUSTER_NODES and REDIS_SENTINELS: a cluster or sentinels, not both',
+    ]);
+    expect(() => read({ REDIS_CLUSTER_NODES: 'r1:port', QUEUE_PREFIX: '{s}' })).toThrow(/REDIS_CLUSTER_NODES.*"r1:port" is not one/);
+  });
+});
