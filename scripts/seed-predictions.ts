@@ -72,11 +72,41 @@ export function rowsPerMinute(rows: number, start: number, minutes: number): num
   });
 }
 
-export async function seedPredictions(options: SeedOptions): Promise<SeedResult> {
+/** What a seed draws one row from: its time, its job and item, and the seed's random source. */
+export interface SeedRow {
+  t: number;
+  jobId: string;
+  itemIndex: number;
+  random: () => number;
+  /** A standard normal draw (Box–Muller over `random`). */
+  normal: () => number;
+  /** Where the span's last third (the roll-out) begins. */
+  rolloutStart: number;
+}
+
+export interface SeedTable {
+  /** The table COPY fills and its column list, in the order `line` writes them. */
+  table: string;
+  columns: string;
+  /** Tables to VACUUM ANALYZE afterwards (the table and its rollups). */
+  vacuum: string[];
+  /** One tab-separated line (with its newline) for a row. */
+  line(row: SeedRow): string;
+  /** The default random seed. */
+  seed: number;
+}
+
+/**
+ * The one way the seeds load rows: into a created and migrated schema, with one COPY (the table's
+ * triggers roll the rows up when it ends) of `options.rows` rows over the days ending at `options.end`
+ * with a daily cycle, in time order, jobs of 100 items; then VACUUM ANALYZE, as autovacuum would leave
+ * the tables (fresh statistics and visibility map: plans and index-only scans as in steady state).
+ */
+export async function seedTable(options: SeedOptions, spec: SeedTable): Promise<SeedResult> {
   const { clientUrl, schema = 'public', rows } = options;
   const days = options.days ?? 7;
   const log = options.log ?? (() => {});
-  const random = seededRandom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? spec.seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const end = Math.floor((options.end ?? new Date()).getTime());
   const start = end - days * 86_400_000;
@@ -91,11 +121,7 @@ export async function seedPredictions(options: SeedOptions): Promise<SeedResult>
     await client.connect();
 
     const copyStarted = Date.now();
-    const stream = client.query(
-      copyFrom(
-        `copy "${schema}".predictions (id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index) from stdin`,
-      ),
-    );
+    const stream = client.query(copyFrom(`copy "${schema}".${spec.table} (${spec.columns}) from stdin`));
     const done = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
       stream.on('error', reject);
@@ -108,18 +134,8 @@ export async function seedPredictions(options: SeedOptions): Promise<SeedResult>
       const minuteStart = start + m * MINUTE_MS;
       const offsets = Array.from({ length: perMinute[m]! }, () => Math.floor(random() * MINUTE_MS)).sort((a, b) => a - b);
       for (const offset of offsets) {
-        const t = Math.min(minuteStart + offset, end);
-        const v2Share = t < rolloutStart ? 0 : Math.min(0.95, (t - rolloutStart) / 86_400_000);
-        const model = random() < v2Share ? SEED_MODELS[1] : SEED_MODELS[0];
-        const u = random();
-        const sentiment = u < 0.48 ? 'positive' : u < 0.88 ? 'negative' : 'neutral';
-        const confidence = sentiment === 'neutral' ? 0.5 + random() / 10 : 0.6 + 0.4 * (1 - random() ** 2);
-        const cacheHit = random() < 0.2;
-        const latency = cacheHit ? 0.3 * Math.exp(0.4 * normal()) : 4 * Math.exp(0.5 * normal()) * (random() < 0.01 ? 8 : 1);
         if (written % 100 === 0) jobId = randomUUID();
-        lines.push(
-          `${randomUUID()}\t${new Date(t).toISOString()}\t\\N\t${sentiment}\t${confidence}\t${latency.toFixed(3)}\t${model}\t${cacheHit ? 't' : 'f'}\t${jobId}\t${written % 100}\n`,
-        );
+        lines.push(spec.line({ t: Math.min(minuteStart + offset, end), jobId, itemIndex: written % 100, random, normal, rolloutStart }));
         written++;
         if (lines.length === ROWS_PER_WRITE) {
           if (!stream.write(lines.join(''))) await new Promise((resolve) => stream.once('drain', resolve));
@@ -133,16 +149,31 @@ export async function seedPredictions(options: SeedOptions): Promise<SeedResult>
     const copyMs = Date.now() - copyStarted;
 
     const vacuumStarted = Date.now();
-    // Fresh statistics and visibility map, as autovacuum would leave them: plans and index-only scans as in steady state.
-    for (const table of ['predictions', 'prediction_rollup', 'prediction_latency_rollup']) {
-      await orm.em.getConnection().execute(`vacuum analyze "${schema}"."${table}"`);
-    }
-    const vacuumMs = Date.now() - vacuumStarted;
-    return { rows: written, from: new Date(start), to: new Date(end), copyMs, vacuumMs };
+    for (const table of spec.vacuum) await orm.em.getConnection().execute(`vacuum analyze "${schema}"."${table}"`);
+    return { rows: written, from: new Date(start), to: new Date(end), copyMs, vacuumMs: Date.now() - vacuumStarted };
   } finally {
     await client.end().catch(() => {});
     await orm.close(true);
   }
+}
+
+export function seedPredictions(options: SeedOptions): Promise<SeedResult> {
+  return seedTable(options, {
+    table: 'predictions',
+    columns: 'id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index',
+    vacuum: ['predictions', 'prediction_rollup', 'prediction_latency_rollup'],
+    seed: 1,
+    line({ t, jobId, itemIndex, random, normal, rolloutStart }) {
+      const v2Share = t < rolloutStart ? 0 : Math.min(0.95, (t - rolloutStart) / 86_400_000);
+      const model = random() < v2Share ? SEED_MODELS[1] : SEED_MODELS[0];
+      const u = random();
+      const sentiment = u < 0.48 ? 'positive' : u < 0.88 ? 'negative' : 'neutral';
+      const confidence = sentiment === 'neutral' ? 0.5 + random() / 10 : 0.6 + 0.4 * (1 - random() ** 2);
+      const cacheHit = random() < 0.2;
+      const latency = cacheHit ? 0.3 * Math.exp(0.4 * normal()) : 4 * Math.exp(0.5 * normal()) * (random() < 0.01 ? 8 : 1);
+      return `${randomUUID()}\t${new Date(t).toISOString()}\t\\N\t${sentiment}\t${confidence}\t${latency.toFixed(3)}\t${model}\t${cacheHit ? 't' : 'f'}\t${jobId}\t${itemIndex}\n`;
+    },
+  });
 }
 
 async function main(): Promise<void> {
