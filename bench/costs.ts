@@ -9,14 +9,13 @@
 // are this stack's own (its schema, its connections), WAL is cluster-wide and includes anyone else's writes
 // (the idle window before the workloads shows how much).
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startPrivateRedis, type PrivateRedis } from '../test/support/private-redis.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, type Stack } from '../test/support/stack.js';
-import { cpuPerItem, cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { cpuPerItem, cpuSnapshot, localPortsTo, type CpuSnapshot } from './cpu.js';
 import { batchStats, envPairs, fmt, printTable } from './load.js';
 import { startBenchStack } from './stack.js';
 import { TextSource, textSourceName } from './texts.js';
@@ -198,35 +197,6 @@ async function redisInfo(redis: Redis): Promise<RedisInfo> {
 
 // --- TCP bytes per process and peer port (ss: the kernel's own counters per connection) ---
 
-function localPorts(pids: number[], remotePort: number): Set<number> {
-  const inodes = new Set<string>();
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = fs.readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m) inodes.add(m[1]!);
-      } catch {
-        // closed meanwhile
-      }
-    }
-  }
-  const ports = new Set<number>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10 || !inodes.has(f[9]!)) continue;
-      if (parseInt(f[2]!.split(':')[1]!, 16) === remotePort) ports.add(parseInt(f[1]!.split(':')[1]!, 16));
-    }
-  }
-  return ports;
-}
-
 /** Bytes sent (acknowledged) and received per local port, for established connections to `remotePort`. */
 function tcpCounters(remotePort: number): Map<number, { sent: number; received: number }> {
   const out = new Map<number, { sent: number; received: number }>();
@@ -252,7 +222,7 @@ function tcpCounters(remotePort: number): Map<number, { sent: number; received: 
 
 /** Per-connection counters of `pids`' connections to `remotePort` (compared per connection later). */
 function tcpSnapshot(pids: number[], remotePort: number): Map<number, { sent: number; received: number }> {
-  const mine = localPorts(pids, remotePort);
+  const mine = localPortsTo(pids, remotePort);
   return new Map([...tcpCounters(remotePort)].filter(([p]) => mine.has(p)));
 }
 

@@ -49,7 +49,7 @@ function machineBusyMs(): number {
 }
 
 /** Local ports of the TCP connections that `pids` hold to port `remotePort`. */
-function localPortsTo(pids: number[], remotePort: number): Set<number> {
+export function localPortsTo(pids: number[], remotePort: number): Set<number> {
   const inodes = new Set<string>();
   for (const pid of pids) {
     let fds: string[];
