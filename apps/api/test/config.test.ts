@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       redis: { url: 'redis://127.0.0.1:6379' },
-      database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000, batchSize: 2000 },
+      database: { clientUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', schema: undefined, connectTimeoutMs: 5000, statementTimeoutMs: 15_000, batchSize: 2000, analyticsMaxLagS: 30 },
       queuePrefix: 'bull',
       registry: readModelsFile(DEFAULT_MODELS_FILE),
       syncTimeoutMs: 2000,
