@@ -116,6 +116,7 @@ export function makeProcessor({ model, batcher, logger, chunkSize, replier, reda
 
   /** Answers a served job's texts again with this model, and stores each pair; nothing reaches `predictions`. */
   async function shadowRun(job: ClassifyJob, data: ShadowJobData): Promise<undefined> {
+    if (!shadow) throw new UnrecoverableError('this worker stores no shadow comparisons');
     const answers = await predictAll(job.id!, data.texts, { interactive: false, shadow: true });
     const timestamp = new Date();
     const rows: ModelComparisonRow[] = answers.map((a, i) => {
@@ -135,7 +136,6 @@ export function makeProcessor({ model, batcher, logger, chunkSize, replier, reda
         shadowLatencyMs: a.latency_ms,
       };
     });
-    if (!shadow) throw new UnrecoverableError('this worker stores no shadow comparisons');
     await shadow.writeComparisons(rows).catch(failForGood);
     if (redact) await redactTexts(job);
     logger.debug({ jobId: job.id, servingJobId: data.servingJobId, total: rows.length }, 'shadow run stored');

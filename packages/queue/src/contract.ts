@@ -70,12 +70,7 @@ export const PredictionResult = z.object({
 export type PredictionResult = z.infer<typeof PredictionResult>;
 
 /** What a shadow job compares against: the serving answer of each text. */
-export const ServingAnswer = z.object({
-  sentiment: Sentiment,
-  confidence: z.number(),
-  latency_ms: z.number(),
-  model_version: z.string(),
-});
+export const ServingAnswer = PredictionResult.pick({ sentiment: true, confidence: true, latency_ms: true, model_version: true });
 export type ServingAnswer = z.infer<typeof ServingAnswer>;
 
 /** A shadow run: the texts of a job another model answered, with its answers, for comparison only. */
