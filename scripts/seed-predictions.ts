@@ -1,7 +1,7 @@
 // npm run seed:predictions -- --rows N [--schema S] [--days D] [--seed X]
 //
 // Loads N synthetic predictions into DATABASE_URL (schema S, default DATABASE_SCHEMA or public; created and migrated if
-// needed) with one COPY (the table's triggers roll the rows up when it ends), then runs VACUUM ANALYZE.
+// needed, with the day partitions the span needs) with one COPY (the table's triggers roll the rows up when it ends), then runs VACUUM ANALYZE.
 // What the rows look like:
 // - timestamps spread over the D days (default 7) ending now, in time order, with a daily cycle
 //   (traffic at 03:00 UTC is a fifth of that at 15:00);
@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { databaseSettings, initOrm, migrateUp } from '@sentiment/db';
+import { databaseSettings, ensurePartitions, initOrm, migrateUp, type Orm } from '@sentiment/db';
 
 export const SEED_MODELS = ['sentiment-sst2-v1+58a0602d', 'sentiment-sst2-v2+c0ffee42'] as const;
 
@@ -28,6 +28,8 @@ export interface SeedOptions {
   /** Newest timestamp (default now). */
   end?: Date;
   seed?: number;
+  /** Migrate only up to this migration (default: all), e.g. to measure the table before partitioning. */
+  migrateTo?: string;
   log?: (line: string) => void;
 }
 
@@ -94,6 +96,8 @@ export interface SeedTable {
   line(row: SeedRow): string;
   /** The default random seed. */
   seed: number;
+  /** Runs after migrating, before the COPY (e.g. creating the partitions the rows need). */
+  prepare?(orm: Orm, from: Date, to: Date): Promise<unknown>;
 }
 
 /**
@@ -117,7 +121,8 @@ export async function seedTable(options: SeedOptions, spec: SeedTable): Promise<
   const client = new pg.Client({ connectionString: clientUrl });
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
-    await migrateUp(orm);
+    await migrateUp(orm, { to: options.migrateTo });
+    await spec.prepare?.(orm, new Date(start), new Date(end));
     await client.connect();
 
     const copyStarted = Date.now();
@@ -163,6 +168,8 @@ export function seedPredictions(options: SeedOptions): Promise<SeedResult> {
     columns: 'id, "timestamp", input_text, predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index',
     vacuum: ['predictions', 'prediction_rollup', 'prediction_latency_rollup'],
     seed: 1,
+    // COPY into the partitioned table needs a partition for every day of the span.
+    prepare: (orm, from, to) => ensurePartitions(orm, from, to),
     line({ t, jobId, itemIndex, random, normal, rolloutStart }) {
       const v2Share = t < rolloutStart ? 0 : Math.min(0.95, (t - rolloutStart) / 86_400_000);
       const model = random() < v2Share ? SEED_MODELS[1] : SEED_MODELS[0];

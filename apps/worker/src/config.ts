@@ -53,9 +53,9 @@ export const EnvSchema = z.object({
   NODE_ENV: z.string().default('development').describe('`production`: `INPUT_TEXT_KEYS` is required while `STORE_INPUT_TEXT=true`.'),
   // Seconds a model answer stays in the Redis result cache; 0 turns the cache off.
   CACHE_TTL_S: int(0).max(31_536_000).default(3600).describe('Seconds a model answer stays in the Redis result cache; `0` = off.'),
-  // Predictions older than this many days are deleted by a scheduled job; 0 keeps them forever.
-  RETENTION_DAYS: int(0).max(36_500).default(90).describe('Predictions older than this are deleted (in chunks of 5,000, by a job scheduler on the `maintenance` queue); `0` keeps everything.'),
-  RETENTION_INTERVAL_MS: int(1000).default(600_000).describe('How often the retention job runs; a run stops after 500,000 rows and then queues the next run at once.'),
+  // Whole UTC days of predictions older than this are dropped by a scheduled job; 0 keeps them forever.
+  RETENTION_DAYS: int(0).max(36_500).default(90).describe("Predictions are kept this many days: a day's partition is dropped once all of it is older (so a row stays at most one day longer), by a job scheduler on the `maintenance` queue that also creates the partitions of the next 3 days; shadow-run comparisons older than this are deleted in chunks of 5,000. `0` keeps everything (writers then create each day's partition as its first row arrives)."),
+  RETENTION_INTERVAL_MS: int(1000).default(600_000).describe('How often the retention job runs; a run stops after deleting 500,000 comparison rows and then queues the next run at once.'),
   // GET /metrics and /health; 0 = no server. Workers sharing a host each need their own port.
   METRICS_PORT: int(0).max(65_535).default(9464).describe("Port of the worker's `GET /metrics` and `GET /health`; `0` = no server. Workers sharing a host each need their own."),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level.'),

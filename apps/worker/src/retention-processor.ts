@@ -1,15 +1,15 @@
-import { deleteOlderThan, type Orm } from '@sentiment/db';
+import { deleteOlderThan, ensurePartitions, PARTITION_WIDTH_MS, PARTITIONS_AHEAD_DAYS, type Orm } from '@sentiment/db';
 import { JobName, PurgeJobData, type PurgeJobResult } from '@sentiment/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Rows per DELETE: each chunk is its own short transaction, so writers are never blocked for long. */
+/** Comparison rows per DELETE: each chunk is its own short transaction, so writers are never blocked for long. */
 export const RETENTION_CHUNK_SIZE = 5_000;
 /**
- * A run stops after this many rows, bounding each job; an incomplete run queues the next one at once,
- * so a backlog is worked off back to back, as fast as the deletes go, not one run per interval.
+ * A run stops after deleting this many comparison rows, bounding each job; an incomplete run queues the
+ * next one at once, so a backlog is worked off back to back. (Predictions go by whole partitions, uncapped.)
  */
 export const RETENTION_MAX_ROWS_PER_RUN = 500_000;
 
@@ -22,7 +22,10 @@ export interface RetentionProcessorDeps {
   continueWith?: (data: PurgeJobData, afterJobId: string) => Promise<void>;
 }
 
-/** The BullMQ processor for JobName.purge on MAINTENANCE_QUEUE: deletes predictions past retention. */
+/**
+ * The BullMQ processor for JobName.purge on MAINTENANCE_QUEUE: creates the predictions table's day
+ * partitions ahead (so no writer creates one at midnight), then drops those past retention.
+ */
 export function makeRetentionProcessor({ orm, logger, chunkSize = RETENTION_CHUNK_SIZE, maxRowsPerRun = RETENTION_MAX_ROWS_PER_RUN, continueWith }: RetentionProcessorDeps) {
   return async function processPurge(job: Job<unknown, PurgeJobResult, string>): Promise<PurgeJobResult> {
     if (job.name !== JobName.purge) {
@@ -32,13 +35,15 @@ export function makeRetentionProcessor({ orm, logger, chunkSize = RETENTION_CHUN
     if (!parsed.success) {
       throw new UnrecoverableError(`invalid purge job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
-    const cutoff = new Date(Date.now() - parsed.data.retentionDays * DAY_MS);
     const started = Date.now();
-    const deleted = await deleteOlderThan(orm, cutoff, { chunkSize, maxRows: maxRowsPerRun });
-    const complete = deleted < maxRowsPerRun;
-    const level = deleted > 0 ? 'info' : 'debug';
-    logger[level]({ jobId: job.id, cutoff, deleted, complete, ms: Date.now() - started }, 'old predictions deleted');
-    if (!complete) await continueWith?.(parsed.data, job.id!);
-    return { cutoff: cutoff.toISOString(), deleted, complete };
+    const created = await ensurePartitions(orm, new Date(started), new Date(started + PARTITIONS_AHEAD_DAYS * PARTITION_WIDTH_MS));
+    if (created.length > 0) logger.info({ jobId: job.id, created }, 'prediction partitions created ahead');
+    const cutoff = new Date(started - parsed.data.retentionDays * DAY_MS);
+    const gone = await deleteOlderThan(orm, cutoff, { chunkSize, maxRows: maxRowsPerRun });
+    const deleted = gone.predictions + gone.comparisons;
+    const level = deleted > 0 || gone.partitions.length > 0 ? 'info' : 'debug';
+    logger[level]({ jobId: job.id, cutoff, ...gone, ms: Date.now() - started }, 'old predictions deleted');
+    if (!gone.complete) await continueWith?.(parsed.data, job.id!);
+    return { cutoff: cutoff.toISOString(), deleted, partitionsDropped: gone.partitions, partitionsCreated: created, complete: gone.complete };
   };
 }

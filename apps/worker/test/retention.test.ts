@@ -1,4 +1,4 @@
-import { createPredictionWriter, type NewPrediction } from '@sentiment/db';
+import { createComparisonWriter, createPredictionWriter, listPartitions, type ModelComparisonRow, type NewPrediction } from '@sentiment/db';
 import { JobName, MAINTENANCE_QUEUE, PURGE_SCHEDULER_ID, type PurgeJobResult } from '@sentiment/queue';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +27,29 @@ function rows(n: number, ageDays: number, tag: string): NewPrediction[] {
     jobId,
     itemIndex: i,
   }));
+}
+
+/** `n` shadow-run comparison rows `ageDays` old. */
+function comparisons(n: number, ageDays: number): ModelComparisonRow[] {
+  const jobId = randomUUID();
+  return Array.from({ length: n }, (_, i) => ({
+    timestamp: new Date(Date.now() - ageDays * DAY_MS - i * 1000),
+    jobId,
+    itemIndex: i,
+    servingVersion: 'v1',
+    servingSentiment: 'positive',
+    servingConfidence: 0.9,
+    servingLatencyMs: 1,
+    shadowVersion: 'v2',
+    shadowSentiment: 'negative',
+    shadowConfidence: 0.8,
+    shadowLatencyMs: 2,
+  }));
+}
+
+async function countComparisons(db: TestSchema): Promise<number> {
+  const [row] = await db.orm.em.getConnection().execute<{ n: number }[]>(`select count(*)::int as n from "${db.schema}".model_comparisons`);
+  return row!.n;
 }
 
 async function countByAge(db: TestSchema): Promise<{ old: number; recent: number }> {
@@ -82,6 +105,10 @@ describe('retention across two real workers', () => {
     const [done] = await queue.getJobs(['completed']);
     expect(done.name).toBe(JobName.purge);
     expect(done.returnvalue).toMatchObject({ deleted: 50, complete: true });
+    // Whole days went with their partitions, and the days ahead have theirs.
+    expect((done.returnvalue as PurgeJobResult).partitionsDropped).toHaveLength(2);
+    const ahead = new Date(Date.now() + 3 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+    expect((await listPartitions(db.orm)).map((p) => p.name)).toContain(`predictions_${ahead}`);
     // Only the next run is pending (ten minutes on), not one per worker.
     expect(await queue.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({ waiting: 0, delayed: 1, active: 0, failed: 0 });
   });
@@ -132,8 +159,9 @@ describe('retention schedule and processor', () => {
     expect(await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized')).toBe(0);
   });
 
-  it('the processor deletes in bounded runs: a capped run reports itself incomplete and the next one finishes', async () => {
+  it('the processor drops expired days whole and deletes comparison rows in bounded runs: a capped run reports itself incomplete and the next one finishes', async () => {
     await createPredictionWriter(db.orm).insertMany([...rows(25, 10, 'old'), ...rows(5, 1, 'recent')]);
+    await createComparisonWriter(db.orm).write([...comparisons(30, 10), ...comparisons(3, 1)]);
     worker = new Worker(MAINTENANCE_QUEUE, makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20 }), {
       connection: redis.duplicate(),
       prefix,
@@ -143,14 +171,16 @@ describe('retention schedule and processor', () => {
       await vi.waitFor(async () => expect(await job.isCompleted()).toBe(true), { timeout: 15_000, interval: 50 });
       return (await queue.getJob(job.id!))!.returnvalue as PurgeJobResult;
     };
-    expect(await run()).toMatchObject({ deleted: 20, complete: false });
-    expect(await countByAge(db)).toEqual({ old: 5, recent: 5 });
-    expect(await run()).toMatchObject({ deleted: 5, complete: true });
+    // The 25 old predictions go with their day's partition (uncapped); comparisons stop at the cap.
+    expect(await run()).toMatchObject({ deleted: 25 + 20, complete: false });
     expect(await countByAge(db)).toEqual({ old: 0, recent: 5 });
+    expect(await countComparisons(db)).toBe(10 + 3);
+    expect(await run()).toMatchObject({ deleted: 10, complete: true });
+    expect(await countComparisons(db)).toBe(3);
   });
 
   it('a capped run queues the next one at once, so a backlog is worked off back to back', async () => {
-    await createPredictionWriter(db.orm).insertMany(rows(50, 10, 'old'));
+    await createComparisonWriter(db.orm).write(comparisons(50, 10));
     await worker?.close();
     worker = new Worker(
       MAINTENANCE_QUEUE,
@@ -159,7 +189,7 @@ describe('retention schedule and processor', () => {
     );
     await queue.add(JobName.purge, { retentionDays: 7 });
     // 50 old rows at 20 per run: three runs, the last two queued by the ones before, no scheduler involved.
-    await vi.waitFor(async () => expect((await countByAge(db)).old).toBe(0), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(async () => expect(await countComparisons(db)).toBe(3), { timeout: 15_000, interval: 50 });
     expect(await countByAge(db)).toEqual({ old: 0, recent: 5 });
   });
 

@@ -139,12 +139,12 @@ export function initOrm(options: DbOptions): Promise<Orm> {
  * Applies all pending migrations; returns the names applied. MikroORM first lists the tables of every
  * schema, casting each name to regclass: a schema another client drops at that moment (test schemas,
  * a tenant being removed) fails the listing with 3F000/42P01 before anything was migrated, so that case
- * is tried again, a few times.
+ * is tried again, a few times. `to` stops after that migration (benchmarks of an older layout).
  */
-export async function migrateUp(orm: MikroORM): Promise<string[]> {
+export async function migrateUp(orm: MikroORM, options: { to?: string } = {}): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const applied = await orm.getMigrator().up();
+      const applied = await orm.getMigrator().up(options.to === undefined ? undefined : { to: options.to });
       return applied.map((m) => m.name);
     } catch (err) {
       const message = String((err as Error).message);

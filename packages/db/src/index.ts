@@ -18,7 +18,8 @@ export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latenc
 export { rebuildRollups } from './rollup-rebuild.js';
 export { replicationStatus, type ReplicationStatus } from './replication.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
-export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions } from './retention.js';
+export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions, type DeletedRows } from './retention.js';
+export { dropPartitionsBefore, ensurePartitions, listPartitions, PARTITION_WIDTH_MS, PARTITIONS_AHEAD_DAYS, type DroppedPartitions, type Partition } from './partitions.js';
 export { PermanentWriteError, permanentWriteError } from './write-errors.js';
 export { DatabaseEnv, databaseOptions, databaseSettings, DEFAULT_DATABASE_URL } from './settings.js';
 export { createTextCipher, isEncryptedText, parseTextKeys, type TextCipher, type TextKey } from './text-cipher.js';

@@ -21,12 +21,15 @@ export interface Prediction {
 }
 
 // Column names come from MikroORM's default UnderscoreNamingStrategy (camelCase -> snake_case).
+// The table is partitioned by day of "timestamp" (Migration20261208000000, partitions.ts), and Postgres
+// wants the partition key in every unique index: hence the (id, timestamp) key. ids alone stay unique
+// (they derive from job and item), and the writers keep (job, item) unique (stored-rows.ts).
 export const PredictionSchema = new EntitySchema<Prediction>({
   name: 'Prediction',
   tableName: 'predictions',
   properties: {
     id: { type: 'uuid', primary: true },
-    timestamp: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
+    timestamp: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()', primary: true },
     inputText: { type: 'text', nullable: true },
     predictedSentiment: { type: 'string', length: 20 },
     confidenceScore: { type: 'double' },
@@ -43,6 +46,6 @@ export const PredictionSchema = new EntitySchema<Prediction>({
     { name: 'predictions_timestamp_id_index', properties: ['timestamp', 'id'] },
     { name: 'predictions_model_version_timestamp_id_index', properties: ['modelVersion', 'timestamp', 'id'] },
   ],
-  // Makes job retries idempotent: a re-delivered item is ignored, not duplicated.
-  uniques: [{ name: 'predictions_job_id_item_index_unique', properties: ['jobId', 'itemIndex'] }],
+  // Per partition only (with the timestamp): the writers' lock per job makes (job, item) unique across days.
+  uniques: [{ name: 'predictions_job_id_item_index_timestamp_unique', properties: ['jobId', 'itemIndex', 'timestamp'] }],
 });

@@ -17,9 +17,14 @@ export interface RollupNames {
   comparisonLatency: string;
 }
 
-export function rollupNames(orm: Orm): RollupNames {
+/** `table` qualified with the ORM's schema, quoted. */
+export function qualifiedName(orm: Orm, table: string): string {
   const schema = orm.config.get('schema');
-  const q = (name: string) => (schema ? `"${schema}"."${name}"` : `"${name}"`);
+  return schema ? `"${schema}"."${table}"` : `"${table}"`;
+}
+
+export function rollupNames(orm: Orm): RollupNames {
+  const q = (name: string) => qualifiedName(orm, name);
   return {
     prediction: q('predictions'),
     rollup: q('prediction_rollup'),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from './config.js';
 import { PredictionSchema, type Prediction } from './prediction.entity.js';
+import { jobLocks } from './job-locks.js';
 import { orderedChunks, rowChecker, toEntityData } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
 import { permanentWriteError } from './write-errors.js';
@@ -8,8 +9,9 @@ import type { TextCipher } from './text-cipher.js';
 
 /**
  * The alternative writer (`DB_WRITER=sql`): one hand-built statement per chunk over MikroORM's
- * connection, `INSERT … SELECT FROM json_to_recordset($1) ORDER BY job, item ON CONFLICT DO NOTHING`,
- * columns and types read from the entity metadata. It skips the unit of work (no entities, changesets
+ * connection, `INSERT … SELECT FROM json_to_recordset($1) WHERE NOT EXISTS (job, item) ORDER BY job, item`,
+ * columns and types read from the entity metadata, after locking the chunk's jobs in the same
+ * transaction (job-locks.ts: what keeps a retried job's rows from being stored twice). It skips the unit of work (no entities, changesets
  * or per-row parameters), which costs less Node CPU per row: docs/benchmarks.md has both measured.
  */
 export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; textCipher?: TextCipher } = {}): PredictionWriter {
@@ -30,9 +32,12 @@ export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; text
       try {
         for (const chunk of orderedChunks(rows, rowsPerStatement)) {
           const json = JSON.stringify(chunk.map((row) => toEntityData(row, textCipher)));
-          // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
-          const res = (await knex.raw(sql, [json]).options({ name })) as { rowCount: number };
-          inserted += res.rowCount;
+          inserted += await knex.transaction(async (trx) => {
+            for (const lock of jobLocks(orm, chunk)) await trx.raw(lock.sql, lock.params);
+            // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
+            const res = (await trx.raw(sql, [json]).options({ name })) as { rowCount: number };
+            return res.rowCount;
+          });
         }
       } catch (err) {
         throw permanentWriteError(err) ?? err;
@@ -49,8 +54,9 @@ function insertSql(orm: Orm): string {
   const props = Object.values(meta.properties);
   const columns = props.map((p) => `"${p.fieldNames[0]}"`).join(', ');
   const record = props.map((p) => `"${p.name}" ${p.columnTypes[0]}`).join(', ');
-  // The order of orderedChunks (bytewise job ids), kept inside the statement too. No conflict target:
-  // the row id derives from (job, item), so a clash on either unique index is the same row.
-  const order = (meta.uniques[0]!.properties as string[]).map((name) => `"${name}"${meta.properties[name as keyof Prediction].type === 'string' ? ' collate "C"' : ''}`).join(', ');
-  return `insert into ${table} (${columns}) select ${props.map((p) => `"${p.name}"`).join(', ')} from json_to_recordset(?::json) as r(${record}) order by ${order} on conflict do nothing`;
+  // The order of orderedChunks (bytewise job ids), kept inside the statement too.
+  const order = `"jobId" collate "C", "itemIndex"`;
+  const stored = `select 1 from ${table} p where p.job_id = r."jobId" and p.item_index = r."itemIndex"`;
+  // ON CONFLICT is left for rows another client stored with the same id and time meanwhile.
+  return `insert into ${table} (${columns}) select ${props.map((p) => `"${p.name}"`).join(', ')} from json_to_recordset(?::json) as r(${record}) where not exists (${stored}) order by ${order} on conflict do nothing`;
 }

@@ -1,23 +1,19 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from './config.js';
+import { jobLocks } from './job-locks.js';
 import { PredictionSchema } from './prediction.entity.js';
 import { orderedChunks, rowChecker, toEntityData, type NewPrediction } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
 import { permanentWriteError } from './write-errors.js';
 import type { TextCipher } from './text-cipher.js';
 
-/** A flush that keeps meeting rows other writers store at that moment gives up after this many tries. */
-const MAX_ATTEMPTS = 8;
-
 /**
- * Writes rows as `Prediction` entities through MikroORM's unit of work: a fresh forked EntityManager per
- * flush, `em.create` for each row, one `flush()`, which MikroORM sends as one multi-row INSERT (a chunk
- * never exceeds the ORM's `batchSize`, so a flush is one statement, atomic without BEGIN/COMMIT: see
- * `orderedChunks` for the lock order that keeps concurrent writers from deadlocking).
- *
- * Idempotent without ON CONFLICT: a flush that meets a row already stored (a retried job) fails as a
- * whole on the unique index; the rows of the chunk already stored are then looked up and the rest is
- * flushed again. Rollups are kept by the table's triggers (migration 20261206120000), not here.
+ * Writes rows as `Prediction` entities through MikroORM's unit of work: per chunk, a fresh forked
+ * EntityManager in a transaction that locks the chunk's jobs and looks up which of its rows are stored
+ * (job-locks.ts), `em.create` for the others and one `flush()`, which MikroORM sends as one multi-row
+ * INSERT (a chunk never exceeds the ORM's `batchSize`). Idempotent without ON CONFLICT: a retried job's
+ * rows already stored are skipped, even when its first run is storing them at that moment. Rollups are
+ * kept by the table's triggers (migration 20261206120000), not here.
  */
 export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: number; textCipher?: TextCipher } = {}): PredictionWriter {
   const { textCipher } = options;
@@ -38,41 +34,26 @@ export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: numbe
     },
   };
 
-  /** Stores the rows of `chunk` not stored yet; returns how many it stored. */
-  async function storeChunk(chunk: NewPrediction[]): Promise<number> {
-    let pending = chunk;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await flush(pending);
-        return pending.length;
-      } catch (err) {
-        if (!(err instanceof UniqueConstraintViolationException) || attempt === MAX_ATTEMPTS) throw err;
-        pending = await withoutStored(pending);
-        if (pending.length === 0) return 0;
-      }
-    }
+  /** Stores the rows of `chunk` not stored yet, in one transaction; returns how many it stored. */
+  function storeChunk(chunk: NewPrediction[]): Promise<number> {
+    return orm.em.fork().transactional(async (em) => {
+      for (const lock of jobLocks(orm, chunk)) await em.getConnection().execute(lock.sql, lock.params, 'run', em.getTransactionContext());
+      const pending = await withoutStored(em, chunk);
+      for (const row of pending) em.create(PredictionSchema, toEntityData(row, textCipher));
+      // em.transactional() flushes them before COMMIT.
+      return pending.length;
+    });
   }
 
-  async function flush(rows: readonly NewPrediction[]): Promise<void> {
-    const em = orm.em.fork();
-    for (const row of rows) em.create(PredictionSchema, toEntityData(row, textCipher));
-    await em.flush();
-  }
-
-  /** `rows` minus those whose id or (job, item) is stored: ids derive from (job, item), either can clash. */
-  async function withoutStored(rows: NewPrediction[]): Promise<NewPrediction[]> {
-    const stored = await orm.em.fork().find(
+  /** `rows` minus those whose (job, item) is stored. */
+  async function withoutStored(em: EntityManager, rows: NewPrediction[]): Promise<NewPrediction[]> {
+    const stored = await em.find(
       PredictionSchema,
-      {
-        $or: [
-          { id: { $in: rows.map((r) => r.id) } },
-          { jobId: { $in: [...new Set(rows.map((r) => r.jobId))] }, itemIndex: { $in: [...new Set(rows.map((r) => r.itemIndex))] } },
-        ],
-      },
-      { fields: ['id', 'jobId', 'itemIndex'] },
+      { jobId: { $in: [...new Set(rows.map((r) => r.jobId))] }, itemIndex: { $in: [...new Set(rows.map((r) => r.itemIndex))] } },
+      { fields: ['jobId', 'itemIndex'], disableIdentityMap: true },
     );
-    const ids = new Set(stored.map((p) => p.id));
+    if (stored.length === 0) return rows;
     const items = new Set(stored.map((p) => `${p.itemIndex} ${p.jobId}`));
-    return rows.filter((r) => !ids.has(r.id) && !items.has(`${r.itemIndex} ${r.jobId}`));
+    return rows.filter((r) => !items.has(`${r.itemIndex} ${r.jobId}`));
   }
 }

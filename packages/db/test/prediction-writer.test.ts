@@ -56,8 +56,10 @@ describe.each(WRITER_KINDS)('prediction writer (%s)', (kind) => {
     const chunked = createPredictionWriter(db.orm, { kind, rowsPerFlush: 16 });
     for (let round = 0; round < 10; round++) {
       const rows = makePredictions(64);
+      // A retry predicts the same items again, later: a day later lands in another partition.
+      const retried = rows.map((r) => ({ ...r, id: randomUUID(), timestamp: new Date(r.timestamp.getTime() + 86_400_000) }));
       const results = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, k) => (k % 2 ? chunked : writer).insertMany(k % 3 ? rows : [...rows].reverse())),
+        Array.from({ length: 8 }, (_, k) => (k % 2 ? chunked : writer).insertMany(k % 4 === 3 ? retried : k % 3 ? rows : [...rows].reverse())),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       expect(results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0)).toBe(64);
@@ -69,11 +71,14 @@ describe.each(WRITER_KINDS)('prediction writer (%s)', (kind) => {
     statements.length = 0;
     expect(await writer.insertMany(makePredictions(1_000))).toBe(1_000);
     expect(inserts()).toHaveLength(1);
+    // One transaction: the table and job locks, the stored-rows lookup (unit of work), one INSERT.
+    const shape = statements.map((s) => s.split(' ')[0]!.toLowerCase().replace(/;$/, ''));
     if (kind === 'unit-of-work') {
-      // MikroORM's flush: its own multi-row VALUES insert, one statement (atomic without BEGIN/COMMIT), no conflict clause.
-      expect(statements.map((s) => s.split(' ')[0]!.toLowerCase())).toEqual(['insert']);
+      // MikroORM's flush: its own multi-row VALUES insert, no conflict clause.
+      expect(shape).toEqual(['begin', 'lock', 'select', 'select', 'insert', 'commit']);
       expect(inserts()[0]).not.toContain('on conflict');
     } else {
+      expect(shape).toEqual(['begin', 'lock', 'select', 'insert', 'commit']);
       expect(inserts()[0]).toContain('on conflict do nothing');
     }
   });
@@ -89,9 +94,11 @@ describe.each(WRITER_KINDS)('prediction writer (%s)', (kind) => {
   it('is idempotent per (job, item): re-inserting inserts nothing and does not throw', async () => {
     const rows = makePredictions(5_000);
     expect(await writer.insertMany(rows)).toBe(5_000);
-    // Same rows again, and the same items under new ids (what a retried job produces).
+    // Same rows again, and the same items under new ids and times (what a retried job produces), also
+    // on another day, in another partition.
     expect(await writer.insertMany(rows)).toBe(0);
-    expect(await writer.insertMany(rows.map((r) => ({ ...r, id: randomUUID() })))).toBe(0);
+    expect(await writer.insertMany(rows.map((r) => ({ ...r, id: randomUUID(), timestamp: new Date(r.timestamp.getTime() + 1) })))).toBe(0);
+    expect(await writer.insertMany(rows.map((r) => ({ ...r, id: randomUUID(), timestamp: new Date(r.timestamp.getTime() + 3 * 86_400_000) })))).toBe(0);
     expect(await countRows(rows[0].jobId)).toBe(5_000);
   });
 

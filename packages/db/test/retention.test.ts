@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPredictionWriter, deleteOlderThan } from '@sentiment/db';
+import { createPredictionWriter, deleteOlderThan, ensurePartitions, listPartitions } from '@sentiment/db';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
-import { makePredictions } from './support/predictions.js';
-import { expectRollupsMatchRows } from './support/rollups.js';
+import { makePredictions, randomPredictions, seededRandom } from './support/predictions.js';
+import { expectRollupsMatchRows, storedRollups } from './support/rollups.js';
 
-const CUTOFF = new Date('2024-05-01T00:00:00.000Z');
+const DAY = 86_400_000;
+const MAY1 = new Date('2024-05-01T00:00:00.000Z');
 
-describe('deleteOlderThan', () => {
+describe('retention by day partitions', () => {
   let db: TestSchema;
-  // Every SQL statement the ORM sends, to see how the deletes are chunked.
+  // Every SQL statement the ORM sends, to see that no row is deleted one by one.
   const statements: string[] = [];
+  const random = seededRandom(416);
 
   beforeAll(async () => {
     db = await createTestSchema({
@@ -22,61 +24,76 @@ describe('deleteOlderThan', () => {
     statements.length = 0;
   });
 
-  const timestamps = async () =>
+  const days = async () =>
     (
       await db.orm.em
         .getConnection()
-        .execute<{ ts: Date }[]>(`select "timestamp" as ts from "${db.schema}".predictions order by "timestamp"`)
-    ).map((r) => new Date(r.ts).toISOString());
-  const deleteStatements = () => statements.filter((s) => /delete from "[^"]+"\."predictions"/.test(s));
+        .execute<{ day: string; n: number }[]>(
+          `select to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as n from "${db.schema}".predictions group by 1 order by 1`,
+        )
+    ).map((r) => `${r.day} ${r.n}`);
+  const partitionNames = async () => (await listPartitions(db.orm)).map((p) => p.name);
 
-  /** `old` rows one second apart ending 1 ms before CUTOFF, and `fresh` rows from CUTOFF on. */
-  async function seed(old: number, fresh: number) {
+  it('drops every day wholly older than the cutoff, keeps the day the cutoff falls in, deletes no row one by one', async () => {
+    // 100 rows on each of May 1, 2 and 3, spread over the day.
     const writer = createPredictionWriter(db.orm);
-    await writer.insertMany(makePredictions(old, {}, new Date(CUTOFF.getTime() - old * 1000 + 999)));
-    await writer.insertMany(makePredictions(fresh, {}, CUTOFF));
+    for (let d = 0; d < 3; d++) await writer.insertMany(randomPredictions(100, random, new Date(MAY1.getTime() + d * DAY), DAY));
     statements.length = 0;
-  }
 
-  it('deletes only rows older than the cutoff; a row exactly at the cutoff stays', async () => {
-    await seed(30, 20);
-    expect(await deleteOlderThan(db.orm, CUTOFF)).toBe(30);
-    const left = await timestamps();
-    expect(left).toHaveLength(20);
-    expect(left[0]).toBe(CUTOFF.toISOString());
+    // The cutoff is inside May 3: May 1 and 2 go whole, May 3's rows before the cutoff stay until May 3 is past.
+    const result = await deleteOlderThan(db.orm, new Date(MAY1.getTime() + 2 * DAY + 12 * 3_600_000));
+    expect(result).toEqual({ predictions: 200, partitions: ['predictions_20240501', 'predictions_20240502'], comparisons: 0, complete: true });
+    expect(await days()).toEqual(['2024-05-03 100']);
+    expect(await partitionNames()).not.toContain('predictions_20240502');
+    expect(statements.filter((s) => /delete from "[^"]+"\."predictions"/.test(s))).toEqual([]);
+    await expectRollupsMatchRows(db);
+
+    // Nothing more is old enough: nothing changes.
+    expect(await deleteOlderThan(db.orm, new Date(MAY1.getTime() + 3 * DAY - 1))).toMatchObject({ predictions: 0, partitions: [] });
+    expect(await deleteOlderThan(db.orm, new Date(MAY1.getTime() + 3 * DAY))).toMatchObject({ predictions: 100, partitions: ['predictions_20240503'] });
+    expect(await days()).toEqual([]);
+    expect(await storedRollups(db)).toEqual([]);
+  });
+
+  it('creates each missing day once, also for concurrent callers, and nothing for days that have one', async () => {
+    const from = new Date('2023-01-30T12:00:00.000Z');
+    const to = new Date('2023-02-02T00:00:00.000Z');
+    const results = await Promise.all([ensurePartitions(db.orm, from, to), ensurePartitions(db.orm, from, to), ensurePartitions(db.orm, from, to)]);
+    expect(results.flat().sort()).toEqual(['predictions_20230130', 'predictions_20230131', 'predictions_20230201', 'predictions_20230202']);
+    expect(await ensurePartitions(db.orm, from, to)).toEqual([]);
+    const feb1 = (await listPartitions(db.orm)).find((p) => p.name === 'predictions_20230201');
+    expect(feb1).toEqual({ name: 'predictions_20230201', from: new Date('2023-02-01T00:00:00.000Z'), to: new Date('2023-02-02T00:00:00.000Z') });
+    await expect(ensurePartitions(db.orm, to, from)).rejects.toThrow(RangeError);
+  });
+
+  it('the writers create the partition of a day that has none and store its rows', async () => {
+    const old = makePredictions(20, {}, new Date('2019-07-04T23:59:50.000Z'));
+    expect(await partitionNames()).not.toContain('predictions_20190704');
+    expect(await createPredictionWriter(db.orm, { kind: 'sql' }).insertMany(old)).toBe(20);
+    expect(await days()).toEqual(['2019-07-04 10', '2019-07-05 10']);
+    expect(await partitionNames()).toEqual(expect.arrayContaining(['predictions_20190704', 'predictions_20190705']));
     await expectRollupsMatchRows(db);
   });
 
-  it('deletes in chunks of chunkSize rows, one statement each, until none are left', async () => {
-    await seed(12, 5);
-    expect(await deleteOlderThan(db.orm, CUTOFF, { chunkSize: 5 })).toBe(12);
-    // 5 + 5 + 2: the short chunk shows there is nothing more, so no fourth statement.
-    expect(deleteStatements()).toHaveLength(3);
-    expect(await timestamps()).toHaveLength(5);
-  });
-
-  it('stops at maxRows, oldest rows first, and the next call carries on', async () => {
-    await seed(12, 5);
-    expect(await deleteOlderThan(db.orm, CUTOFF, { chunkSize: 5, maxRows: 7 })).toBe(7);
-    expect(deleteStatements()).toHaveLength(2); // 5 + 2
-    const left = await timestamps();
-    expect(left).toHaveLength(10);
-    // The 5 survivors of the old rows are the newest of them.
-    expect(left.slice(0, 5)).toEqual(Array.from({ length: 5 }, (_, i) => new Date(CUTOFF.getTime() - (5 - i) * 1000 + 999).toISOString()));
+  it('keeps the rollups exact for SQL that names a partition itself: insert, update, delete, truncate', async () => {
+    await createPredictionWriter(db.orm).insertMany(randomPredictions(300, random, MAY1, 2 * DAY));
+    const conn = db.orm.em.getConnection();
+    const may1 = `"${db.schema}".predictions_20240501`;
+    await conn.execute(`insert into ${may1} (id, "timestamp", predicted_sentiment, confidence_score, latency_ms, model_version, cache_hit, job_id, item_index)
+      select gen_random_uuid(), timestamptz '2024-05-01 06:00:00+00' + i * interval '13 seconds', 'neutral', 0.55, i % 30, 'direct', false, 'direct-sql', i
+      from generate_series(1, 200) i`);
     await expectRollupsMatchRows(db);
-    expect(await deleteOlderThan(db.orm, CUTOFF, { chunkSize: 5 })).toBe(5);
-    expect(await timestamps()).toHaveLength(5);
+    await conn.execute(`update ${may1} set latency_ms = latency_ms * 4 where item_index % 3 = 0`);
     await expectRollupsMatchRows(db);
-  });
-
-  it('returns 0 and sends one statement when nothing is old enough', async () => {
-    await seed(0, 10);
-    expect(await deleteOlderThan(db.orm, CUTOFF)).toBe(0);
-    expect(deleteStatements()).toHaveLength(1);
-    expect(await timestamps()).toHaveLength(10);
+    await conn.execute(`delete from ${may1} where item_index % 4 = 0`);
+    await expectRollupsMatchRows(db);
+    // Truncating one day takes that day out of the rollups, and only that day.
+    await conn.execute(`truncate ${may1}`);
+    expect((await days()).map((d) => d.slice(0, 10))).toEqual(['2024-05-02']);
+    await expectRollupsMatchRows(db);
   });
 
   it('rejects a chunk size that is not a positive integer', async () => {
-    await expect(deleteOlderThan(db.orm, CUTOFF, { chunkSize: 0 })).rejects.toThrow(RangeError);
+    await expect(deleteOlderThan(db.orm, MAY1, { chunkSize: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -91,32 +91,63 @@ describe('rollups', () => {
     await expectRollupsMatchRows(db);
   });
 
-  it('follow retention: deleted rows leave the rollups, emptied buckets go, maxima are recomputed', async () => {
+  it('follow deletes: deleted rows leave the rollups, emptied buckets go, maxima are recomputed', async () => {
     const writer = createPredictionWriter(db.orm);
     await writer.insertMany(randomPredictions(3_000, random, DAY0, SPAN));
-    // Cutoffs inside a minute, at an hour, after a day; chunks that end inside minutes; a capped run.
-    const cutoffs = [DAY0.getTime() + 90_500, DAY0.getTime() + 7_200_000 + 1_800_000, DAY0.getTime() + 30 * 3_600_000];
-    expect(await deleteOlderThan(db.orm, new Date(cutoffs[0]!), { chunkSize: 7 })).toBeGreaterThan(0);
+    // Row deletes as a user's SQL runs them: cutoffs inside a minute, at an hour, after a day, in chunks.
+    const deleteBefore = async (cutoff: number, chunk: number) => {
+      for (;;) {
+        const [row] = await db.orm.em.getConnection().execute<{ n: number }[]>(
+          `with del as (delete from "${db.schema}".predictions where id in (select id from "${db.schema}".predictions where "timestamp" < ? order by "timestamp" limit ?) returning 1)
+           select count(*)::int as n from del`,
+          [new Date(cutoff), chunk],
+        );
+        if (row!.n < chunk) return;
+      }
+    };
+    for (const [cutoff, chunk] of [[DAY0.getTime() + 90_500, 7], [DAY0.getTime() + 9_000_000, 13], [DAY0.getTime() + 30 * 3_600_000, 500]] as const) {
+      await deleteBefore(cutoff, chunk);
+      await expectRollupsMatchRows(db);
+    }
+  });
+
+  it('follow retention: whole days leave the rollups with their partitions, the rest stay exact', async () => {
+    const writer = createPredictionWriter(db.orm);
+    await writer.insertMany(randomPredictions(3_000, random, DAY0, SPAN));
+    const midnight = Math.ceil(DAY0.getTime() / 86_400_000) * 86_400_000;
+    // Mid-day: no day is wholly older, nothing goes. Then one day, then the rest.
+    expect(await deleteOlderThan(db.orm, new Date(midnight - 1))).toMatchObject({ predictions: 0, partitions: [] });
+    const first = await deleteOlderThan(db.orm, new Date(midnight + 3_600_000));
+    expect(first).toMatchObject({ partitions: ['predictions_20240501'], complete: true });
+    expect(first.predictions).toBeGreaterThan(0);
+    expect(await count()).toBe(3_000 - first.predictions);
     await expectRollupsMatchRows(db);
-    await deleteOlderThan(db.orm, new Date(cutoffs[1]!), { chunkSize: 13, maxRows: 40 });
-    await expectRollupsMatchRows(db);
-    await deleteOlderThan(db.orm, new Date(cutoffs[2]!), { chunkSize: 500 });
-    await expectRollupsMatchRows(db);
-    await deleteOlderThan(db.orm, new Date(DAY0.getTime() + SPAN));
+    await deleteOlderThan(db.orm, new Date(DAY0.getTime() + SPAN + 86_400_000));
     expect(await count()).toBe(0);
     expect(await storedRollups(db)).toEqual([]);
   });
 
-  it('stay exact when retention runs while writers insert into the same buckets', async () => {
+  it('stay exact when retention drops a day while writers insert into it (its partition comes back)', async () => {
     const writer = createPredictionWriter(db.orm);
+    const other = createPredictionWriter(db.orm, { kind: 'sql' });
     await writer.insertMany(randomPredictions(2_000, random, DAY0, 3_600_000));
-    const cutoff = new Date(DAY0.getTime() + 1_800_000);
-    const batches = Array.from({ length: 20 }, () => randomPredictions(100, random, DAY0, 3_600_000));
-    await Promise.all([
-      deleteOlderThan(db.orm, cutoff, { chunkSize: 50 }),
-      deleteOlderThan(db.orm, cutoff, { chunkSize: 70 }),
-      ...batches.map((b) => writer.insertMany(b)),
+    // Drops the day of DAY0 (2024-05-01) while batches for that day keep arriving.
+    const cutoff = new Date('2024-05-02T00:00:00.000Z');
+    const batches = Array.from({ length: 20 }, () => randomPredictions(100, random, DAY0, 1_200_000));
+    const results = await Promise.allSettled([
+      deleteOlderThan(db.orm, cutoff),
+      deleteOlderThan(db.orm, cutoff),
+      ...batches.map((b, i) => (i % 2 ? writer : other).insertMany(b)),
     ]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await expectRollupsMatchRows(db);
+    // Once more without the race: both writers last wrote that day; it is gone; their next rows for it
+    // create it again and are stored.
+    await deleteOlderThan(db.orm, cutoff);
+    expect(await count()).toBe(0);
+    expect(await writer.insertMany(randomPredictions(50, random, DAY0, 60_000))).toBe(50);
+    expect(await other.insertMany(randomPredictions(50, random, DAY0, 60_000))).toBe(50);
+    expect(await count()).toBe(100);
     await expectRollupsMatchRows(db);
   });
 

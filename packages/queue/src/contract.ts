@@ -113,14 +113,21 @@ export type ParkedRow = z.infer<typeof ParkedRow>;
 export const PersistJobData = z.object({ rows: z.array(ParkedRow).min(1) });
 export type PersistJobData = z.infer<typeof PersistJobData>;
 
-/** A retention run: delete predictions older than `retentionDays` (the scheduler's template carries it). */
+/**
+ * A maintenance run of the predictions table (the scheduler's template carries the retention): create
+ * the day partitions ahead, drop those wholly older than `retentionDays`, delete older comparison rows.
+ */
 export const PurgeJobData = z.object({ retentionDays: z.number().int().min(1) });
 export type PurgeJobData = z.infer<typeof PurgeJobData>;
 
 export const PurgeJobResult = z.object({
-  /** Rows with `timestamp` before this instant were deleted. */
+  /** Day partitions ending at or before this instant were dropped; comparison rows before it deleted. */
   cutoff: z.string(),
+  /** Rows gone: predictions in the dropped partitions plus comparison rows. */
   deleted: z.number().int(),
+  /** Partitions dropped, and created ahead, by this run. */
+  partitionsDropped: z.array(z.string()),
+  partitionsCreated: z.array(z.string()),
   /** false when the per-run cap stopped the run early; the next run continues. */
   complete: z.boolean(),
 });
