@@ -1,8 +1,9 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
-//     [--class-bias on|off] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--prepare-only]
+//     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--prepare-only]
+// --pretrain skipgram: embeddings start from skip-gram vectors learned on the training texts (labels unused).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -27,6 +28,7 @@ import { gruEnsembleFromOnnx } from '../src/export/gru-ensemble-onnx.js';
 import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
 import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
+import { trainSkipGram, type PretrainedEmbeddings } from '../src/training/skipgram.js';
 import { fitTemperature } from '../src/training/temperature.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     arch: { type: 'string', default: 'gru' },
     lexicon: { type: 'boolean', default: false },
     'class-bias': { type: 'string', default: 'on' },
+    'class-bias-tolerance': { type: 'string', default: '0' },
     'binary-loss': { type: 'string', default: 'polar' },
     'class-weights': { type: 'string', default: 'balanced' },
     'reuse-weights': { type: 'string' },
@@ -56,6 +59,8 @@ const { values: args } = parseArgs({
     'vocab-size': { type: 'string', default: '20000' },
     'train-length': { type: 'string', default: '64' },
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
+    pretrain: { type: 'string', default: 'none' },
+    'pretrain-epochs': { type: 'string', default: '3' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -132,6 +137,14 @@ if (args['reuse-weights']) {
   trained = gruModel(gruEnsembleFromOnnx(await readFile(path.join(path.resolve(args['reuse-weights']), 'onnx', 'model.onnx'))));
   log(`weights read from ${args['reuse-weights']}: ${trained.summary}`);
 } else {
+  if (!['none', 'skipgram'].includes(args.pretrain)) throw new Error('--pretrain must be none or skipgram');
+  let pretrained: PretrainedEmbeddings | undefined;
+  if (args.pretrain === 'skipgram') {
+    const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((t) => vocab.get(t)).filter((id): id is number => id !== undefined);
+    const pretrainStarted = performance.now();
+    pretrained = trainSkipGram(trainSet, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
+    log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
+  }
   log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
@@ -143,6 +156,7 @@ if (args['reuse-weights']) {
     embed: int('embed', args.embed),
     hidden: int('hidden', args.hidden),
     lexicon,
+    pretrained,
     log,
   });
 }
@@ -155,7 +169,9 @@ const docString = `${NAME}: ${trained.summary}, three classes, trained on ${corp
 const uncalibrated = await createOnnxModel(trained.onnx({ temperature: 1 }, NAME, docString), { intraOpThreads: 2 });
 const raw = (await onnxLogits(uncalibrated, calibrationSet)).logits;
 await uncalibrated.release();
-const classBias = args['class-bias'] === 'off' ? new Float32Array(SENTIMENT_LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, SENTIMENT_LABELS.length);
+const classBiasTolerance = Number(args['class-bias-tolerance']);
+if (!(classBiasTolerance >= 0 && classBiasTolerance < 0.1)) throw new Error('--class-bias-tolerance must be in [0, 0.1)');
+const classBias = args['class-bias'] === 'off' ? new Float32Array(SENTIMENT_LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, SENTIMENT_LABELS.length, 2, 0.1, classBiasTolerance);
 log(
   `class offsets [${Array.from(classBias, (b) => b.toFixed(2)).join(', ')}]: calibration macro-recall (mean over corpora) ` +
     `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(SENTIMENT_LABELS.length), SENTIMENT_LABELS.length).toFixed(4)} → ` +

@@ -7,6 +7,7 @@ import { DEFAULT_BAG_SHAPE } from './bag-params.js';
 import type { EncodedSet } from './encoded-set.js';
 import type { LexiconPrior } from './lexicon-prior.js';
 import { trainEnsemble } from './run-ensemble.js';
+import type { PretrainedEmbeddings } from './skipgram.js';
 import { DEFAULT_BAG_TRAIN_CONFIG, trainBag } from './train-bag.js';
 import { DEFAULT_TRAIN_CONFIG } from './train-gru.js';
 
@@ -24,6 +25,7 @@ export interface ArchitectureOptions {
   embed: number;
   hidden: number;
   lexicon?: LexiconPrior;
+  pretrained?: PretrainedEmbeddings;
   log: (message: string) => void;
 }
 
@@ -49,7 +51,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   if (arch === 'gru') {
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
     const epochs = o.epochs ?? 1;
-    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon }, {
+    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained }, {
       members: o.members,
       threads: o.threads,
       onMessage(m) {
@@ -62,7 +64,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
   const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;
-  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon }, progress('bag'), devSample, (epoch, dev) =>
+  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained }, progress('bag'), devSample, (epoch, dev) =>
     epochLog('bag', epoch, dev?.accuracy ?? 0),
   );
   return {

@@ -32,16 +32,30 @@ export function groupMacroRecall(logits: ArrayLike<number>, labels: ArrayLike<nu
   return totals.size ? sum / totals.size : 0;
 }
 
-/** Offsets (class 0 fixed at 0) on a grid of `step` within ±`range`, then refined once at a tenth of the step. */
-export function fitClassBias(logits: ArrayLike<number>, labels: ArrayLike<number>, groups: ArrayLike<number>, classes: number, range = 2, step = 0.1): Float32Array {
+/**
+ * Offsets (class 0 fixed at 0) on a grid of `step` within ±`range`, then refined once at a tenth of the step.
+ * `tolerance` > 0: of the offsets scoring within `tolerance` of the best, the smallest (the best score is itself
+ * a noisy estimate on a few thousand texts, and large offsets push plain statements off neutral).
+ */
+export function fitClassBias(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  groups: ArrayLike<number>,
+  classes: number,
+  range = 2,
+  step = 0.1,
+  tolerance = 0,
+): Float32Array {
   let best = new Float32Array(classes);
   let bestScore = groupMacroRecall(logits, labels, groups, best, classes);
+  const visited: { bias: Float32Array; score: number }[] = [{ bias: best, score: bestScore }];
   const search = (center: Float32Array, radius: number, delta: number) => {
     const steps = Math.round(radius / delta);
     const trial = new Float32Array(classes);
     const visit = (c: number) => {
       if (c === classes) {
         const score = groupMacroRecall(logits, labels, groups, trial, classes);
+        if (tolerance > 0) visited.push({ bias: Float32Array.from(trial), score });
         // Ties go to the smaller correction.
         if (score > bestScore + 1e-9 || (Math.abs(score - bestScore) <= 1e-9 && norm(trial) < norm(best))) {
           bestScore = score;
@@ -59,7 +73,9 @@ export function fitClassBias(logits: ArrayLike<number>, labels: ArrayLike<number
   };
   search(best, range, step);
   search(Float32Array.from(best), step, step / 10);
-  return best;
+  if (tolerance <= 0) return best;
+  const within = visited.filter((v) => v.score >= bestScore - tolerance - 1e-9);
+  return within.reduce((a, v) => (norm(v.bias) < norm(a.bias) - 1e-12 ? v : a)).bias;
 }
 
 const norm = (v: Float32Array) => v.reduce((a, x) => a + x * x, 0);

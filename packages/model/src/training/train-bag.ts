@@ -5,11 +5,14 @@ import type { EncodedSet } from './encoded-set.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
 import { evaluateNetwork, runMinibatches, type Evaluation, type LoopConfig, type TrainProgress } from './minibatch-loop.js';
 import { deriveSeed } from './prng.js';
+import { applyPretrained, type PretrainedEmbeddings } from './skipgram.js';
 
 export interface BagTrainConfig extends LoopConfig {
   shape: BagShape;
   /** Word-list valences to seed unigram embedding rows with (see lexicon-prior.ts). */
   lexicon?: LexiconPrior;
+  /** Unigram embedding rows to start from (skip-gram pre-training, skipgram.ts). */
+  pretrained?: PretrainedEmbeddings;
 }
 
 export const DEFAULT_BAG_TRAIN_CONFIG: Omit<BagTrainConfig, 'shape' | 'seed'> = {
@@ -33,6 +36,7 @@ export function trainBag(
   onEpoch?: (epoch: number, dev: Evaluation | undefined) => void,
 ): BagParams {
   const params = initBagParams(config.shape, deriveSeed(config.seed, 0));
+  applyPretrained(params.unigram, config.shape.embed, config.pretrained);
   applyLexiconPrior(params.emb, config.shape.embed, config.lexicon);
   const net = new BagNetwork(params);
   runMinibatches(net, train, config, onProgress, (epoch) => onEpoch?.(epoch, dev ? evaluateBag(params, dev, net) : undefined));

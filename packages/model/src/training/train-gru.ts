@@ -5,11 +5,14 @@ import { initParams, type GruParams, type GruShape } from './gru-params.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
 import { evaluateNetwork, runMinibatches, type Evaluation, type LoopConfig, type TrainProgress } from './minibatch-loop.js';
 import { deriveSeed } from './prng.js';
+import { applyPretrained, type PretrainedEmbeddings } from './skipgram.js';
 
 export interface TrainConfig extends LoopConfig {
   shape: GruShape;
   /** Word-list valences to seed embedding rows with (see lexicon-prior.ts). */
   lexicon?: LexiconPrior;
+  /** Embedding rows to start from (skip-gram pre-training, skipgram.ts). */
+  pretrained?: PretrainedEmbeddings;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'shape' | 'seed'> = {
@@ -34,6 +37,7 @@ export function trainGru(
   onEpoch?: (epoch: number, dev: Evaluation | undefined) => void,
 ): GruParams {
   const params = initParams(config.shape, deriveSeed(config.seed, 0));
+  applyPretrained(params.emb, config.shape.embed, config.pretrained);
   applyLexiconPrior(params.emb, config.shape.embed, config.lexicon);
   const net = new GruNetwork(params);
   runMinibatches(net, train, config, onProgress, (epoch) => onEpoch?.(epoch, dev ? evaluate(net, dev) : undefined));
