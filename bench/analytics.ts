@@ -10,7 +10,8 @@
 // (scripts/seed-comparisons.ts), in schemas of their own; `--sizes ''` skips the predictions part.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createAnalyticsRepository, initOrm, type AnalyticsRepository, type Orm, type RecentCursor } from '@sentiment/db';
+import { createAnalyticsRepository, initOrm } from '@sentiment/db';
+import { cases, day, HOUR, quantile, recentCursors, time, type Case, type Dataset } from './analytics-cases.js';
 import { SEED_SHADOW_ONLY, seedComparisons } from '../scripts/seed-comparisons.js';
 import { SEED_MODELS, seedPredictions } from '../scripts/seed-predictions.js';
 import { TEST_DATABASE_URL } from '../test/support/services.js';
@@ -38,54 +39,6 @@ const [V1, V2] = SEED_MODELS;
 const label = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-interface Dataset {
-  size: number;
-  schema: string;
-  orm: Orm;
-  repo: AnalyticsRepository;
-  /** Newest row: windows are placed relative to it, so kept datasets measure the same way later. */
-  end: number;
-  cursors: RecentCursor[];
-}
-
-/** A query of the bench; `i` varies the window so not every request reads the same rows. */
-interface Case {
-  name: string;
-  run(d: Dataset, i: number): Promise<unknown>;
-}
-
-const HOUR = 3_600_000;
-/** 24 hours ending up to 6 h before the newest row, at millisecond offsets: both edges cut minutes. */
-const day = (d: Dataset, i: number) => {
-  const to = d.end - ((i * 7_919_933) % (6 * HOUR)) - 12_345;
-  return { from: new Date(to - 24 * HOUR), to: new Date(to) };
-};
-
-const cases: Case[] = [
-  { name: 'summary', run: (d) => d.repo.summary() },
-  { name: 'summary 24h+model', run: (d, i) => d.repo.summary({ ...day(d, i), modelVersion: V2 }) },
-  { name: 'sentiment-distribution', run: (d) => d.repo.distribution() },
-  { name: 'sentiment-distribution 24h+model', run: (d, i) => d.repo.distribution({ ...day(d, i), modelVersion: V2 }) },
-  { name: 'recent limit=100', run: (d) => d.repo.recentPage({ limit: 100 }) },
-  { name: 'recent 24h limit=100', run: (d, i) => d.repo.recentPage({ ...day(d, i), limit: 100 }) },
-  { name: 'recent model+before (page 2)', run: (d, i) => d.repo.recentPage({ limit: 100, modelVersion: V1, before: d.cursors[i % d.cursors.length] }) },
-  { name: 'timeseries minute, 60 (default)', run: (d, i) => d.repo.timeseries({ bucket: 'minute', to: day(d, i).to, from: new Date(day(d, i).to.getTime() - HOUR) }) },
-  { name: 'timeseries hour 24h+model', run: (d, i) => d.repo.timeseries({ bucket: 'hour', ...day(d, i), modelVersion: V2 }) },
-  {
-    // What the dashboard's 7-day view asks: 168 hours ending with the current one.
-    name: 'timeseries hour 7d (168 points, aligned)',
-    run: (d) => {
-      const to = Math.ceil((d.end + 1) / HOUR) * HOUR;
-      return d.repo.timeseries({ bucket: 'hour', from: new Date(to - 168 * HOUR), to: new Date(to) });
-    },
-  },
-  { name: 'timeseries minute 24h (1,440 points)', run: (d, i) => d.repo.timeseries({ bucket: 'minute', ...day(d, i) }) },
-  { name: 'timeseries day, 7 days', run: (d) => d.repo.timeseries({ bucket: 'day', from: new Date(d.end - 7 * 24 * HOUR), to: new Date(d.end + 1) }) },
-  { name: 'latency', run: (d) => d.repo.latency() },
-  { name: 'latency 24h+model', run: (d, i) => d.repo.latency({ ...day(d, i), modelVersion: V2 }) },
-  { name: 'models', run: (d) => d.repo.models() },
-  { name: 'models 24h', run: (d, i) => d.repo.models(day(d, i)) },
-];
 
 const name = (version: string) => version.split('+')[0]!;
 /** GET /analytics/compare as the dashboard and an API client ask it: names and versions, both orientations. */
@@ -129,24 +82,10 @@ async function prepare(size: number, kind: keyof typeof KINDS = 'predictions'): 
   const repo = createAnalyticsRepository(orm);
   const d: Dataset = { size, schema, orm, repo, end: new Date(row!.end).getTime(), cursors: [] };
   if (kind === 'comparisons') return d;
-  // Page-2 cursors from first pages ending at different times.
-  for (let i = 0; i < 20; i++) {
-    const page = await repo.recentPage({ limit: 100, modelVersion: V1, to: new Date(d.end - i * 5 * HOUR) });
-    if (page.next) d.cursors.push(page.next);
-  }
+  d.cursors = await recentCursors(d);
   return d;
 }
 
-async function time(c: Case, d: Dataset, i: number): Promise<number> {
-  const started = performance.now();
-  JSON.stringify(await c.run(d, i));
-  return performance.now() - started;
-}
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-};
 
 /** Times `cases` over `sets` (sizes alternating request by request) and prints p50/p95 per size. */
 async function measure(title: string, cases: Case[], sets: Dataset[]): Promise<void> {
