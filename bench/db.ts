@@ -1,9 +1,8 @@
 // npm run bench:db — rows/s into the predictions table (the rollup triggers included, as for every writer), at several rows per flush:
-//   uow        the worker's default writer: MikroORM's unit of work (em.create per row, one em.flush), batchSize 2,000,
-//              implicitTransactions off (a flush is one INSERT, atomic on its own);
+//   uow        the worker's default writer: MikroORM's unit of work (per chunk of at most batchSize 2,000 rows, one
+//              transaction: table and job locks, the stored-rows lookup, em.create per row, one em.flush);
 //   uow-300    the same with MikroORM's default batchSize (300 rows per INSERT);
-//   uow-tx     the same with MikroORM's default implicitTransactions (BEGIN … COMMIT around each flush);
-//   sql        the alternative writer (DB_WRITER=sql): one json_to_recordset INSERT … ON CONFLICT DO NOTHING per flush;
+//   sql        the alternative writer (DB_WRITER=sql): the same transaction with one json_to_recordset INSERT per flush;
 //   copy       raw COPY … FROM STDIN (pg-copy-streams), the floor for getting rows into Postgres;
 //   encrypted  the default writer with INPUT_TEXT_KEYS set (AES-256-GCM per text).
 // Its own schema in database `test`, dropped at the end. Every measurement starts from empty tables.
@@ -12,7 +11,7 @@ import os from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MikroORM } from '@mikro-orm/core';
-import { createPredictionWriter, createTextCipher, dbConfig, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
+import { createPredictionWriter, createTextCipher, initOrm, migrateUp, PredictionSchema, SENTIMENTS, type NewPrediction, type Orm, type Prediction } from '@sentiment/db';
 import type { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TEST_DATABASE_URL } from '../test/support/services.js';
@@ -26,7 +25,7 @@ const SIZES: Array<[rows: number, reps: number]> = [[32, 15], [100, 15], [1000, 
  */
 const workerFlush = { oneBatch: 32, cap: 2000 };
 
-const METHODS = ['uow', 'uow-300', 'uow-tx', 'sql', 'copy', 'encrypted'] as const;
+const METHODS = ['uow', 'uow-300', 'sql', 'copy', 'encrypted'] as const;
 type Method = (typeof METHODS)[number];
 
 const pool = benchTexts(10_000);
@@ -102,13 +101,11 @@ async function main() {
     // ORMs on the same schema with other MikroORM settings, to measure each.
     const options = { clientUrl: TEST_DATABASE_URL, schema, poolMax: 4 };
     const orm300 = await initOrm({ ...options, batchSize: 300 });
-    const ormTx = await MikroORM.init({ ...dbConfig(options), implicitTransactions: true });
-    others.push(orm300, ormTx);
+    others.push(orm300);
     const cipher = createTextCipher([{ id: 'bench', key: randomBytes(32) }]);
     const writers = {
       uow: createPredictionWriter(orm),
       'uow-300': createPredictionWriter(orm300),
-      'uow-tx': createPredictionWriter(ormTx as Orm),
       sql: createPredictionWriter(orm, { kind: 'sql' }),
       encrypted: createPredictionWriter(orm, { textCipher: cipher }),
     };

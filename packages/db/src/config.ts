@@ -83,9 +83,10 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     },
     debug: options.debug ?? false,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
-    // The only flushes are the prediction writer's, each one INSERT (a chunk never exceeds batchSize) and
-    // atomic on its own: BEGIN and COMMIT around it would add two round trips and hold the rollup rows'
-    // locks (taken by the insert trigger) longer. Multi-statement work uses em.transactional() explicitly.
+    // The writers' flushes are one INSERT each (a chunk never exceeds batchSize): the prediction writer
+    // runs its own transaction around the locks, the lookup and the flush (em.transactional), and the
+    // comparison writer's INSERT is atomic on its own, so BEGIN and COMMIT around every flush would only
+    // add round trips.
     implicitTransactions: false,
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
