@@ -117,7 +117,8 @@ export async function seedTable(options: SeedOptions, spec: SeedTable): Promise<
   const minutes = Math.ceil((end - start) / MINUTE_MS);
   const rolloutStart = start + ((end - start) * 2) / 3;
 
-  const orm = await initOrm({ clientUrl, schema, poolMax: 2 });
+  // VACUUM ANALYZE of millions of fresh rows takes longer than the apps' statement timeout.
+  const orm = await initOrm({ clientUrl, schema, poolMax: 2, statementTimeoutMs: 3_600_000 });
   const client = new pg.Client({ connectionString: clientUrl });
   try {
     await orm.em.getConnection().execute(`create schema if not exists "${schema}"`);
