@@ -3,7 +3,8 @@
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--prepare-only]
-// --pretrain skipgram: embeddings start from skip-gram vectors learned on the training texts (labels unused).
+// --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
+// unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -59,7 +60,7 @@ const { values: args } = parseArgs({
     'vocab-size': { type: 'string', default: '20000' },
     'train-length': { type: 'string', default: '64' },
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
-    pretrain: { type: 'string', default: 'none' },
+    pretrain: { type: 'string', default: 'skipgram' },
     'pretrain-epochs': { type: 'string', default: '3' },
     'prepare-only': { type: 'boolean', default: false },
   },
