@@ -1,21 +1,24 @@
 // npm run bench:partitions [-- --rows 10000000 --days 30 --layouts plain,day,month --requests 200 --flushes 120 --keep]
+//                          [--steps inserts,analytics,retention]
 //
 // The predictions table before and after partitioning, at the same size in one run: `plain` (the table as
 // Migration20261207000000 left it), `day` (the shipped layout: a partition per UTC day) and `month` (the
 // same table with a partition per calendar month instead). Each layout is seeded with the same rows
 // (scripts/seed-predictions.ts: COPY over the days ending now) into its own schema of database `test`, then:
 // 1. inserts: flushes of 500 new rows at the current time through the prediction writer (unit of work;
-//    each flush a new job, so every row is new), layouts alternating flush by flush: rows/s (median) and
-//    p95 ms per flush;
+//    each flush a new job with an id as the API makes them, so every row is new), layouts alternating flush
+//    by flush: rows/s (median) and p95 ms per flush;
 // 2. analytics: every query of bench:analytics (analytics-cases.ts), layouts alternating request by
 //    request: p50/p95 per layout, and day/plain p95;
 // 3. retention of the oldest day: `plain` deletes its rows in chunks of 5,000 (what retention did before
 //    partitions), `day` drops its partition; `month` cannot drop less than a month (n/a).
-// Step 3 changes the data: kept schemas (--keep) are reseeded by the next run.
+// Kept schemas (--keep) are reused by later runs of the same --rows (marked by a comment on the schema),
+// also after step 3 took their oldest day; --steps picks the steps to run.
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createAnalyticsRepository, createPredictionWriter, dropPartitionsBefore, initOrm, listPartitions, migrateUp, PARTITION_WIDTH_MS, type NewPrediction, type Orm } from '@sentiment/db';
+import { newJobId } from '@sentiment/queue';
 import { SEED_MODELS, seedPredictions } from '../scripts/seed-predictions.js';
 import { TEST_DATABASE_URL } from '../test/support/services.js';
 import { cases, quantile, recentCursors, time, type Dataset } from './analytics-cases.js';
@@ -28,6 +31,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '200' },
     flushes: { type: 'string', default: '120' },
     keep: { type: 'boolean', default: false },
+    steps: { type: 'string', default: 'inserts,analytics,retention' },
   },
 });
 const LAYOUTS = ['plain', 'day', 'month'] as const;
@@ -39,6 +43,7 @@ const flushes = Number(args.flushes);
 const layouts = args.layouts.split(',').filter(Boolean) as Layout[];
 for (const l of layouts) if (!LAYOUTS.includes(l)) throw new Error(`unknown layout ${l} (${LAYOUTS.join(', ')})`);
 const BEFORE_PARTITIONS = 'Migration20261207000000';
+const steps = new Set(args.steps.split(','));
 const FLUSH_ROWS = 500;
 /** Every layout's rows end here: the same rows in each (a reused schema keeps its own). */
 const END = new Date();
@@ -66,9 +71,9 @@ async function prepare(layout: Layout): Promise<LayoutData> {
   const schema = `bench_partitions_${layout}_${label(rows).toLowerCase()}`;
   const orm = await initOrm({ clientUrl: TEST_DATABASE_URL, schema, poolMax: 4 });
   const conn = orm.em.getConnection();
-  const [table] = await conn.execute<{ t: string | null }[]>(`select to_regclass(?)::text as t`, [`"${schema}".prediction_rollup`]);
-  const [existing] = table?.t ? await conn.execute<{ n: string | null }[]>(`select sum(n) as n from "${schema}".prediction_rollup where grain = 'day'`) : [];
-  if (Number(existing?.n) === rows) {
+  const mark = `bench:partitions ${rows} rows`;
+  const [existing] = await conn.execute<{ mark: string | null }[]>(`select obj_description(oid, 'pg_namespace') as mark from pg_namespace where nspname = ?`, [schema]);
+  if (existing?.mark === mark) {
     console.log(`${layout}: reusing schema ${schema}`);
   } else {
     await conn.execute(`drop schema if exists "${schema}" cascade`);
@@ -81,6 +86,7 @@ async function prepare(layout: Layout): Promise<LayoutData> {
     console.log(`${layout}: seeding ${label(rows)} rows over ${days} days into ${schema} (load ${load()})`);
     const r = await seedPredictions({ clientUrl: TEST_DATABASE_URL, schema, rows, days, end, migrateTo: layout === 'plain' ? BEFORE_PARTITIONS : undefined, log: console.log });
     console.log(`${layout}: COPY with rollups ${(r.copyMs / 1000).toFixed(1)} s, VACUUM ANALYZE ${(r.vacuumMs / 1000).toFixed(1)} s`);
+    await conn.execute(`comment on schema "${schema}" is '${mark}'`);
   }
   const parts = await listPartitions(orm);
   console.log(`${layout}: ${parts.length} partitions`);
@@ -92,7 +98,7 @@ async function prepare(layout: Layout): Promise<LayoutData> {
 
 /** A flush of new rows: a new job, at the current time, the seed's newest model. */
 function newRows(): NewPrediction[] {
-  const jobId = randomUUID();
+  const jobId = newJobId();
   const now = Date.now();
   return Array.from({ length: FLUSH_ROWS }, (_, i) => ({
     id: randomUUID(),
@@ -187,9 +193,9 @@ async function main(): Promise<void> {
   const sets: LayoutData[] = [];
   try {
     for (const layout of layouts) sets.push(await prepare(layout));
-    await measureInserts(sets);
-    await measureAnalytics(sets);
-    await measureRetention(sets);
+    if (steps.has('inserts')) await measureInserts(sets);
+    if (steps.has('analytics')) await measureAnalytics(sets);
+    if (steps.has('retention')) await measureRetention(sets);
     console.log(`\nload average at the end: ${load()}`);
   } finally {
     for (const s of sets) {

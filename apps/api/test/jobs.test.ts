@@ -14,7 +14,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// Job ids are UUIDv7 (newJobId): their leading bits are when the job was made.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('asking for an async answer', () => {
   it('?async=true → 202 + Location; the job is queued with the text and interactive priority', async () => {

@@ -1,3 +1,4 @@
+import { jobIdTime } from '@sentiment/core';
 import type { Orm } from './config.js';
 import type { NewPrediction } from './prediction-rows.js';
 import { qualifiedName } from './rollup-sql.js';
@@ -22,4 +23,25 @@ export function jobLocks(orm: Orm, rows: readonly NewPrediction[]): { sql: strin
       params: [table, JSON.stringify(jobs)],
     },
   ];
+}
+
+/**
+ * Workers' clocks may be behind the API's that stamped the job id: a stored row of a job is looked for
+ * from this long before the job was made.
+ */
+export const CLOCK_SKEW_MARGIN_MS = 24 * 3600 * 1000;
+
+/**
+ * The earliest `timestamp` a stored row of these rows' jobs can have: their jobs' creation (UUIDv7 job
+ * ids, `jobIdTime`) less CLOCK_SKEW_MARGIN_MS. The stored-rows lookup then reads the partitions of a day
+ * or two instead of every partition the table holds. undefined when a job id carries no time.
+ */
+export function storedSince(rows: readonly NewPrediction[]): Date | undefined {
+  let earliest = Infinity;
+  for (const r of rows) {
+    const t = jobIdTime(r.jobId);
+    if (t === undefined) return undefined;
+    if (t < earliest) earliest = t;
+  }
+  return Number.isFinite(earliest) ? new Date(earliest - CLOCK_SKEW_MARGIN_MS) : undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from './config.js';
 import { PredictionSchema, type Prediction } from './prediction.entity.js';
-import { jobLocks } from './job-locks.js';
+import { jobLocks, storedSince } from './job-locks.js';
 import { orderedChunks, rowChecker, toEntityData } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
 import { permanentWriteError } from './write-errors.js';
@@ -35,7 +35,8 @@ export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; text
           inserted += await knex.transaction(async (trx) => {
             for (const lock of jobLocks(orm, chunk)) await trx.raw(lock.sql, lock.params);
             // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
-            const res = (await trx.raw(sql, [json]).options({ name })) as { rowCount: number };
+            const since = storedSince(chunk)?.toISOString() ?? '-infinity';
+            const res = (await trx.raw(sql, [json, since]).options({ name })) as { rowCount: number };
             return res.rowCount;
           });
         }
@@ -56,7 +57,8 @@ function insertSql(orm: Orm): string {
   const record = props.map((p) => `"${p.name}" ${p.columnTypes[0]}`).join(', ');
   // The order of orderedChunks (bytewise job ids), kept inside the statement too.
   const order = `"jobId" collate "C", "itemIndex"`;
-  const stored = `select 1 from ${table} p where p.job_id = r."jobId" and p.item_index = r."itemIndex"`;
+  // Stored rows are looked for from the chunk's jobs' creation on (storedSince): a day or two of partitions.
+  const stored = `select 1 from ${table} p where p.job_id = r."jobId" and p.item_index = r."itemIndex" and p."timestamp" >= ?::timestamptz`;
   // ON CONFLICT is left for rows another client stored with the same id and time meanwhile.
   return `insert into ${table} (${columns}) select ${props.map((p) => `"${p.name}"`).join(', ')} from json_to_recordset(?::json) as r(${record}) where not exists (${stored}) order by ${order} on conflict do nothing`;
 }

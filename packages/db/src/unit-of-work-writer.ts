@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from './config.js';
-import { jobLocks } from './job-locks.js';
+import { jobLocks, storedSince } from './job-locks.js';
 import { PredictionSchema } from './prediction.entity.js';
 import { orderedChunks, rowChecker, toEntityData, type NewPrediction } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
@@ -45,11 +45,16 @@ export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: numbe
     });
   }
 
-  /** `rows` minus those whose (job, item) is stored. */
+  /** `rows` minus those whose (job, item) is stored (looked for in the days since their jobs were made). */
   async function withoutStored(em: EntityManager, rows: NewPrediction[]): Promise<NewPrediction[]> {
+    const since = storedSince(rows);
     const stored = await em.find(
       PredictionSchema,
-      { jobId: { $in: [...new Set(rows.map((r) => r.jobId))] }, itemIndex: { $in: [...new Set(rows.map((r) => r.itemIndex))] } },
+      {
+        jobId: { $in: [...new Set(rows.map((r) => r.jobId))] },
+        itemIndex: { $in: [...new Set(rows.map((r) => r.itemIndex))] },
+        ...(since && { timestamp: { $gte: since } }),
+      },
       { fields: ['jobId', 'itemIndex'], disableIdentityMap: true },
     );
     if (stored.length === 0) return rows;

@@ -102,6 +102,22 @@ describe.each(WRITER_KINDS)('prediction writer (%s)', (kind) => {
     expect(await countRows(rows[0].jobId)).toBe(5_000);
   });
 
+  it('with UUIDv7 job ids, looks for a retried job\'s rows only from a day before the job was made, and finds them', async () => {
+    // A job made at `made` (its id says so), predicted an hour later, retried three days later.
+    const made = new Date('2024-06-03T10:00:00.000Z');
+    const hex = made.getTime().toString(16).padStart(12, '0');
+    const jobId = `${hex.slice(0, 8)}-${hex.slice(8)}-7${randomUUID().slice(15)}`;
+    const rows = makePredictions(300, { jobId }, new Date(made.getTime() + 3_600_000));
+    expect(await writer.insertMany(rows)).toBe(300);
+    statements.length = 0;
+    const retried = rows.map((r) => ({ ...r, id: randomUUID(), timestamp: new Date(r.timestamp.getTime() + 3 * 86_400_000) }));
+    expect(await writer.insertMany(retried)).toBe(0);
+    expect(await countRows(jobId)).toBe(300);
+    const lookup = statements.find((q) => /"timestamp" >= /.test(q) && /select/i.test(q))!;
+    expect(lookup).toBeDefined();
+    if (kind === 'unit-of-work') expect(lookup).toContain("\"timestamp\" >= '2024-06-02T10:00:00.000Z'");
+  });
+
   it('counts only the new rows when a batch partly overlaps what is stored', async () => {
     const rows = makePredictions(100);
     expect(await writer.insertMany(rows.slice(20, 60))).toBe(40);

@@ -1,6 +1,6 @@
 import { SENTIMENTS } from '@sentiment/core';
 import { z } from 'zod';
-import { v5 as uuidv5 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { MAX_JOB_TEXTS, MAX_TEXT_CHARS } from './limits.js';
 
 /**
@@ -132,6 +132,11 @@ export const PurgeJobResult = z.object({
   complete: z.boolean(),
 });
 export type PurgeJobResult = z.infer<typeof PurgeJobResult>;
+
+/** A new prediction job's id: a UUIDv7, whose leading bits say when it was made (`jobIdTime`, @sentiment/core). */
+export function newJobId(): string {
+  return uuidv7();
+}
 
 const ROW_ID_NAMESPACE = '6f1c2a52-3d7e-4b0e-9a51-2f8d1c0b7e44';
 /** The id of item `index` of job `jobId`: the same on every retry, so callers and rows agree. */

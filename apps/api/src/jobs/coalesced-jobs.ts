@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { ClassifyJobData } from '@sentiment/queue';
+import { newJobId, type ClassifyJobData } from '@sentiment/queue';
 import { createCoalescer, type Coalescer, type QueueShared } from '../coalescer.js';
 import type { JobReplies, PendingReply } from '../job-replies.js';
 import type { ClassifyJob, JobSource, SubmitOptions, Submitted } from './prediction-jobs.js';
@@ -63,7 +62,7 @@ export function createCoalescedJobs({ adder, replies }: CoalescedJobsDeps): Coal
 /** Queues one job for a group (their texts in order), every member's reply expected before the add. */
 function queueSharedJob({ adder, replies, source, scope, model, shadow }: CoalescedJobsDeps & Lane): QueueShared<SharedJob> {
   return async (group) => {
-    const jobId = randomUUID();
+    const jobId = newJobId();
     const expected = group.map(() => replies.expect(jobId));
     const requestIds = group.flatMap((m) => (m.requestId ? [m.requestId] : []));
     const data: ClassifyJobData = {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newJobId } from '@sentiment/queue';
 import type { QueueClients } from '../queue-clients.js';
 import { bullmqJobHash } from './bullmq-job-hash.js';
 import { createCoalescedJobs } from './coalesced-jobs.js';
@@ -38,7 +38,7 @@ export function createPredictionJobs(clients: QueueClients, { resultTtlS, cacheS
   return {
     submit(texts, source, options) {
       // Bulk jobs and submit-and-poll need a job of their own (its id is the answer); a waiting caller does not.
-      if (!options.wait || source === 'jobs') return adder.add(texts, source, options, randomUUID());
+      if (!options.wait || source === 'jobs') return adder.add(texts, source, options, newJobId());
       return coalesced.submit(texts, source, options);
     },
     submitOnce: (texts, source, options, idempotency) => idempotent.submitOnce(texts, source, options, idempotency),

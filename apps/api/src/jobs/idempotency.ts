@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newJobId } from '@sentiment/queue';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { HttpError } from '../errors.js';
@@ -76,7 +77,7 @@ export function createIdempotentSubmitter({ redis, queues, prefix, guarded, add 
       };
 
       for (;;) {
-        const claim: KeyRecord = { jobId: randomUUID(), inputHash, queued: false, claimedAt: Date.now(), model: options.model, ...(options.shadow && { shadow: options.shadow }) };
+        const claim: KeyRecord = { jobId: newJobId(), inputHash, queued: false, claimedAt: Date.now(), model: options.model, ...(options.shadow && { shadow: options.shadow }) };
         if (await record.claim(claim)) return addUnder(claim);
         const held = await record.read();
         if (held === null) continue; // expired in between: claim it afresh
