@@ -140,3 +140,42 @@ describe('analytics repository', () => {
     }
   });
 });
+
+describe('first and last seen when a range cuts days whose rows lie outside it', () => {
+  let db: TestSchema;
+  let repo: AnalyticsRepository;
+  const day = (d: number, h: number) => new Date(Date.UTC(2024, 4, d, h));
+
+  beforeAll(async () => {
+    db = await createTestSchema();
+    const writer = createPredictionWriter(db.orm);
+    // Rows at 10:00 on May 1–4 (v1), and at 20:00 on May 2 and 3 (v2).
+    for (const d of [1, 2, 3, 4]) await writer.insertMany(makePredictions(5, { modelVersion: 'v1' }, day(d, 10)));
+    for (const d of [2, 3]) await writer.insertMany(makePredictions(5, { modelVersion: 'v2' }, day(d, 20)));
+    repo = createAnalyticsRepository(db.orm);
+  });
+  afterAll(() => db?.drop());
+
+  const sqlSeen = async (from: Date, to: Date, model?: string) => {
+    const [row] = await db.orm.em.getConnection().execute<{ first: Date; last: Date }[]>(
+      `select min("timestamp") as first, max("timestamp") as last from "${db.schema}".predictions where "timestamp" >= ? and "timestamp" < ?${model ? ' and model_version = ?' : ''}`,
+      [from, to, ...(model ? [model] : [])],
+    );
+    return { first: new Date(row!.first).toISOString(), last: new Date(row!.last).toISOString() };
+  };
+
+  // From May 1 12:00 (May 1's rows are before it) to May 4 09:00 (May 4's rows are after it); and v2
+  // from May 2 21:00 to May 3 19:00, which holds none of its rows.
+  it.each([
+    [day(1, 12), day(4, 9)],
+    [day(1, 11), day(3, 15)],
+    [day(2, 21), day(3, 19)],
+  ])('from %s to %s: summary and models equal SQL', async (from, to) => {
+    const expected = await sqlSeen(from, to);
+    expect((await repo.summary({ from, to })).date_range).toEqual({ earliest: expected.first, latest: expected.last });
+    for (const m of await repo.models({ from, to })) {
+      const byModel = await sqlSeen(from, to, m.model_version);
+      expect([m.model_version, m.first_seen, m.last_seen]).toEqual([m.model_version, byModel.first, byModel.last]);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { splitRange, type Piece } from '../rollup-ranges.js';
-import type { Sql } from './context.js';
+import type { AnalyticsContext, Sql } from './context.js';
 import type { AnalyticsFilters } from './types.js';
 
 // The filters of every analytics query as SQL: a range split into pieces read from the rollups or the
@@ -57,17 +57,75 @@ export function overPieces(f: AnalyticsFilters, selects: PieceSelects, pieces: P
 }
 
 /**
- * min/max(timestamp) of the filtered raw rows of `table`: one index probe; `modelColumn` correlates the
- * model (a subquery per model version). With a model this must walk (model_version, timestamp): see MODEL_RANGE.
+ * The UTC days holding rows of one model version in a range (day rollups). A range's first and last days
+ * may be partial, holding rows only outside the range: `firstWhole`/`lastWhole` are the first and last
+ * days with rows lying wholly inside it (undefined when there is none).
  */
-export function firstOrLast(table: string, fn: 'min' | 'max', f: AnalyticsFilters, modelColumn?: string): Sql {
-  const model = modelColumn ?? (f.modelVersion === undefined ? undefined : '?');
-  const where = pieceWhere({ source: 'raw', from: f.from, to: f.to }, undefined);
-  const parts = [where.text.replace(/^where /, ''), model && MODEL_RANGE(model)].filter(Boolean);
+export interface SeenDays {
+  first: Date;
+  last: Date;
+  firstWhole: Date | undefined;
+  lastWhole: Date | undefined;
+}
+
+/** Day buckets start at UTC midnight, as the day partitions do. */
+const DAY_MS = 86_400_000;
+
+/**
+ * Per model version with rows in [f.from, f.to): the days its first and last rows can be in, from the day
+ * rollups (which count every row; a few rows per day). The rows are then looked for within those days only
+ * (`seenProbe`): bounds written into the statement let Postgres plan and read one or two day partitions
+ * instead of every one the table holds (90 at the default retention).
+ */
+export async function seenDays(ctx: AnalyticsContext, f: AnalyticsFilters): Promise<Map<string, SeenDays>> {
+  const parts = [`grain = 'day'`, 'n > 0'];
+  const params: unknown[] = [];
+  const from = f.from && Math.floor(f.from.getTime() / DAY_MS) * DAY_MS;
+  // Days wholly inside: starting at or after `from`, ending at or before `to`.
+  const whole: Sql = {
+    text: `min(bucket) filter (where bucket >= ?) as first_whole, max(bucket) filter (where bucket <= ?) as last_whole`,
+    params: [
+      f.from ? new Date(Math.ceil(f.from.getTime() / DAY_MS) * DAY_MS).toISOString() : '-infinity',
+      f.to ? new Date(f.to.getTime() - DAY_MS).toISOString() : 'infinity',
+    ],
+  };
+  if (from !== undefined) {
+    parts.push('bucket >= ?');
+    params.push(new Date(from));
+  }
+  if (f.to) {
+    parts.push('bucket < ?');
+    params.push(f.to);
+  }
+  if (f.modelVersion !== undefined) {
+    parts.push('model_version = ?');
+    params.push(f.modelVersion);
+  }
+  const rows = await ctx.query<{ model_version: string; first: Date; last: Date; first_whole: Date | null; last_whole: Date | null }>({
+    text: `select model_version, min(bucket) as first, max(bucket) as last, ${whole.text}
+      from ${ctx.names.rollup} where ${parts.join(' and ')} group by 1`,
+    params: [...whole.params, ...params],
+  });
+  const date = (d: Date | null) => (d === null ? undefined : new Date(d));
+  return new Map(rows.map((r) => [r.model_version, { first: new Date(r.first), last: new Date(r.last), firstWhole: date(r.first_whole), lastWhole: date(r.last_whole) }]));
+}
+
+/**
+ * min/max(timestamp) of the raw rows of model `model` (all models when undefined) in [f.from, f.to), looked
+ * for from the range's edge to the first (last) day with rows wholly inside it: one index probe in one or
+ * two partitions. With a model this walks (model_version, timestamp): see MODEL_RANGE.
+ */
+export function seenProbe(table: string, fn: 'min' | 'max', f: AnalyticsFilters, seen: SeenDays, model?: string): Sql {
+  const fromLimit = f.from?.getTime() ?? -Infinity;
+  const toLimit = f.to?.getTime() ?? Infinity;
+  const [from, to] =
+    fn === 'min'
+      ? [seen.first.getTime(), (seen.firstWhole ?? seen.last).getTime() + DAY_MS]
+      : [seen.lastWhole?.getTime() ?? seen.first.getTime(), seen.last.getTime() + DAY_MS];
   const dir = fn === 'min' ? 'asc' : 'desc';
   return {
-    text: `select "timestamp" from ${table} ${parts.length ? `where ${parts.join(' and ')}` : ''}
-        order by ${model ? `model_version ${dir}, ` : ''}"timestamp" ${dir} limit 1`,
-    params: [...where.params, ...(model === '?' ? [f.modelVersion, f.modelVersion] : [])],
+    text: `select "timestamp" from ${table} where "timestamp" >= ? and "timestamp" < ?${model === undefined ? '' : ` and ${MODEL_RANGE('?')}`}
+        order by ${model === undefined ? '' : `model_version ${dir}, `}"timestamp" ${dir} limit 1`,
+    params: [new Date(Math.max(from, fromLimit)), new Date(Math.min(to, toLimit)), ...(model === undefined ? [] : [model, model])],
   };
 }
