@@ -9,20 +9,35 @@ import { qualifiedName } from './rollup-sql.js';
  * transaction of each chunk they lock the chunk's jobs (transaction-scoped advisory locks, taken in key
  * order so two writers never deadlock), then look up which of its rows are stored, then insert the rest.
  * A second writer storing the same job waits for the first to commit and then sees its rows.
- * The table lock comes first, the one the INSERT takes anyway: a writer waiting for a job lock then
- * never holds it while queued behind retention's DROP of a partition (partitions.ts), which would be a
- * deadlock. The advisory locks' first key is the table's (schemas never wait for each other).
+ * The statement names the table in a subquery that reads nothing: Postgres locks the table (ACCESS SHARE)
+ * when it parses the statement, before the advisory locks are taken, so a writer waiting for a job lock
+ * already holds a lock on the table and is never queued behind retention's DROP of a partition
+ * (partitions.ts) while the writer it waits for is: no deadlock. The advisory locks' first key is the
+ * table's (schemas never wait for each other).
  */
-export function jobLocks(orm: Orm, rows: readonly NewPrediction[]): { sql: string; params: string[] }[] {
+export function jobLocks(orm: Orm, rows: readonly NewPrediction[]): { sql: string; params: string[] } {
   const table = qualifiedName(orm, 'predictions');
   const jobs = [...new Set(rows.map((r) => r.jobId))];
-  return [
-    { sql: `lock table ${table} in row exclusive mode`, params: [] },
-    {
-      sql: `select pg_advisory_xact_lock(hashtext(?), k) from (select distinct hashtext(j) as k from json_array_elements_text(?::json) j order by k) keys`,
-      params: [table, JSON.stringify(jobs)],
-    },
-  ];
+  return {
+    sql: `select pg_advisory_xact_lock(hashtext(?), k), (select 1 from ${table} where false) as table_lock
+      from (select distinct hashtext(j) as k from json_array_elements_text(?::json) j order by k) keys`,
+    params: [table, JSON.stringify(jobs)],
+  };
+}
+
+/**
+ * The (job, item) pairs of `rows` already stored, as `item job` strings: one statement, the pairs as one
+ * JSON parameter, looked for from `storedSince` on.
+ */
+export function storedPairs(orm: Orm, rows: readonly NewPrediction[]): { sql: string; params: string[] } {
+  const pairs = JSON.stringify(rows.map((r) => ({ j: r.jobId, i: r.itemIndex })));
+  const since = storedSince(rows)?.toISOString() ?? '-infinity';
+  return {
+    sql: `select p.item_index || ' ' || p.job_id as pair from ${qualifiedName(orm, 'predictions')} p
+      join json_to_recordset(?::json) as r(j text, i int) on p.job_id = r.j and p.item_index = r.i
+      where p."timestamp" >= ?::timestamptz`,
+    params: [pairs, since],
+  };
 }
 
 /**

@@ -33,7 +33,8 @@ export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; text
         for (const chunk of orderedChunks(rows, rowsPerStatement)) {
           const json = JSON.stringify(chunk.map((row) => toEntityData(row, textCipher)));
           inserted += await knex.transaction(async (trx) => {
-            for (const lock of jobLocks(orm, chunk)) await trx.raw(lock.sql, lock.params);
+            const locks = jobLocks(orm, chunk);
+            await trx.raw(locks.sql, locks.params);
             // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
             const since = storedSince(chunk)?.toISOString() ?? '-infinity';
             const res = (await trx.raw(sql, [json, since]).options({ name })) as { rowCount: number };

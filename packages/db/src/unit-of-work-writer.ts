@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from './config.js';
-import { jobLocks, storedSince } from './job-locks.js';
+import { jobLocks, storedPairs } from './job-locks.js';
 import { PredictionSchema } from './prediction.entity.js';
 import { orderedChunks, rowChecker, toEntityData, type NewPrediction } from './prediction-rows.js';
 import type { PredictionWriter } from './prediction-writer.js';
@@ -37,28 +36,16 @@ export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: numbe
   /** Stores the rows of `chunk` not stored yet, in one transaction; returns how many it stored. */
   function storeChunk(chunk: NewPrediction[]): Promise<number> {
     return orm.em.fork().transactional(async (em) => {
-      for (const lock of jobLocks(orm, chunk)) await em.getConnection().execute(lock.sql, lock.params, 'run', em.getTransactionContext());
-      const pending = await withoutStored(em, chunk);
+      const conn = em.getConnection();
+      const ctx = em.getTransactionContext();
+      const locks = jobLocks(orm, chunk);
+      await conn.execute(locks.sql, locks.params, 'run', ctx);
+      const lookup = storedPairs(orm, chunk);
+      const stored = new Set((await conn.execute<{ pair: string }[]>(lookup.sql, lookup.params, 'all', ctx)).map((r) => r.pair));
+      const pending = stored.size === 0 ? chunk : chunk.filter((r) => !stored.has(`${r.itemIndex} ${r.jobId}`));
       for (const row of pending) em.create(PredictionSchema, toEntityData(row, textCipher));
       // em.transactional() flushes them before COMMIT.
       return pending.length;
     });
-  }
-
-  /** `rows` minus those whose (job, item) is stored (looked for in the days since their jobs were made). */
-  async function withoutStored(em: EntityManager, rows: NewPrediction[]): Promise<NewPrediction[]> {
-    const since = storedSince(rows);
-    const stored = await em.find(
-      PredictionSchema,
-      {
-        jobId: { $in: [...new Set(rows.map((r) => r.jobId))] },
-        itemIndex: { $in: [...new Set(rows.map((r) => r.itemIndex))] },
-        ...(since && { timestamp: { $gte: since } }),
-      },
-      { fields: ['jobId', 'itemIndex'], disableIdentityMap: true },
-    );
-    if (stored.length === 0) return rows;
-    const items = new Set(stored.map((p) => `${p.itemIndex} ${p.jobId}`));
-    return rows.filter((r) => !items.has(`${r.itemIndex} ${r.jobId}`));
   }
 }

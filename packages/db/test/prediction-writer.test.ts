@@ -71,14 +71,14 @@ describe.each(WRITER_KINDS)('prediction writer (%s)', (kind) => {
     statements.length = 0;
     expect(await writer.insertMany(makePredictions(1_000))).toBe(1_000);
     expect(inserts()).toHaveLength(1);
-    // One transaction: the table and job locks, the stored-rows lookup (unit of work), one INSERT.
+    // One transaction: the job locks, the stored-rows lookup (unit of work), one INSERT.
     const shape = statements.map((s) => s.split(' ')[0]!.toLowerCase().replace(/;$/, ''));
     if (kind === 'unit-of-work') {
       // MikroORM's flush: its own multi-row VALUES insert, no conflict clause.
-      expect(shape).toEqual(['begin', 'lock', 'select', 'select', 'insert', 'commit']);
+      expect(shape).toEqual(['begin', 'select', 'select', 'insert', 'commit']);
       expect(inserts()[0]).not.toContain('on conflict');
     } else {
-      expect(shape).toEqual(['begin', 'lock', 'select', 'insert', 'commit']);
+      expect(shape).toEqual(['begin', 'select', 'insert', 'commit']);
       expect(inserts()[0]).toContain('on conflict do nothing');
     }
   });
