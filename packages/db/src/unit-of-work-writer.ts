@@ -33,9 +33,14 @@ export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: numbe
     },
   };
 
-  /** Stores the rows of `chunk` not stored yet, in one transaction; returns how many it stored. */
-  function storeChunk(chunk: NewPrediction[]): Promise<number> {
-    return orm.em.fork().transactional(async (em) => {
+  /**
+   * Stores the rows of `chunk` not stored yet, in one transaction; returns how many it stored. begin() and
+   * commit() on the fork itself: em.transactional() would fork once more and merge every entity back.
+   */
+  async function storeChunk(chunk: NewPrediction[]): Promise<number> {
+    const em = orm.em.fork();
+    await em.begin();
+    try {
       const conn = em.getConnection();
       const ctx = em.getTransactionContext();
       const locks = jobLocks(orm, chunk);
@@ -44,8 +49,12 @@ export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: numbe
       const stored = new Set((await conn.execute<{ pair: string }[]>(lookup.sql, lookup.params, 'all', ctx)).map((r) => r.pair));
       const pending = stored.size === 0 ? chunk : chunk.filter((r) => !stored.has(`${r.itemIndex} ${r.jobId}`));
       for (const row of pending) em.create(PredictionSchema, toEntityData(row, textCipher));
-      // em.transactional() flushes them before COMMIT.
+      // Flushes, then commits.
+      await em.commit();
       return pending.length;
-    });
+    } catch (err) {
+      await em.rollback().catch(() => {});
+      throw err;
+    }
   }
 }
