@@ -74,10 +74,9 @@ export function rowChecker(orm: Orm): (rows: readonly NewPrediction[]) => void {
 }
 
 /**
- * Rows in (job, item) order, cut into chunks of at most `size`. Writers storing the same rows at once
- * (a job retried while its first run still writes) then take the unique index's locks in one order and
- * wait for each other instead of deadlocking. Job ids are ASCII (uuids), compared bytewise here as by
- * Postgres' `collate "C"`.
+ * Rows in (job, item) order, cut into chunks of at most `size`: a job's rows stay together, so a chunk
+ * locks few jobs (job-locks.ts), and inserts reach the indexes in order. Job ids are ASCII (uuids),
+ * compared bytewise here as by Postgres' `collate "C"`.
  */
 export function orderedChunks(rows: readonly NewPrediction[], size: number): NewPrediction[][] {
   const ordered = [...rows].sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : a.itemIndex - b.itemIndex));

@@ -10,9 +10,10 @@ import type { TextCipher } from './text-cipher.js';
 /**
  * The alternative writer (`DB_WRITER=sql`): one hand-built statement per chunk over MikroORM's
  * connection, `INSERT … SELECT FROM json_to_recordset($1) WHERE NOT EXISTS (job, item) ORDER BY job, item`,
- * columns and types read from the entity metadata, after locking the chunk's jobs in the same
- * transaction (job-locks.ts: what keeps a retried job's rows from being stored twice). It skips the unit of work (no entities, changesets
- * or per-row parameters), which costs less Node CPU per row: docs/benchmarks.md has both measured.
+ * columns and types read from the entity metadata, after locking the chunk's jobs in the same transaction
+ * (job-locks.ts: what keeps a retried job's rows from being stored twice). It skips the unit of work (no
+ * entities, changesets or per-row parameters), which costs less Node CPU per row: docs/benchmarks.md has
+ * both measured.
  */
 export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; textCipher?: TextCipher } = {}): PredictionWriter {
   const { textCipher } = options;
@@ -35,8 +36,8 @@ export function createSqlWriter(orm: Orm, options: { rowsPerFlush?: number; text
           inserted += await knex.transaction(async (trx) => {
             const locks = jobLocks(orm, chunk);
             await trx.raw(locks.sql, locks.params);
-            // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
             const since = storedSince(chunk)?.toISOString() ?? '-infinity';
+            // A named prepared statement: Postgres parses and plans it once per connection, not per flush.
             const res = (await trx.raw(sql, [json, since]).options({ name })) as { rowCount: number };
             return res.rowCount;
           });
