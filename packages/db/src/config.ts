@@ -84,10 +84,14 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
     debug: options.debug ?? false,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     // The writers' flushes are one INSERT each (a chunk never exceeds batchSize): the prediction writer
-    // runs its own transaction around the locks, the lookup and the flush (em.transactional), and the
+    // runs its own transaction around the locks, the lookup and the flush (em.begin/commit), and the
     // comparison writer's INSERT is atomic on its own, so BEGIN and COMMIT around every flush would only
     // add round trips.
     implicitTransactions: false,
+    // Flushes are explicit: nothing queries entities it changed before flushing (the default 'auto' mode
+    // would). In 'commit' mode MikroORM skips its per-entity property accessors that track scalar changes
+    // for auto-flushing (docs/benchmarks.md, bench:db).
+    flushMode: 'commit',
     // Start without Postgres (it may come up later): the pool connects on first use and
     // ping() reports the outage, instead of init() throwing.
     ensureDatabase: false,
