@@ -13,7 +13,10 @@ export const EnvSchema = z.object({
   ...RedisEnv.shape,
   ...DatabaseEnv.shape,
   DB_WRITER: z.enum(WRITER_KINDS).default('unit-of-work').describe(
-    "How prediction rows are written: `unit-of-work` (MikroORM entities, one `flush()` per micro-batch) or `sql` (one hand-built `INSERT … ON CONFLICT DO NOTHING` per flush: less Node CPU per row; docs/benchmarks.md).",
+    "How prediction rows are written, in the worker's writer thread: `unit-of-work` (MikroORM entities, one `flush()` per chunk of a group commit) or `sql` (one hand-built `INSERT … SELECT FROM json_to_recordset(…)` per chunk: less CPU per row; docs/benchmarks.md).",
+  ),
+  BULK_FLUSH_LINGER_MS: int(0).max(1000).default(50).describe(
+    'Longest rows of `/jobs` wait to be written with more of their kind (up to 500 rows per flush): fewer, larger flushes, so less CPU per row for the writer and Postgres; a job ends at most this much later. Rows someone waits on (`/predict`, `/batch`) never wait. `0`: flush as soon as a slot is free.',
   ),
   ...RegistryEnv.shape,
   SERVE_MODELS: z
@@ -99,6 +102,7 @@ export interface WorkerConfig {
   /** Keys input texts are encrypted with (the first for new rows); undefined: stored as plaintext. */
   inputTextKeys: TextKey[] | undefined;
   maxBulkJobs: number;
+  bulkFlushLingerMs: number;
   /** Result cache TTL in seconds; 0: no cache. */
   cacheTtlS: number;
   /** 0: never delete predictions. */
@@ -173,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     storeInputText: e.STORE_INPUT_TEXT,
     inputTextKeys,
     maxBulkJobs: e.MAX_BULK_JOBS,
+    bulkFlushLingerMs: e.BULK_FLUSH_LINGER_MS,
     cacheTtlS: e.CACHE_TTL_S,
     retentionDays: e.RETENTION_DAYS,
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,

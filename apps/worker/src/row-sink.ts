@@ -14,6 +14,8 @@ export interface RowSink {
 
 interface Waiting {
   rows: NewPrediction[];
+  /** Date.now() when written. */
+  since: number;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -40,6 +42,12 @@ export interface RowSinkDeps {
    * skips the rows it finds: nothing is stored twice. Default 1,000 ms, far above a normal flush.
    */
   flushTimeoutMs?: number;
+  /**
+   * A bulk flush waits until a full bulk group (a quarter of maxRowsPerFlush) is waiting or its oldest
+   * rows have waited this long: fewer, larger flushes (each costs a transaction, its locks and a lookup
+   * whatever its size). Interactive rows never wait. Default 0.
+   */
+  bulkLingerMs?: number;
 }
 
 class FlushTimeoutError extends Error {
@@ -77,12 +85,15 @@ export function createRowSink({
   maxConcurrentFlushes = 2,
   maxRowsPerFlush = 2000,
   flushTimeoutMs = 1000,
+  bulkLingerMs = 0,
 }: RowSinkDeps): RowSink {
   let outage: { since: number; retryAt: number; parkedRows: number } | undefined;
   const urgent: Waiting[] = [];
   const bulk: Waiting[] = [];
   let flushing = 0;
   let bulkFlushing = 0;
+  let bulkRows = 0;
+  let lingerTimer: NodeJS.Timeout | undefined;
   // Bulk flushes are smaller and never take the last free slot: interactive rows wait for at most one
   // short bulk flush (whose rollup rows they may need to lock), not for two of the largest.
   const maxBulkRows = Math.max(1, Math.floor(maxRowsPerFlush / 4));
@@ -162,13 +173,32 @@ export function createRowSink({
     return group;
   }
 
+  /** ms until the waiting bulk rows should flush: 0 once a full group waits or the oldest has lingered enough. */
+  function bulkLingerLeft(): number {
+    if (bulkLingerMs === 0 || bulkRows >= maxBulkRows) return 0;
+    return Math.max(0, bulk[0]!.since + bulkLingerMs - Date.now());
+  }
+
   function startFlushes(): void {
     while (flushing < maxConcurrentFlushes) {
       const isBulk = urgent.length === 0;
       if (isBulk && (bulk.length === 0 || bulkFlushing >= maxBulkFlushes)) return;
+      if (isBulk) {
+        const wait = bulkLingerLeft();
+        if (wait > 0) {
+          lingerTimer ??= setTimeout(() => {
+            lingerTimer = undefined;
+            startFlushes();
+          }, wait);
+          return;
+        }
+      }
       const group = isBulk ? takeGroup(bulk, maxBulkRows) : takeGroup(urgent, maxRowsPerFlush);
       flushing++;
-      if (isBulk) bulkFlushing++;
+      if (isBulk) {
+        bulkFlushing++;
+        for (const g of group) bulkRows -= g.rows.length;
+      }
       void writeGroup(group).finally(() => {
         flushing--;
         if (isBulk) bulkFlushing--;
@@ -181,7 +211,8 @@ export function createRowSink({
     write(rows, { interactive = false } = {}) {
       if (rows.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        (interactive ? urgent : bulk).push({ rows, resolve, reject });
+        (interactive ? urgent : bulk).push({ rows, since: Date.now(), resolve, reject });
+        if (!interactive) bulkRows += rows.length;
         startFlushes();
       });
     },

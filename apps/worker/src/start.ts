@@ -66,7 +66,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const promoteParked = () =>
     void persistQueue.promoteJobs().catch((err) => logger.warn({ err }, 'could not promote parked persist jobs'));
   if (reachable) promoteParked();
-  const sink = createRowSink({ writer: metrics.timeWriter(writer, 'batch'), persistQueue, logger, onRecovered: promoteParked });
+  const sink = createRowSink({ writer: metrics.timeWriter(writer, 'batch'), persistQueue, logger, onRecovered: promoteParked, bulkLingerMs: config.bulkFlushLingerMs });
   const replier = createReplier(connection, prefix, logger);
   // The API's queue depth counts texts until their job ends (completed, or failed for good).
   const work = workInProgress(connection, prefix);

@@ -84,3 +84,33 @@ it('flushes interactive rows ahead of queued bulk rows, and bulk rows in smaller
   expect(order.slice(2).every((o) => o.startsWith('bulk:') && Number(o.slice(5)) <= 100)).toBe(true);
   expect((await rowsOfJob(db, sync)).length).toBe(2);
 });
+
+it('lets bulk rows wait for more of their kind, up to a full group, while interactive rows go at once', async () => {
+  const order: string[] = [];
+  const real = createPredictionWriter(db.orm);
+  const sync = randomUUID();
+  const writer = {
+    insertMany(batch: readonly NewPrediction[]) {
+      order.push(`${batch[0]!.jobId === sync ? 'sync' : 'bulk'}:${batch.length}`);
+      return real.insertMany(batch);
+    },
+  };
+  // Bulk groups of at most 100 rows; a lingering bulk batch waits up to 300 ms for company.
+  const sink = createRowSink({ writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 2, maxRowsPerFlush: 400, bulkLingerMs: 300 });
+  const small = [randomUUID(), randomUUID(), randomUUID()];
+  const writes = small.map((job) => sink.write(rows(job, 10, 'positive')));
+  const interactive = sink.write(rows(sync, 2, 'negative'), { interactive: true });
+  await interactive;
+  // The interactive rows were written while the three small bulk batches were still waiting.
+  expect(order).toEqual(['sync:2']);
+  await Promise.all(writes);
+  expect(order).toEqual(['sync:2', 'bulk:30']);
+  for (const job of small) expect((await rowsOfJob(db, job)).length).toBe(10);
+
+  // A full group does not wait: with a linger of a minute, 100 rows are written now.
+  const patient = createRowSink({ writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 2, maxRowsPerFlush: 400, bulkLingerMs: 60_000 });
+  const full = randomUUID();
+  await patient.write(rows(full, 100, 'positive'));
+  expect(order.at(-1)).toBe('bulk:100');
+  expect((await rowsOfJob(db, full)).length).toBe(100);
+});
