@@ -1,10 +1,15 @@
-import { createAnalyticsRepository, createPredictionWriter, createTextCipher, initOrm, queryBuilderLog, type DbOptions, type Orm, type PredictionWriter, type TextKey, type WriterKind } from '@sentiment/db';
+import { createAnalyticsRepository, initOrm, queryBuilderLog, startThreadedPredictionWriter, type DbOptions, type Orm, type ThreadedPredictionWriter, type TextKey, type WriterKind } from '@sentiment/db';
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
+/** Connections of the prediction writer's thread (DB_POOL_MAX sizes the rest of the process' pool). */
+const WRITER_POOL = 3;
+
 export interface Database {
+  /** Retention, partitions, pings: everything but the prediction rows. */
   orm: Orm;
-  writer: PredictionWriter;
+  /** The prediction rows, written from a thread of their own with its own pool. */
+  writer: ThreadedPredictionWriter;
   /** Whether Postgres answered the startup ping. */
   reachable: boolean;
 }
@@ -32,10 +37,11 @@ export async function openDatabase(
         'predictions continue and their rows wait in the persist queue',
     );
   }
-  const textCipher = inputTextKeys ? createTextCipher(inputTextKeys) : undefined;
+  // Its own pool: a connection per flush in flight (the row sink's two) and one for the persist worker.
+  const writer = await startThreadedPredictionWriter({ db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: WRITER_POOL }, kind, textKeys: inputTextKeys });
   logger.info(
-    { inputTexts: textCipher ? `encrypted (AES-256-GCM, key ${textCipher.activeKeyId})` : 'plaintext', writer: kind, rowsPerFlush: orm.config.get('batchSize') },
+    { inputTexts: inputTextKeys ? `encrypted (AES-256-GCM, key ${inputTextKeys[0]!.id})` : 'plaintext', writer: kind, rowsPerFlush: orm.config.get('batchSize') },
     'prediction storage',
   );
-  return { orm, writer: createPredictionWriter(orm, { kind, textCipher }), reachable };
+  return { orm, writer, reachable };
 }

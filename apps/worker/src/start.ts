@@ -41,10 +41,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   }
   const metrics = createWorkerMetrics();
 
-  const threads = served.reduce((n, m) => n + m.settings.threads, 0);
   const { orm, writer: dbWriter, reachable } = await openDatabase(
-    // One connection per in-flight flush plus the persist worker is plenty.
-    { poolMax: Math.min(threads + 4, 10), ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { poolMax: 3, ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redis, logger);
@@ -135,7 +133,10 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ['close persist queue', () => persistQueue.close()],
     ['close maintenance queue', () => maintenanceQueue.close()],
     ['close classifiers', async () => void (await Promise.all(served.map((m) => m.close())))],
-    ['close database', () => orm.close()],
+    ['close database', async () => {
+      await dbWriter.close();
+      await orm.close();
+    }],
     ['close redis', () => connection.quit()],
     // Last: scrapes still see the shutdown's final counts.
     ['close metrics server', async () => metricsServer?.close()],

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTextCipher, PermanentWriteError, startThreadedPredictionWriter, type ThreadedPredictionWriter } from '@sentiment/db';
+import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './support/test-schema.js';
+import { makePredictions } from './support/predictions.js';
+
+// The worker's writer: the same writers, run in a thread with its own ORM.
+let db: TestSchema;
+let writer: ThreadedPredictionWriter;
+const keys = [{ id: 'k1', key: randomBytes(32) }];
+const warnings: string[] = [];
+beforeAll(async () => {
+  db = await createTestSchema();
+  writer = await startThreadedPredictionWriter({
+    db: { clientUrl: TEST_DATABASE_URL, schema: db.schema, poolMax: 2, log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } },
+    textKeys: keys,
+  });
+});
+afterAll(async () => {
+  await writer?.close();
+  await db?.drop();
+});
+
+const stored = (jobId: string) =>
+  db.orm.em
+    .getConnection()
+    .execute<Array<{ id: string; timestamp: Date; input_text: string | null; item_index: number }>>(
+      `select id, "timestamp", input_text, item_index from "${db.schema}".predictions where job_id = ? order by item_index`,
+      [jobId],
+    );
+
+it('stores rows from its thread, times and encrypted texts intact, and skips them when sent again', async () => {
+  const rows = makePredictions(50);
+  expect(await writer.insertMany(rows)).toBe(50);
+  expect(await writer.insertMany(rows)).toBe(0);
+  const found = await stored(rows[0]!.jobId);
+  expect(found.map((r) => new Date(r.timestamp).toISOString())).toEqual(rows.map((r) => r.timestamp.toISOString()));
+  // The keys crossed into the thread: texts are stored encrypted and decrypt with them here.
+  const cipher = createTextCipher(keys);
+  const text = found[1]!.input_text!;
+  expect(text).not.toBe(rows[1]!.inputText);
+  expect(cipher.decrypt(text, found[1]!.id)).toBe(rows[1]!.inputText);
+});
+
+it('rejects a write Postgres cannot take with a PermanentWriteError naming the column', async () => {
+  const rows = makePredictions(3, { modelVersion: 'm'.repeat(60) });
+  const err = await writer.insertMany(rows).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(PermanentWriteError);
+  expect(err).toMatchObject({ code: '22001', column: 'model_version' });
+  expect(await stored(rows[0]!.jobId)).toHaveLength(0);
+});
+
+it('finishes the writes in flight before it closes, then refuses more', async () => {
+  const own = await startThreadedPredictionWriter({ db: { clientUrl: TEST_DATABASE_URL, schema: db.schema, poolMax: 2 } });
+  const jobs = Array.from({ length: 4 }, () => makePredictions(200));
+  const writes = jobs.map((rows) => own.insertMany(rows));
+  await own.close();
+  expect(await Promise.all(writes)).toEqual([200, 200, 200, 200]);
+  for (const rows of jobs) expect(await stored(rows[0]!.jobId)).toHaveLength(200);
+  await expect(own.insertMany(makePredictions(1))).rejects.toThrow(/exited/);
+});
