@@ -38,7 +38,12 @@ export async function openDatabase(
     );
   }
   // Its own pool: a connection per flush in flight (the row sink's two) and one for the persist worker.
-  const writer = await startThreadedPredictionWriter({ db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: WRITER_POOL }, kind, textKeys: inputTextKeys });
+  const writer = await startThreadedPredictionWriter({
+    db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: WRITER_POOL },
+    kind,
+    textKeys: inputTextKeys,
+    onRestart: (reason) => logger.error({ err: reason }, 'the prediction writer thread died; starting a new one (rows that failed meanwhile are parked)'),
+  });
   logger.info(
     { inputTexts: inputTextKeys ? `encrypted (AES-256-GCM, key ${inputTextKeys[0]!.id})` : 'plaintext', writer: kind, rowsPerFlush: orm.config.get('batchSize') },
     'prediction storage',

@@ -1,8 +1,8 @@
 // A PredictionWriter whose work runs in a worker thread (writer-thread/thread.ts) with its own ORM: the
-// unit of work's CPU per row (entities, change sets, the INSERT's text; ~40 µs) and its pauses stay off the
+// unit of work's CPU per row (entities, change sets, the INSERT's text; ~50 µs) and its pauses stay off the
 // caller's event loop. Same contract as the writer it wraps: rows in, stored count out, PermanentWriteError
 // for writes Postgres refuses for good, any other error an outage.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { DbOptions } from './config.js';
 import type { NewPrediction } from './prediction-rows.js';
 import type { PredictionWriter, WriterKind } from './prediction-writer.js';
@@ -19,7 +19,14 @@ export interface ThreadedWriterOptions {
   db: DbOptions;
   kind?: WriterKind;
   textKeys?: readonly TextKey[];
+  /** V8 limits of the thread (e.g. a heap cap); a thread that exceeds them dies and is replaced. */
+  resourceLimits?: ResourceLimits;
+  /** Told when the thread died and when a new one replaces it. */
+  onRestart?: (reason: Error) => void;
 }
+
+/** A dead thread is replaced on the next write, at most this often; writes meanwhile fail (and are parked). */
+const RESTART_INTERVAL_MS = 1000;
 
 function threadEntry(): URL {
   const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
@@ -33,71 +40,106 @@ function fromThreadError(error: ThreadError): Error {
   return Object.assign(new Error(error.message), { name: error.name, ...(error.code !== undefined && { code: error.code }) });
 }
 
+/** One thread and the writes it owes answers for. */
+class WriterThread {
+  readonly ready: Promise<void>;
+  failure: Error | undefined;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(count: number): void; reject(err: Error): void }>();
+  private nextId = 0;
+  private closed: (() => void) | undefined;
+
+  constructor(setup: WriterThreadSetup, log: DbOptions['log'], resourceLimits: ResourceLimits | undefined) {
+    this.worker = new Worker(threadEntry(), { workerData: setup, ...(resourceLimits && { resourceLimits }) });
+    this.ready = new Promise<void>((resolve, reject) => {
+      const die = (err: Error) => {
+        this.failure ??= err;
+        reject(this.failure);
+        for (const p of this.pending.values()) p.reject(this.failure);
+        this.pending.clear();
+        this.closed?.();
+      };
+      this.worker.on('message', (message: FromWriterThread) => {
+        switch (message.type) {
+          case 'ready':
+            resolve();
+            break;
+          case 'inserted':
+            this.pending.get(message.id)?.resolve(message.count);
+            this.pending.delete(message.id);
+            break;
+          case 'failed':
+            this.pending.get(message.id)?.reject(fromThreadError(message.error));
+            this.pending.delete(message.id);
+            break;
+          case 'log':
+            log?.[message.level](message.message);
+            break;
+          case 'closed':
+            this.closed?.();
+            break;
+        }
+      });
+      this.worker.on('error', (err) => die(new Error(`prediction writer thread crashed: ${err.message}`, { cause: err })));
+      this.worker.on('exit', (code) => die(new Error(`prediction writer thread exited (code ${code})`)));
+    });
+    this.ready.catch(() => undefined); // observed through insert() and start
+  }
+
+  insert(rows: NewPrediction[]): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ type: 'insert', id, rows } satisfies ToWriterThread);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) {
+      const done = new Promise<void>((resolve) => (this.closed = resolve));
+      this.worker.postMessage({ type: 'close' } satisfies ToWriterThread);
+      await done;
+    }
+    await this.worker.terminate();
+  }
+}
+
 /** Starts the thread and resolves once its ORM is set up (Postgres may still be down: it connects on first use). */
-export async function startThreadedPredictionWriter({ db, kind = 'unit-of-work', textKeys }: ThreadedWriterOptions): Promise<ThreadedPredictionWriter> {
+export async function startThreadedPredictionWriter(options: ThreadedWriterOptions): Promise<ThreadedPredictionWriter> {
+  const { db, kind = 'unit-of-work', textKeys, resourceLimits, onRestart } = options;
   const { log, ...dbOptions } = db;
   const setup: WriterThreadSetup = { kind: 'prediction-writer', db: dbOptions, writer: kind, ...(textKeys && { textKeys: textKeys.map((k) => ({ id: k.id, key: k.key })) }) };
-  const thread = new Worker(threadEntry(), { workerData: setup });
-  const pending = new Map<number, { resolve(count: number): void; reject(err: Error): void }>();
+  let thread = new WriterThread(setup, log, resourceLimits);
+  await thread.ready;
+  let startedAt = Date.now();
+  let closing = false;
   const inFlight = new Set<Promise<number>>();
-  let nextId = 0;
-  let failure: Error | undefined;
-  let closed: (() => void) | undefined;
 
-  const ready = new Promise<void>((resolve, reject) => {
-    const die = (err: Error) => {
-      failure ??= err;
-      reject(failure);
-      for (const p of pending.values()) p.reject(failure);
-      pending.clear();
-      closed?.();
-    };
-    thread.on('message', (message: FromWriterThread) => {
-      switch (message.type) {
-        case 'ready':
-          resolve();
-          break;
-        case 'inserted':
-          pending.get(message.id)?.resolve(message.count);
-          pending.delete(message.id);
-          break;
-        case 'failed':
-          pending.get(message.id)?.reject(fromThreadError(message.error));
-          pending.delete(message.id);
-          break;
-        case 'log':
-          log?.[message.level](message.message);
-          break;
-        case 'closed':
-          closed?.();
-          break;
-      }
-    });
-    thread.on('error', (err) => die(new Error(`prediction writer thread crashed: ${err.message}`, { cause: err })));
-    thread.on('exit', (code) => die(new Error(`prediction writer thread exited (code ${code})`)));
-  });
-  await ready;
+  /** The live thread, or a new one in place of a dead one (at most once per RESTART_INTERVAL_MS). */
+  function liveThread(): WriterThread {
+    if (thread.failure && !closing && Date.now() - startedAt >= RESTART_INTERVAL_MS) {
+      onRestart?.(thread.failure);
+      thread = new WriterThread(setup, log, resourceLimits);
+      startedAt = Date.now();
+    }
+    return thread;
+  }
 
   return {
     insertMany(rows: readonly NewPrediction[]) {
       if (rows.length === 0) return Promise.resolve(0);
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      const written = new Promise<number>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        thread.postMessage({ type: 'insert', id, rows: rows as NewPrediction[] } satisfies ToWriterThread);
-      });
+      if (closing) return Promise.reject(new Error('prediction writer is closed'));
+      const target = liveThread();
+      const written = target.ready.then(() => target.insert(rows as NewPrediction[]));
       inFlight.add(written);
       void written.catch(() => undefined).finally(() => inFlight.delete(written));
       return written;
     },
     async close() {
+      closing = true;
       await Promise.allSettled([...inFlight]);
-      if (failure) return;
-      const done = new Promise<void>((resolve) => (closed = resolve));
-      thread.postMessage({ type: 'close' } satisfies ToWriterThread);
-      await done;
-      await thread.terminate();
+      await thread.close();
     },
   };
 }

@@ -57,5 +57,28 @@ it('finishes the writes in flight before it closes, then refuses more', async ()
   await own.close();
   expect(await Promise.all(writes)).toEqual([200, 200, 200, 200]);
   for (const rows of jobs) expect(await stored(rows[0]!.jobId)).toHaveLength(200);
-  await expect(own.insertMany(makePredictions(1))).rejects.toThrow(/exited/);
+  await expect(own.insertMany(makePredictions(1))).rejects.toThrow(/closed/);
+});
+
+it('replaces a thread that died, and the writes after it are stored', async () => {
+  const restarts: Error[] = [];
+  // A heap cap the next write exceeds: the thread dies of it, as of any crash.
+  const capped = await startThreadedPredictionWriter({
+    db: { clientUrl: TEST_DATABASE_URL, schema: db.schema, poolMax: 2 },
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+    onRestart: (reason) => restarts.push(reason),
+  });
+  try {
+    const huge = makePredictions(40_000, { inputText: 'x'.repeat(4000) });
+    await expect(capped.insertMany(huge)).rejects.toThrow(/prediction writer thread (crashed|exited)/);
+    expect(await stored(huge[0]!.jobId)).toHaveLength(0);
+    // Replaced at most once a second: the row sink parks what fails meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const rows = makePredictions(20);
+    expect(await capped.insertMany(rows)).toBe(20);
+    expect(restarts).toHaveLength(1);
+    expect(await stored(rows[0]!.jobId)).toHaveLength(20);
+  } finally {
+    await capped.close();
+  }
 });
