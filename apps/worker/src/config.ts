@@ -13,7 +13,7 @@ export const EnvSchema = z.object({
   ...RedisEnv.shape,
   ...DatabaseEnv.shape,
   DB_WRITER: z.enum(WRITER_KINDS).default('unit-of-work').describe(
-    "How prediction rows are written, in the worker's writer thread: `unit-of-work` (MikroORM entities, one `flush()` per chunk of a group commit) or `sql` (one hand-built `INSERT … SELECT FROM json_to_recordset(…)` per chunk: less CPU per row; docs/benchmarks.md).",
+    "How prediction rows are written, in the worker's writer threads: `unit-of-work` (MikroORM entities, one `flush()` per chunk of a group commit) or `sql` (one hand-built `INSERT … SELECT FROM json_to_recordset(…)` per chunk: less CPU per row; docs/benchmarks.md).",
   ),
   BULK_FLUSH_LINGER_MS: int(0).max(1000).default(50).describe(
     'Longest rows of `/jobs` wait to be written with more of their kind (up to 500 rows per flush): fewer, larger flushes, so less CPU per row for the writer and Postgres; a job ends at most this much later. Rows someone waits on (`/predict`, `/batch`) never wait. `0`: flush as soon as a slot is free.',
@@ -29,7 +29,7 @@ export const EnvSchema = z.object({
   INFERENCE_THREADS: int(1).max(64).default(availableParallelism()).describe("Inference threads per model (one per core the process may use), unless the registry sets the model's `threads`. Default: the number of cores."),
   INTRA_OP_THREADS: int(1).max(64).default(1).describe('onnxruntime threads per inference thread.'),
   INTERACTIVE_THREADS: int(0).max(16).default(1).describe(
-    'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free. `0`: everything shares `INFERENCE_THREADS`.',
+    'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free, and their rows have a writer thread of their own. `0`: everything shares `INFERENCE_THREADS` and one writer thread (less memory: docs/benchmarks.md, Memory).',
   ),
   INFERENCE_NICENESS: int(0).max(19).default(10).describe(
     'Nice value of the inference threads (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',

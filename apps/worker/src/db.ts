@@ -2,14 +2,31 @@ import { createAnalyticsRepository, initOrm, queryBuilderLog, startThreadedPredi
 import type { Logger } from 'pino';
 import { redactUrl } from '@sentiment/queue';
 
-/** Connections of the prediction writer's thread (DB_POOL_MAX sizes the rest of the process' pool). */
-const WRITER_POOL = 3;
+/**
+ * Connections of each prediction-writer thread (DB_POOL_MAX sizes the rest of the process' pool): the
+ * interactive one serves the row sink's two flush slots, the bulk one a bulk flush and a parked-rows write;
+ * a single writer thread serves both (three).
+ */
+const WRITER_POOL = 2;
+
+/**
+ * The prediction rows, written from threads of their own (their own ORM and pool), so MikroORM's work per
+ * row never pauses the worker's event loop. Two by default, so rows someone waits on never queue behind a
+ * bulk flush's CPU work: a thread runs one flush's entities and INSERT text at a time.
+ */
+export interface PredictionWriters {
+  /** Rows of /predict and /batch (their callers wait for the write); the bulk writer itself when there is no interactive lane. */
+  interactive: ThreadedPredictionWriter;
+  /** Rows of /jobs, and parked rows. */
+  bulk: ThreadedPredictionWriter;
+  /** Waits for the writes in flight and ends the threads. */
+  close(): Promise<void>;
+}
 
 export interface Database {
   /** Retention, partitions, pings: everything but the prediction rows. */
   orm: Orm;
-  /** The prediction rows, written from a thread of their own with its own pool. */
-  writer: ThreadedPredictionWriter;
+  writers: PredictionWriters;
   /** Whether Postgres answered the startup ping. */
   reachable: boolean;
 }
@@ -20,10 +37,15 @@ export interface Database {
  * rows in the persist queue until it is back, so the fleet recovers without restarts.
  */
 export async function openDatabase(
-  opts: DbOptions & { inputTextKeys?: TextKey[]; writer?: WriterKind },
+  opts: DbOptions & {
+    inputTextKeys?: TextKey[];
+    writer?: WriterKind;
+    /** false: interactive rows share the bulk writer thread (a thread costs ~35–70 MiB of RSS). */
+    interactiveWriterThread?: boolean;
+  },
   logger: Logger,
 ): Promise<Database> {
-  const { inputTextKeys, writer: kind = 'unit-of-work', ...dbOptions } = opts;
+  const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, ...dbOptions } = opts;
   const orm = await initOrm({ log: queryBuilderLog(logger), ...dbOptions });
   let reachable = true;
   try {
@@ -37,16 +59,23 @@ export async function openDatabase(
         'predictions continue and their rows wait in the persist queue',
     );
   }
-  // Its own pool: a connection per flush in flight (the row sink's two) and one for the persist worker.
-  const writer = await startThreadedPredictionWriter({
-    db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: WRITER_POOL },
-    kind,
-    textKeys: inputTextKeys,
-    onRestart: (reason) => logger.error({ err: reason }, 'the prediction writer thread died; starting a new one (rows that failed meanwhile are parked)'),
-  });
+  const start = (lane: 'interactive' | 'bulk') =>
+    startThreadedPredictionWriter({
+      db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: interactiveWriterThread ? WRITER_POOL : WRITER_POOL + 1 },
+      kind,
+      textKeys: inputTextKeys,
+      onRestart: (reason) =>
+        logger.error({ err: reason, writer: lane }, `the ${lane} prediction writer thread died; starting a new one (rows that failed meanwhile are parked)`),
+    });
+  const [bulk, interactive] = await Promise.all([start('bulk'), interactiveWriterThread ? start('interactive') : undefined]);
   logger.info(
-    { inputTexts: inputTextKeys ? `encrypted (AES-256-GCM, key ${inputTextKeys[0]!.id})` : 'plaintext', writer: kind, rowsPerFlush: orm.config.get('batchSize') },
+    { inputTexts: inputTextKeys ? `encrypted (AES-256-GCM, key ${inputTextKeys[0]!.id})` : 'plaintext', writer: kind, writerThreads: interactive ? 2 : 1, rowsPerFlush: orm.config.get('batchSize') },
     'prediction storage',
   );
-  return { orm, writer, reachable };
+  const writers: PredictionWriters = {
+    interactive: interactive ?? bulk,
+    bulk,
+    close: async () => void (await Promise.all([bulk.close(), interactive?.close()])),
+  };
+  return { orm, writers, reachable };
 }

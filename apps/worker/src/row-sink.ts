@@ -12,6 +12,8 @@ export interface RowSink {
   write(rows: NewPrediction[], options?: { interactive?: boolean }): Promise<void>;
 }
 
+type Lane = 'interactive' | 'bulk';
+
 interface Waiting {
   rows: NewPrediction[];
   /** Date.now() when written. */
@@ -21,7 +23,13 @@ interface Waiting {
 }
 
 export interface RowSinkDeps {
+  /** Writes bulk rows (and interactive ones too, without an interactiveWriter). */
   writer: PredictionWriter;
+  /**
+   * Writes the interactive groups, so they never wait behind a bulk flush inside one writer (a writer
+   * thread runs one flush's CPU work at a time). Default: `writer`.
+   */
+  interactiveWriter?: PredictionWriter;
   /** The persist queue; rows wait there while Postgres is unreachable. */
   persistQueue: Pick<Queue<PersistJobData>, 'add'>;
   logger: Logger;
@@ -78,6 +86,7 @@ function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export function createRowSink({
   writer,
+  interactiveWriter = writer,
   persistQueue,
   logger,
   retryDbAfterMs = 5000,
@@ -105,10 +114,10 @@ export function createRowSink({
     if (outage) outage.parkedRows += rows.length;
   }
 
-  async function writeOrPark(rows: NewPrediction[]): Promise<void> {
+  async function writeOrPark(rows: NewPrediction[], lane: Lane): Promise<void> {
     if (outage && Date.now() < outage.retryAt) return park(rows);
     try {
-      await withinMs(writer.insertMany(rows), flushTimeoutMs);
+      await withinMs((lane === 'interactive' ? interactiveWriter : writer).insertMany(rows), flushTimeoutMs);
     } catch (err) {
       if (err instanceof PermanentWriteError) throw err;
       if (!outage) {
@@ -147,14 +156,14 @@ export function createRowSink({
     lastRejection = { key, at: now, rows: 0 };
   }
 
-  async function writeGroup(group: Waiting[]): Promise<void> {
+  async function writeGroup(group: Waiting[], lane: Lane): Promise<void> {
     try {
-      await writeOrPark(group.flatMap((g) => g.rows));
+      await writeOrPark(group.flatMap((g) => g.rows), lane);
       group.forEach((g) => g.resolve());
     } catch (err) {
       if (err instanceof PermanentWriteError && group.length > 1) {
         // Alone, each batch passes or fails on its own rows: one bad batch fails only its own callers.
-        for (const g of group) await writeGroup([g]);
+        for (const g of group) await writeGroup([g], lane);
         return;
       }
       if (err instanceof PermanentWriteError) rejected(err, group[0]!.rows.length);
@@ -199,7 +208,7 @@ export function createRowSink({
         bulkFlushing++;
         for (const g of group) bulkRows -= g.rows.length;
       }
-      void writeGroup(group).finally(() => {
+      void writeGroup(group, isBulk ? 'bulk' : 'interactive').finally(() => {
         flushing--;
         if (isBulk) bulkFlushing--;
         startFlushes();

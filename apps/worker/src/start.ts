@@ -41,14 +41,15 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   }
   const metrics = createWorkerMetrics();
 
-  const { orm, writer: dbWriter, reachable } = await openDatabase(
-    { poolMax: 3, ...config.database, writer: config.predictionWriter, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+  const { orm, writers, reachable } = await openDatabase(
+    { poolMax: 2, ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redis, logger);
   const prefix = config.queuePrefix;
   const name = `worker-${hostname()}-${process.pid}`;
-  const writer = reportingRejections(dbWriter, createWriteRejectionReporter(connection, prefix, name, logger));
+  const rejections = createWriteRejectionReporter(connection, prefix, name, logger);
+  const bulkWriter = reportingRejections(writers.bulk, rejections);
   const persistQueue = new Queue<PersistJobData>(PERSIST_QUEUE, { connection, prefix });
   const maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
   // Without a listener BullMQ prints connection errors raw to stderr; createRedis logs an outage once.
@@ -64,7 +65,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const promoteParked = () =>
     void persistQueue.promoteJobs().catch((err) => logger.warn({ err }, 'could not promote parked persist jobs'));
   if (reachable) promoteParked();
-  const sink = createRowSink({ writer: metrics.timeWriter(writer, 'batch'), persistQueue, logger, onRecovered: promoteParked, bulkLingerMs: config.bulkFlushLingerMs });
+  const sink = createRowSink({
+    writer: metrics.timeWriter(bulkWriter, 'batch'),
+    interactiveWriter: metrics.timeWriter(reportingRejections(writers.interactive, rejections), 'batch'),
+    persistQueue, logger, onRecovered: promoteParked,
+    bulkLingerMs: config.bulkFlushLingerMs,
+  });
   const replier = createReplier(connection, prefix, logger);
   // The API's queue depth counts texts until their job ends (completed, or failed for good).
   const work = workInProgress(connection, prefix);
@@ -112,7 +118,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   });
   const routes: Route[] = [
     ...lanes.map((l) => l.route),
-    { queue: PERSIST_QUEUE, jobNames: [JobName.persist], processor: makePersistProcessor({ writer: metrics.timeWriter(writer, 'parked'), logger, onRecovered: promoteParked }) },
+    { queue: PERSIST_QUEUE, jobNames: [JobName.persist], processor: makePersistProcessor({ writer: metrics.timeWriter(bulkWriter, 'parked'), logger, onRecovered: promoteParked }) },
     { queue: MAINTENANCE_QUEUE, jobNames: [JobName.purge], processor: makeRetentionProcessor({ orm, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
   ];
   checkRoutes(routes);
@@ -134,7 +140,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ['close maintenance queue', () => maintenanceQueue.close()],
     ['close classifiers', async () => void (await Promise.all(served.map((m) => m.close())))],
     ['close database', async () => {
-      await dbWriter.close();
+      await writers.close();
       await orm.close();
     }],
     ['close redis', () => connection.quit()],

@@ -114,3 +114,21 @@ it('lets bulk rows wait for more of their kind, up to a full group, while intera
   expect(order.at(-1)).toBe('bulk:100');
   expect((await rowsOfJob(db, full)).length).toBe(100);
 });
+
+it('writes interactive rows through their own writer while a bulk flush is still running in the other', async () => {
+  const real = createPredictionWriter(db.orm);
+  // The bulk writer is busy until released, as a writer thread is while it builds a large flush.
+  let release!: () => void;
+  const busy = new Promise<void>((resolve) => (release = resolve));
+  const bulkWriter = { insertMany: async (batch: readonly NewPrediction[]) => (await busy, real.insertMany(batch)) };
+  const sink = createRowSink({ writer: bulkWriter, interactiveWriter: real, persistQueue, logger: testLogger, maxConcurrentFlushes: 2 });
+  const [bulkJob, sync] = [randomUUID(), randomUUID()];
+  let bulkDone = false;
+  const bulk = sink.write(rows(bulkJob, 200, 'positive')).then(() => (bulkDone = true));
+  await sink.write(rows(sync, 2, 'negative'), { interactive: true });
+  expect((await rowsOfJob(db, sync)).length).toBe(2);
+  expect(bulkDone).toBe(false);
+  release();
+  await bulk;
+  expect((await rowsOfJob(db, bulkJob)).length).toBe(200);
+});

@@ -26,11 +26,11 @@ export const DatabaseEnv = z.object({
     'Postgres cancels a statement after this (`statement_timeout`) and the client abandons it a second later (`query_timeout`): a frozen Postgres cannot hang a flush; the rows are parked in Redis instead.',
   ),
   /**
-   * Connections per process (default: API 5, worker 3, plus the 3 of the worker's writer thread). Keep
+   * Connections per process (default: API 5, worker 2, plus 2 in each of the worker's two writer threads). Keep
    * (APIs + workers) × pool below Postgres' max_connections (100).
    */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional().describe(
-    "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker `3`; a worker also holds 3 for its prediction-writer thread (two flushes and a parked-rows write at once), 6 in all.",
+    "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker `2` (retention, partitions, shadow comparisons); a worker also holds 2 in each of its prediction-writer threads (interactive rows: two flushes at once; bulk rows: a flush and a parked-rows write), 6 in all.",
   ),
   /** The API's analytics reads go here (a streaming replica); everything else stays on DATABASE_URL. */
   ANALYTICS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres or postgresql URL' }).optional().describe(
