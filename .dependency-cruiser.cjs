@@ -46,10 +46,10 @@ module.exports = {
     },
     {
       name: 'core-is-a-leaf',
-      comment: '@sentiment/core (the sentiment list, the time bucket widths) imports nothing, so every package may import it.',
+      comment: '@sentiment/core (the sentiment list, the time bucket widths, thread priority) imports nothing but Node built-ins, so every package may import it.',
       severity: 'error',
       from: { path: '^packages/core/src/' },
-      to: { pathNot: '^packages/core/src/' },
+      to: { pathNot: '^(packages/core/src/|node:|fs$|os$)' },
     },
     {
       name: 'registry-is-a-leaf',

@@ -32,7 +32,7 @@ export const EnvSchema = z.object({
     'Inference threads of their own for interactive texts (`/predict`, `/batch`), at normal priority, beside `INFERENCE_THREADS`: a request never waits for a bulk batch to finish. Interactive texts also use the bulk threads when those are free, and their rows have a writer thread of their own. `0`: everything shares `INFERENCE_THREADS` and one writer thread (less memory: docs/benchmarks.md, Memory).',
   ),
   INFERENCE_NICENESS: int(0).max(19).default(10).describe(
-    'Nice value of the inference threads (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',
+    'Nice value of the inference threads and of the bulk rows\' writer thread (Linux): above 0, event loops on the same machine (this worker\'s, the API\'s, Redis, Postgres) run before inference whenever they have work, so interactive requests do not queue behind bulk batches; inference still takes every idle cycle. `0`: same priority as everything else.',
   ),
   NEUTRAL_THRESHOLD: z.coerce.number().min(0).max(1).optional().describe('Binary models answer `neutral` below this top probability. Default: `0.6`.'),
   MAX_BATCH_SIZE: int(1).max(1024).default(32).describe('Texts per micro-batch.'),

@@ -42,10 +42,12 @@ export async function openDatabase(
     writer?: WriterKind;
     /** false: interactive rows share the bulk writer thread (a thread costs ~35–70 MiB of RSS). */
     interactiveWriterThread?: boolean;
+    /** Nice value of the bulk writer thread when interactive rows have their own (INFERENCE_NICENESS). */
+    bulkWriterNiceness?: number;
   },
   logger: Logger,
 ): Promise<Database> {
-  const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, ...dbOptions } = opts;
+  const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, bulkWriterNiceness = 0, ...dbOptions } = opts;
   const orm = await initOrm({ log: queryBuilderLog(logger), ...dbOptions });
   let reachable = true;
   try {
@@ -64,6 +66,8 @@ export async function openDatabase(
       db: { ...dbOptions, log: queryBuilderLog(logger), poolMax: interactiveWriterThread ? WRITER_POOL : WRITER_POOL + 1 },
       kind,
       textKeys: inputTextKeys,
+      // Bulk rows are throughput work, like bulk inference; a writer that also carries interactive rows is not.
+      niceness: lane === 'bulk' && interactiveWriterThread ? bulkWriterNiceness : 0,
       onRestart: (reason) =>
         logger.error({ err: reason, writer: lane }, `the ${lane} prediction writer thread died; starting a new one (rows that failed meanwhile are parked)`),
     });

@@ -42,7 +42,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const metrics = createWorkerMetrics();
 
   const { orm, writers, reachable } = await openDatabase(
-    { poolMax: 2, ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { poolMax: 2, ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redis, logger);

@@ -23,6 +23,11 @@ export interface ThreadedWriterOptions {
   resourceLimits?: ResourceLimits;
   /** Told when the thread died and when a new one replaces it. */
   onRestart?: (reason: Error) => void;
+  /**
+   * Nice value of the thread (Linux), for bulk writes: above 0, event loops and the interactive writer run
+   * first when both want a core. Default 0.
+   */
+  niceness?: number;
 }
 
 /** A dead thread is replaced on the next write, at most this often; writes meanwhile fail (and are parked). */
@@ -107,9 +112,9 @@ class WriterThread {
 
 /** Starts the thread and resolves once its ORM is set up (Postgres may still be down: it connects on first use). */
 export async function startThreadedPredictionWriter(options: ThreadedWriterOptions): Promise<ThreadedPredictionWriter> {
-  const { db, kind = 'unit-of-work', textKeys, resourceLimits, onRestart } = options;
+  const { db, kind = 'unit-of-work', textKeys, resourceLimits, onRestart, niceness = 0 } = options;
   const { log, ...dbOptions } = db;
-  const setup: WriterThreadSetup = { kind: 'prediction-writer', db: dbOptions, writer: kind, ...(textKeys && { textKeys: textKeys.map((k) => ({ id: k.id, key: k.key })) }) };
+  const setup: WriterThreadSetup = { kind: 'prediction-writer', db: dbOptions, writer: kind, niceness, ...(textKeys && { textKeys: textKeys.map((k) => ({ id: k.id, key: k.key })) }) };
   let thread = new WriterThread(setup, log, resourceLimits);
   await thread.ready;
   let startedAt = Date.now();

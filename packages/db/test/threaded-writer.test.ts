@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTextCipher, PermanentWriteError, startThreadedPredictionWriter, type ThreadedPredictionWriter } from '@sentiment/db';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './support/test-schema.js';
@@ -80,5 +81,22 @@ it('replaces a thread that died, and the writes after it are stored', async () =
     expect(await stored(rows[0]!.jobId)).toHaveLength(20);
   } finally {
     await capped.close();
+  }
+});
+
+it('runs a bulk writer at the nice value it is given (Linux), below the threads that started it', async () => {
+  // /proc/self/task/<tid>/stat: the nice value is field 19, counted after the ")" that ends the name.
+  const niceValues = () =>
+    readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(')').pop()!.trim().split(' ')[16]));
+  const before = niceValues();
+  expect(before).not.toContain(7);
+  const niced = await startThreadedPredictionWriter({ db: { clientUrl: TEST_DATABASE_URL, schema: db.schema, poolMax: 1 }, niceness: 7 });
+  try {
+    expect(await niced.insertMany(makePredictions(3))).toBe(3);
+    expect(niceValues().filter((n) => n === 7)).toHaveLength(1);
+    // The process' other threads (this one included) keep their priority.
+    expect(niceValues().filter((n) => n !== 7).every((n) => n === before[0])).toBe(true);
+  } finally {
+    await niced.close();
   }
 });

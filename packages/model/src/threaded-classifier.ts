@@ -11,7 +11,7 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
   threads: number;
   /**
    * Nice value of the threads (0–19; default 0, unchanged): above 0, event loops sharing the machine
-   * run before inference whenever they have work (runtime/thread-priority.ts).
+   * run before inference whenever they have work (@sentiment/core thread-priority.ts).
    */
   niceness?: number;
 };

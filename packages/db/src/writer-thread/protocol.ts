@@ -11,6 +11,8 @@ export interface WriterThreadSetup {
   writer: WriterKind;
   /** Input-text keys (id, 32-byte key) when texts are stored encrypted. */
   textKeys?: Array<{ id: string; key: Uint8Array }>;
+  /** The thread's nice value (0: the caller's priority). */
+  niceness?: number;
 }
 
 export type ToWriterThread = { type: 'insert'; id: number; rows: NewPrediction[] } | { type: 'close' };

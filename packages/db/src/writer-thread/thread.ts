@@ -2,6 +2,7 @@
 // MikroORM's per-row work (entities, change sets, the INSERT's text) runs here, off the worker's event
 // loop, which hands batches to the inference threads and answers requests.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '@sentiment/core';
 import { initOrm } from '../config.js';
 import { createPredictionWriter } from '../create-prediction-writer.js';
 import { createTextCipher } from '../text-cipher.js';
@@ -11,6 +12,7 @@ import type { FromWriterThread, ThreadError, ToWriterThread, WriterThreadSetup }
 const setup = workerData as WriterThreadSetup;
 const port = parentPort!;
 const send = (message: FromWriterThread) => port.postMessage(message);
+lowerThreadPriority(setup.niceness ?? 0);
 
 // No top-level await: from source this module is loaded by require() (bootstrap.mjs).
 const started = initOrm({

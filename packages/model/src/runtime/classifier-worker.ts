@@ -4,7 +4,7 @@ import './skip-onnxruntime-web.js'; // first: before transformers.js loads
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadClassifier, type LocalClassifier } from '../load-classifier.js';
 import { ModelLoadError } from '../model-load-error.js';
-import { lowerThreadPriority } from './thread-priority.js';
+import { lowerThreadPriority } from '@sentiment/core';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 async function serve(setup: WorkerSetup): Promise<void> {

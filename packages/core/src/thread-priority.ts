@@ -3,10 +3,10 @@ import { setPriority } from 'node:os';
 
 /**
  * Gives the calling thread the nice value `niceness` (Linux: nice is per thread; onnxruntime's own
- * threads, created later by this one, inherit it). Inference is throughput work: at a lower priority it
- * still takes every idle cycle, but event loops (the API's, the worker's, Redis, Postgres) run first when
- * they have something to do, so a request is not kept waiting behind a bulk job's batches. Raising one's
- * own nice value needs no privilege. Returns false where the thread id cannot be found (not Linux).
+ * threads, created later by this one, inherit it). For throughput work (bulk inference, bulk row writes):
+ * at a lower priority it still takes every idle cycle, but event loops (the API's, the worker's, Redis,
+ * Postgres) run first when they have something to do, so a request is not kept waiting behind a bulk job.
+ * Raising one's own nice value needs no privilege. Returns false where the thread id cannot be found (not Linux).
  */
 export function lowerThreadPriority(niceness: number): boolean {
   if (niceness === 0) return true;
