@@ -35,7 +35,11 @@ beforeAll(async () => {
   await symlink(defaultModelDir, path.join(dir, LONG_NAME), 'dir');
   const metricsPort = await freePort();
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  stack = await startStack('refused', { workerEnv: { MODEL_DIR: path.join(dir, LONG_NAME), METRICS_PORT: String(metricsPort), CACHE_TTL_S: '0', STORE_INPUT_TEXT: 'false' } });
+  // INTERACTIVE_THREADS=0: one inference lane and ONE writer thread for /predict and /jobs rows alike (the
+  // other files run the default: interactive rows in a writer thread of their own).
+  stack = await startStack('refused', {
+    workerEnv: { MODEL_DIR: path.join(dir, LONG_NAME), METRICS_PORT: String(metricsPort), CACHE_TTL_S: '0', STORE_INPUT_TEXT: 'false', INTERACTIVE_THREADS: '0' },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
