@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PredictionSchema } from './prediction.entity.js';
 import { ModelComparisonLatencyRollupSchema, ModelComparisonRollupSchema, ModelComparisonSchema } from './model-comparison.entity.js';
@@ -106,7 +105,8 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
       ModelComparisonRollupSchema,
       ModelComparisonLatencyRollupSchema,
     ],
-    extensions: [Migrator],
+    // No `extensions: [Migrator]`: MikroORM loads @mikro-orm/migrations on the first getMigrator(), so the
+    // processes and threads that never migrate (the worker, its writer threads) skip its ~8 MiB.
     // MikroORM's own import() lives in CommonJS and bypasses TS loaders (vitest); an import()
     // from this ESM module goes through whatever loader runs the app (tsx, vitest), so .ts migrations load.
     dynamicImportProvider: (id: string) => import(id),
