@@ -1,4 +1,4 @@
-export { PredictionSchema, SENTIMENTS, type Prediction, type Sentiment } from './prediction.entity.js';
+export { Prediction, PredictionSchema, SENTIMENTS, type Sentiment } from './prediction.entity.js';
 export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter } from './create-prediction-writer.js';
 export { startThreadedPredictionWriter, type ThreadedPredictionWriter, type ThreadedWriterOptions } from './threaded-writer.js';
