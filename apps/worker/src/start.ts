@@ -68,7 +68,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const sink = createRowSink({
     writer: metrics.timeWriter(bulkWriter, 'batch'),
     interactiveWriter: metrics.timeWriter(reportingRejections(writers.interactive, rejections), 'batch'),
-    persistQueue, logger, onRecovered: promoteParked,
+    persistQueue,
+    logger,
+    onRecovered: promoteParked,
     bulkLingerMs: config.bulkFlushLingerMs,
   });
   const replier = createReplier(connection, prefix, logger);
