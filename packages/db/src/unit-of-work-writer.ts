@@ -10,9 +10,9 @@ import type { TextCipher } from './text-cipher.js';
  * Writes rows as `Prediction` entities through MikroORM's unit of work: per chunk, a fresh forked
  * EntityManager in a transaction that locks the chunk's jobs and looks up which of its rows are stored
  * (job-locks.ts), a new `Prediction` entity persisted for each of the others and one `flush()`, which
- * MikroORM sends as one multi-row INSERT (a chunk never exceeds the ORM's `batchSize`). Idempotent without ON CONFLICT: a retried job's
- * rows already stored are skipped, even when its first run is storing them at that moment. Rollups are
- * kept by the table's triggers (migration 20261206120000), not here.
+ * MikroORM sends as one multi-row INSERT (a chunk never exceeds the ORM's `batchSize`). Idempotent
+ * without ON CONFLICT: a retried job's rows already stored are skipped, even when its first run is
+ * storing them at that moment. Rollups are kept by the table's triggers (migration 20261206120000), not here.
  */
 export function createUnitOfWorkWriter(orm: Orm, options: { rowsPerFlush?: number; textCipher?: TextCipher } = {}): PredictionWriter {
   const { textCipher } = options;
