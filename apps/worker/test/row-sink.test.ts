@@ -120,7 +120,12 @@ it('writes interactive rows through their own writer while a bulk flush is still
   // The bulk writer is busy until released, as a writer thread is while it builds a large flush.
   let release!: () => void;
   const busy = new Promise<void>((resolve) => (release = resolve));
-  const bulkWriter = { insertMany: async (batch: readonly NewPrediction[]) => (await busy, real.insertMany(batch)) };
+  const bulkWriter = {
+    async insertMany(batch: readonly NewPrediction[]) {
+      await busy;
+      return real.insertMany(batch);
+    },
+  };
   const sink = createRowSink({ writer: bulkWriter, interactiveWriter: real, persistQueue, logger: testLogger, maxConcurrentFlushes: 2 });
   const [bulkJob, sync] = [randomUUID(), randomUUID()];
   let bulkDone = false;

@@ -6,7 +6,8 @@ import { setPriority } from 'node:os';
  * threads, created later by this one, inherit it). For throughput work (bulk inference, bulk row writes):
  * at a lower priority it still takes every idle cycle, but event loops (the API's, the worker's, Redis,
  * Postgres) run first when they have something to do, so a request is not kept waiting behind a bulk job.
- * Raising one's own nice value needs no privilege. Returns false where the thread id cannot be found (not Linux).
+ * Raising one's own nice value needs no privilege. Returns false where the thread id cannot be found
+ * (not Linux).
  */
 export function lowerThreadPriority(niceness: number): boolean {
   if (niceness === 0) return true;

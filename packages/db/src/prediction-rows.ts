@@ -31,7 +31,11 @@ const FIELD: { readonly [K in keyof Prediction]: keyof NewPrediction } = {
   itemIndex: 'itemIndex',
 };
 
-/** The entity's data for `row`, its text encrypted when a cipher is set. */
+/**
+ * The entity's data for `row`, its text encrypted when a cipher is set: a plain object, not an entity (the
+ * SQL writer JSON-encodes it, and MikroORM gives entity prototypes a `toJSON`; the unit of work copies it
+ * into `new Prediction()`).
+ */
 export function toEntityData(row: NewPrediction, cipher: TextCipher | undefined): Prediction {
   // Lone UTF-16 surrogates cannot be stored as UTF-8 (the driver or Postgres' JSON parser would refuse
   // or mangle them): replace them the way the pg driver would.
