@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initOrm, listPartitions, migrateUp, type Orm } from '@sentiment/db';
+import { initOrm, listPartitions, migrateUp, migratorOf, type Orm } from '@sentiment/db';
 import { seedPredictions } from '../scripts/seed-predictions.js';
 import { TEST_DATABASE_URL } from './support/services.js';
 
@@ -65,7 +65,7 @@ describe('partitioning an existing predictions table', () => {
 
   it('converts back on down, again without losing a row', async () => {
     const partitioned = await snapshot();
-    expect((await orm.getMigrator().down()).map((m) => m.name)).toEqual([PARTITIONS]);
+    expect((await (await migratorOf(orm)).down()).map((m) => m.name)).toEqual([PARTITIONS]);
     expect(await kind()).toBe('r');
     expect(await snapshot()).toEqual(partitioned);
     expect(await migrateUp(orm)).toEqual([PARTITIONS]);

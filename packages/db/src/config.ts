@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { MikroORM, type Options } from '@mikro-orm/core';
+import { MikroORM, type IMigrator, type Options } from '@mikro-orm/core';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PredictionSchema } from './prediction.entity.js';
 import { ModelComparisonLatencyRollupSchema, ModelComparisonRollupSchema, ModelComparisonSchema } from './model-comparison.entity.js';
@@ -105,8 +105,8 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
       ModelComparisonRollupSchema,
       ModelComparisonLatencyRollupSchema,
     ],
-    // No `extensions: [Migrator]`: MikroORM loads @mikro-orm/migrations on the first getMigrator(), so the
-    // processes and threads that never migrate (the worker, its writer threads) skip its ~8 MiB.
+    // No `extensions: [Migrator]` here: migratorOf() and cliConfig() load it when asked, so the processes
+    // and threads that never migrate (the worker, its writer threads) skip @mikro-orm/migrations (~8 MiB).
     // MikroORM's own import() lives in CommonJS and bypasses TS loaders (vitest); an import()
     // from this ESM module goes through whatever loader runs the app (tsx, vitest), so .ts migrations load.
     dynamicImportProvider: (id: string) => import(id),
@@ -140,6 +140,22 @@ export function initOrm(options: DbOptions): Promise<Orm> {
   return MikroORM.init(dbConfig(options));
 }
 
+const loadMigrator = async () => (await import('@mikro-orm/migrations')).Migrator;
+
+/** dbConfig with MikroORM's Migrator, for the MikroORM CLI (mikro-orm.config.ts). */
+export async function cliConfig(options: DbOptions): Promise<Options<PostgreSqlDriver>> {
+  return { ...dbConfig(options), extensions: [await loadMigrator()] };
+}
+
+/**
+ * `orm`'s Migrator, registered on first use. Not left to MikroORM's own fallback: it resolves the package
+ * from the working directory, and takes a directory whose name has a dot (`/tmp/tmp.x1y2`) for a file.
+ */
+export async function migratorOf(orm: MikroORM): Promise<IMigrator> {
+  if (!orm.config.getExtension('@mikro-orm/migrator')) (await loadMigrator()).register(orm);
+  return orm.getMigrator();
+}
+
 /**
  * Applies all pending migrations; returns the names applied. MikroORM first lists the tables of every
  * schema, casting each name to regclass: a schema another client drops at that moment (test schemas,
@@ -149,7 +165,7 @@ export function initOrm(options: DbOptions): Promise<Orm> {
 export async function migrateUp(orm: MikroORM, options: { to?: string } = {}): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const applied = await orm.getMigrator().up(options.to === undefined ? undefined : { to: options.to });
+      const applied = await (await migratorOf(orm)).up(options.to === undefined ? undefined : { to: options.to });
       return applied.map((m) => m.name);
     } catch (err) {
       const message = String((err as Error).message);
@@ -161,6 +177,6 @@ export async function migrateUp(orm: MikroORM, options: { to?: string } = {}): P
 
 /** Reverts all applied migrations (down to an empty schema); returns the names reverted. */
 export async function migrateDown(orm: MikroORM): Promise<string[]> {
-  const reverted = await orm.getMigrator().down({ to: 0 });
+  const reverted = await (await migratorOf(orm)).down({ to: 0 });
   return reverted.map((m) => m.name);
 }

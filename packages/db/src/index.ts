@@ -1,5 +1,5 @@
 export { Prediction, PredictionSchema, SENTIMENTS, type Sentiment } from './prediction.entity.js';
-export { dbConfig, initOrm, migrateUp, migrateDown, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
+export { cliConfig, dbConfig, initOrm, migrateUp, migrateDown, migratorOf, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
 export { createPredictionWriter } from './create-prediction-writer.js';
 export { startThreadedPredictionWriter, type ThreadedPredictionWriter, type ThreadedWriterOptions } from './threaded-writer.js';
 export { createComparisonWriter, type ComparisonWriter, type ComparisonWriterOptions, type ModelComparisonRow } from './comparison-writer.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPredictionWriter, migrateDown, migrateUp } from '@sentiment/db';
+import { createPredictionWriter, migrateDown, migrateUp, migratorOf } from '@sentiment/db';
 import { createTestSchema, type TestSchema } from './support/test-schema.js';
 import { randomPredictions, seededRandom } from './support/predictions.js';
 import { expectRollupsMatchRows } from './support/rollups.js';
@@ -34,7 +34,7 @@ describe('migrations', () => {
         .execute<{ indexdef: string }[]>(`select indexdef from pg_indexes where schemaname = ? and tablename = ?`, [db.schema, table])
     ).map((r) => r.indexdef);
 
-  const down = async () => (await db.orm.getMigrator().down()).map((m) => m.name);
+  const down = async () => (await (await migratorOf(db.orm)).down()).map((m) => m.name);
   const partitions = async () =>
     (
       await db.orm.em.getConnection().execute<{ name: string }[]>(
