@@ -2,7 +2,7 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--prepare-only]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
@@ -62,6 +62,7 @@ const { values: args } = parseArgs({
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
     pretrain: { type: 'string', default: 'skipgram' },
     'pretrain-epochs': { type: 'string', default: '3' },
+    'word-dropout': { type: 'string', default: '0' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -81,6 +82,8 @@ const arch = args.arch as Architecture;
 const members = int('models', args.models);
 const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
+const wordDropout = Number(args['word-dropout']);
+if (!(wordDropout >= 0 && wordDropout < 0.5)) throw new Error(`--word-dropout must be in [0, 0.5), got ${args['word-dropout']}`);
 const out = path.resolve(args.out);
 const dataDir = path.resolve(args['data-dir']);
 
@@ -158,6 +161,8 @@ if (args['reuse-weights']) {
     hidden: int('hidden', args.hidden),
     lexicon,
     pretrained,
+    wordDropout,
+    unkId: unk,
     log,
   });
 }

@@ -26,6 +26,9 @@ export interface ArchitectureOptions {
   hidden: number;
   lexicon?: LexiconPrior;
   pretrained?: PretrainedEmbeddings;
+  /** Share of training tokens replaced by `unkId` (0: none). */
+  wordDropout: number;
+  unkId: number;
   log: (message: string) => void;
 }
 
@@ -52,7 +55,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").
     const epochs = o.epochs ?? 2;
-    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained }, {
+    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId }, {
       members: o.members,
       threads: o.threads,
       onMessage(m) {
@@ -65,7 +68,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
   const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;
-  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained }, progress('bag'), devSample, (epoch, dev) =>
+  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId }, progress('bag'), devSample, (epoch, dev) =>
     epochLog('bag', epoch, dev?.accuracy ?? 0),
   );
   return {

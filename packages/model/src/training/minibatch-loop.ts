@@ -20,6 +20,9 @@ export interface LoopConfig {
   learningRate: number;
   clipNorm: number;
   dropout: number;
+  /** Word dropout: each training token is replaced by `unkId` with this probability (0 or absent: off). */
+  wordDropout?: number;
+  unkId?: number;
 }
 
 export interface TrainProgress {
@@ -60,6 +63,11 @@ export function runMinibatches(
   const adam = new Adam(net, { clipNorm: config.clipNorm });
   const shuffleRandom = mulberry32(deriveSeed(config.seed, 1));
   const dropoutRandom = mulberry32(deriveSeed(config.seed, 2));
+  // Its own stream, so a run without word dropout draws exactly what it drew before the option existed.
+  const wordRandom = mulberry32(deriveSeed(config.seed, 3));
+  const wordDropout = config.wordDropout ?? 0;
+  if (wordDropout > 0 && config.unkId === undefined) throw new Error('word dropout needs unkId');
+  let scratch = new Int32Array(256);
   const n = train.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(n / config.batchSize);
@@ -77,7 +85,14 @@ export function runMinibatches(
         const i = order[k]!;
         const label = train.labels[i]!;
         const binary = train.binary?.[i] === 1;
-        const p = net.forward(train.ids, train.offsets[i]!, train.offsets[i + 1]! - train.offsets[i]!, dropoutRandom, config.dropout);
+        const start = train.offsets[i]!;
+        const length = train.offsets[i + 1]! - start;
+        let p: FloatArray;
+        if (wordDropout > 0) {
+          if (scratch.length < length) scratch = new Int32Array(length * 2);
+          for (let t = 0; t < length; t++) scratch[t] = wordRandom() < wordDropout ? config.unkId! : train.ids[start + t]!;
+          p = net.forward(scratch, 0, length, dropoutRandom, config.dropout);
+        } else p = net.forward(train.ids, start, length, dropoutRandom, config.dropout);
         lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, classes) : 1), 1e-12));
         lossCount++;
         net.backward(label, scale * (train.weights?.[i] ?? 1), binary);

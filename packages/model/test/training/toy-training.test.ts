@@ -71,4 +71,19 @@ describe('trainGru', () => {
     expect(Array.from(a.emb)).toEqual(Array.from(b.emb));
     expect(Array.from(a.dense)).not.toEqual(Array.from(c.dense));
   });
+
+  it('with word dropout, trains the [UNK] row on the tokens it hides, leaves the data as it was and still learns', () => {
+    const train = toySet(600, 1);
+    const ids = Array.from(train.ids);
+    const unkId = 1; // never in the toy data
+    const embedRow = (params: ReturnType<typeof trainGru>) => Array.from(params.emb.subarray(unkId * shape.embed, (unkId + 1) * shape.embed));
+    const initial = embedRow(trainGru(train, { ...config, epochs: 0 }));
+    const without = trainGru(train, { ...config, wordDropout: 0, unkId });
+    const withDropout = trainGru(train, { ...config, wordDropout: 0.2, unkId });
+    expect(embedRow(without)).toEqual(initial);
+    expect(embedRow(withDropout)).not.toEqual(initial);
+    expect(Array.from(train.ids)).toEqual(ids);
+    expect(Array.from(without.dense)).toEqual(Array.from(trainGru(train, config).dense));
+    expect(evaluate(new GruNetwork(withDropout), toySet(200, 2)).accuracy).toBeGreaterThanOrEqual(0.9);
+  });
 });
