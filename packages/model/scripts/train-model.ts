@@ -56,7 +56,7 @@ const { values: args } = parseArgs({
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     hidden: { type: 'string', default: '64' },
-    embed: { type: 'string', default: '64' },
+    embed: { type: 'string', default: '96' },
     'vocab-size': { type: 'string', default: '20000' },
     'train-length': { type: 'string', default: '64' },
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
