@@ -25,7 +25,6 @@ export async function createOnnxModel(weights: Uint8Array | string, { intraOpThr
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: false, // ~7 MiB less per inference thread; no measurable cost at these tensor sizes (docs/benchmarks.md, Memory)
     logSeverityLevel: 3, // errors only: graph-optimizer warnings are noise in service logs
   };
   const session =
