@@ -51,11 +51,13 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
     o.log(`${who}: ${(p.done * 100).toFixed(0)} % (epoch ${p.epoch + 1}), loss ${p.meanLoss.toFixed(4)}`);
   const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
 
+  // What both recipes take from the options besides shape and epochs.
+  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId };
   if (arch === 'gru') {
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").
     const epochs = o.epochs ?? 2;
-    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId }, {
+    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, ...common, epochs, shape }, {
       members: o.members,
       threads: o.threads,
       onMessage(m) {
@@ -68,7 +70,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
   const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;
-  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, epochs, seed: o.seed, shape, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId }, progress('bag'), devSample, (epoch, dev) =>
+  const params = trainBag(train, { ...DEFAULT_BAG_TRAIN_CONFIG, ...common, epochs, shape }, progress('bag'), devSample, (epoch, dev) =>
     epochLog('bag', epoch, dev?.accuracy ?? 0),
   );
   return {
