@@ -2,9 +2,11 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--prepare-only]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
+// --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
+// the temperature and offsets are fitted on that file's answers; the bag stores float32.
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -25,7 +27,7 @@ import { countToken, encodeTexts, type EncodedSet } from '../src/training/encode
 import { predictedClass } from '../src/training/class-loss.js';
 import { classBalancedWeights, frequentWords, trainingText } from '../src/training/multi-corpus.js';
 import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
-import { gruEnsembleFromOnnx } from '../src/export/gru-ensemble-onnx.js';
+import { EMBEDDING_TYPES, gruEnsembleFromOnnx, type EmbeddingType } from '../src/export/gru-ensemble-onnx.js';
 import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
 import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
@@ -63,6 +65,7 @@ const { values: args } = parseArgs({
     pretrain: { type: 'string', default: 'skipgram' },
     'pretrain-epochs': { type: 'string', default: '3' },
     'word-dropout': { type: 'string', default: '0' },
+    embeddings: { type: 'string' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -84,6 +87,9 @@ const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
 const wordDropout = Number(args['word-dropout']);
 if (!(wordDropout >= 0 && wordDropout < 0.5)) throw new Error(`--word-dropout must be in [0, 0.5), got ${args['word-dropout']}`);
+const embeddings = (args.embeddings ?? (arch === 'gru' ? 'int8' : 'float32')) as EmbeddingType;
+if (!EMBEDDING_TYPES.includes(embeddings)) throw new Error(`--embeddings must be one of ${EMBEDDING_TYPES.join(', ')}`);
+if (arch === 'bag' && embeddings === 'int8') throw new Error('--embeddings int8 is for --arch gru (the bag stores float32)');
 const out = path.resolve(args.out);
 const dataDir = path.resolve(args['data-dir']);
 
@@ -138,7 +144,7 @@ if (lexicon) log(`word-list prior: ${lexicon.ids.length} vocabulary words start 
 const trainStarted = performance.now();
 let trained: TrainedModel;
 if (args['reuse-weights']) {
-  trained = gruModel(gruEnsembleFromOnnx(await readFile(path.join(path.resolve(args['reuse-weights']), 'onnx', 'model.onnx'))));
+  trained = gruModel(gruEnsembleFromOnnx(await readFile(path.join(path.resolve(args['reuse-weights']), 'onnx', 'model.onnx'))), embeddings);
   log(`weights read from ${args['reuse-weights']}: ${trained.summary}`);
 } else {
   if (!['none', 'skipgram'].includes(args.pretrain)) throw new Error('--pretrain must be none or skipgram');
@@ -163,6 +169,7 @@ if (args['reuse-weights']) {
     pretrained,
     wordDropout,
     unkId: unk,
+    embeddings,
     log,
   });
 }

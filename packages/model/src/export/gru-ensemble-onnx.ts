@@ -2,6 +2,7 @@
 // Inputs input_ids / attention_mask int64 [batch, sequence] (right-padded); output logits [batch, classes]
 // with softmax(logits) = mean of the members' class probabilities (logits = log of that mean).
 import { denseLayout, viewParams, type GruParams } from '../training/gru-params.js';
+import { dequantizeRows, quantizeRows } from './int8-rows.js';
 import { DataType, encodeModel, int64s, node, tensor, valueInfo } from './onnx-graph.js';
 import onnxProto from 'onnx-proto';
 
@@ -14,9 +15,20 @@ export interface ExportOptions {
   temperature?: number;
   /** Per-class prior correction added before the temperature (default: none). */
   classBias?: ArrayLike<number>;
+  /**
+   * `int8`: embedding tables stored as int8 with a scale per row (a quarter of the bytes, in the file and in
+   * every session that loads it); the graph multiplies the gathered rows back. Default `float32`.
+   */
+  embeddings?: EmbeddingType;
 }
 
-export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru', docString, temperature = 1, classBias }: ExportOptions = {}): Uint8Array {
+export const EMBEDDING_TYPES = ['float32', 'int8'] as const;
+export type EmbeddingType = (typeof EMBEDDING_TYPES)[number];
+
+export function gruEnsembleToOnnx(
+  members: GruParams[],
+  { name = 'sentiment-gru', docString, temperature = 1, classBias, embeddings = 'float32' }: ExportOptions = {},
+): Uint8Array {
   if (members.length === 0) throw new Error('no members to export');
   const shape = members[0]!.shape;
   for (const m of members) {
@@ -27,6 +39,7 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
   const initializers: onnxProto.onnx.ITensorProto[] = [
     int64s('axis1', [1]),
     int64s('unsqueeze_axes', [1, 3]),
+    int64s('axis_last', [-1]),
     int64s('pooled_shape', [-1, 2 * H]),
     tensor('one', [], Float32Array.of(1)),
     tensor('big', [], Float32Array.of(1e9)),
@@ -48,8 +61,21 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
   const probs: string[] = [];
   members.forEach((m, i) => {
     const p = (s: string) => `m${i}_${s}`;
+    if (embeddings === 'int8') {
+      const q = quantizeRows(m.emb, E);
+      initializers.push(tensor(p('embedding_int8'), [V, E], q.values), tensor(p('embedding_scale'), [V], q.scales));
+      nodes.push(
+        node('Gather', [p('embedding_int8'), 'input_ids'], [p('embedded_int8')], { axis: 0 }),
+        node('Cast', [p('embedded_int8')], [p('embedded_q')], { to: DataType.float }),
+        node('Gather', [p('embedding_scale'), 'input_ids'], [p('row_scale')], { axis: 0 }),
+        node('Unsqueeze', [p('row_scale'), 'axis_last'], [p('row_scale_1')]),
+        node('Mul', [p('embedded_q'), p('row_scale_1')], [p('embedded')]),
+      );
+    } else {
+      initializers.push(tensor(p('embedding'), [V, E], f32(m.emb)));
+      nodes.push(node('Gather', [p('embedding'), 'input_ids'], [p('embedded')], { axis: 0 }));
+    }
     initializers.push(
-      tensor(p('embedding'), [V, E], f32(m.emb)),
       tensor(p('W'), [2, 3 * H, E], f32(m.W)),
       tensor(p('R'), [2, 3 * H, H], f32(m.R)),
       tensor(p('B'), [2, 6 * H], f32(m.B)),
@@ -57,7 +83,6 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
       tensor(p('dense_b'), [C], f32(m.bd)),
     );
     nodes.push(
-      node('Gather', [p('embedding'), 'input_ids'], [p('embedded')], { axis: 0 }),
       node('Transpose', [p('embedded')], [p('x')], { perm: [1, 0, 2] }),
       node('GRU', [p('x'), p('W'), p('R'), p('B'), 'lengths'], [p('Y')], {
         direction: 'bidirectional',
@@ -97,15 +122,20 @@ export function gruEnsembleToOnnx(members: GruParams[], { name = 'sentiment-gru'
 export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
   const graph = onnxProto.onnx.ModelProto.decode(bytes).graph!;
   const tensors = new Map(graph.initializer!.map((t) => [t.name!, t]));
-  const floats = (name: string) => {
-    const t = tensors.get(name);
-    if (!t?.rawData) throw new Error(`not a GRU ensemble export: no initializer ${name}`);
-    const raw = t.rawData;
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const rawBytes = (name: string) => {
+    const raw = tensors.get(name)?.rawData;
+    if (!raw) throw new Error(`not a GRU ensemble export: no initializer ${name}`);
+    return raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
   };
+  const floats = (name: string) => new Float32Array(rawBytes(name));
+  // int8 tables come back as the floats the graph computes from them.
+  const embedding = (i: number) =>
+    tensors.has(`m${i}_embedding`)
+      ? floats(`m${i}_embedding`)
+      : dequantizeRows({ values: new Int8Array(rawBytes(`m${i}_embedding_int8`)), scales: floats(`m${i}_embedding_scale`) });
   const members: GruParams[] = [];
-  for (let i = 0; tensors.has(`m${i}_embedding`); i++) {
-    const [V, E] = tensors.get(`m${i}_embedding`)!.dims!.map(Number) as [number, number];
+  for (let i = 0; tensors.has(`m${i}_embedding`) || tensors.has(`m${i}_embedding_int8`); i++) {
+    const [V, E] = (tensors.get(`m${i}_embedding`) ?? tensors.get(`m${i}_embedding_int8`))!.dims!.map(Number) as [number, number];
     const [, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
     const H = Number(tensors.get(`m${i}_R`)!.dims![2]);
     const shape = { vocab: V, embed: E, hidden: H, classes: C };
@@ -116,7 +146,7 @@ export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
       dense.set(values, at);
       at += values.length;
     }
-    members.push(viewParams(shape, floats(`m${i}_embedding`), dense));
+    members.push(viewParams(shape, embedding(i), dense));
   }
   if (members.length === 0) throw new Error('not a GRU ensemble export: no members');
   return members;

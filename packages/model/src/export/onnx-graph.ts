@@ -10,6 +10,7 @@ export type Dim = number | string;
 
 export const DataType = {
   float: onnx.TensorProto.DataType.FLOAT,
+  int8: onnx.TensorProto.DataType.INT8,
   int32: onnx.TensorProto.DataType.INT32,
   int64: onnx.TensorProto.DataType.INT64,
 } as const;
@@ -19,14 +20,20 @@ export type DataTypeName = keyof typeof DataType;
 export function tensor(
   name: string,
   dims: number[],
-  values: Float32Array | Int32Array | BigInt64Array,
+  values: Float32Array | Int8Array | Int32Array | BigInt64Array,
 ): onnxProto.onnx.ITensorProto {
   const dataType =
-    values instanceof Float32Array ? DataType.float : values instanceof Int32Array ? DataType.int32 : DataType.int64;
+    values instanceof Float32Array
+      ? DataType.float
+      : values instanceof Int8Array
+        ? DataType.int8
+        : values instanceof Int32Array
+          ? DataType.int32
+          : DataType.int64;
   const expected = dims.reduce((a, b) => a * b, 1);
   if (values.length !== expected) throw new Error(`tensor ${name}: ${values.length} values for dims [${dims}]`);
   // On little-endian hosts the array's own bytes are already the wire format (large weights: one copy).
-  if (littleEndian) {
+  if (littleEndian || values instanceof Int8Array) {
     return { name, dims, dataType, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
   }
   const raw = new Uint8Array(values.byteLength);

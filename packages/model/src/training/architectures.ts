@@ -1,7 +1,7 @@
 // The two architectures the v2 recipe can train, behind one shape: train on an encoded set, then export
 // ONNX at a given temperature and describe itself for config.json.
 import { bagToOnnx } from '../export/bag-onnx.js';
-import { gruEnsembleToOnnx } from '../export/gru-ensemble-onnx.js';
+import { gruEnsembleToOnnx, type EmbeddingType } from '../export/gru-ensemble-onnx.js';
 import type { GruParams } from './gru-params.js';
 import { DEFAULT_BAG_SHAPE } from './bag-params.js';
 import type { EncodedSet } from './encoded-set.js';
@@ -29,6 +29,8 @@ export interface ArchitectureOptions {
   /** Share of training tokens replaced by `unkId` (0: none). */
   wordDropout: number;
   unkId: number;
+  /** GRU: how the exported file stores the embedding tables (default `float32`; the bag stores float32). */
+  embeddings?: EmbeddingType;
   log: (message: string) => void;
 }
 
@@ -65,8 +67,9 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
         else if (m.type === 'epoch') epochLog(`member ${m.member}`, m.epoch, m.devAccuracy);
       },
     });
-    return gruModel(results.map((r) => r.params));
+    return gruModel(results.map((r) => r.params), o.embeddings);
   }
+  if (o.embeddings === 'int8') throw new Error('int8 embeddings are exported for the GRU ensemble only');
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
   const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;
@@ -89,20 +92,21 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
 }
 
 /** A trained (or re-read) GRU ensemble as a TrainedModel. */
-export function gruModel(members: GruParams[]): TrainedModel {
+export function gruModel(members: GruParams[], embeddings: EmbeddingType = 'float32'): TrainedModel {
   const shape = members[0]!.shape;
   return {
-    onnx: (calibration, name, docString) => gruEnsembleToOnnx(members, { name, docString, ...calibration }),
+    onnx: (calibration, name, docString) => gruEnsembleToOnnx(members, { name, docString, embeddings, ...calibration }),
     config: {
       architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
       model_type: 'bigru-maxpool-ensemble',
       embedding_size: shape.embed,
+      embedding_dtype: embeddings,
       hidden_size: shape.hidden,
       num_directions: 2,
       pooling: 'max',
       ensemble_size: members.length,
       output_is: '(log(mean member probabilities) + class_bias) / temperature',
     },
-    summary: `ensemble of ${members.length} bidirectional GRUs (embeddings ${shape.embed}, hidden ${shape.hidden} per direction)`,
+    summary: `ensemble of ${members.length} bidirectional GRUs (embeddings ${shape.embed}${embeddings === 'int8' ? ' stored int8' : ''}, hidden ${shape.hidden} per direction)`,
   };
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { gruEnsembleFromOnnx, gruEnsembleToOnnx } from '../../src/export/gru-ensemble-onnx.js';
+import { dequantizeRows, quantizeRows } from '../../src/export/int8-rows.js';
 import { onnxLogits, paddedBatch } from '../../src/export/onnx-eval.js';
 import { createOnnxModel } from '../../src/onnx-session.js';
 import { packSequences } from '../../src/training/encoded-set.js';
 import { GruNetwork } from '../../src/training/gru-network.js';
-import { initParams, type GruParams } from '../../src/training/gru-params.js';
+import { initParams, viewParams, type GruParams } from '../../src/training/gru-params.js';
 import { mulberry32 } from '../../src/training/prng.js';
 
 const shape = { vocab: 30, embed: 6, hidden: 5, classes: 2 };
@@ -82,6 +83,32 @@ describe('ONNX export of a GRU ensemble', () => {
       expect(Array.from(m.dense)).toEqual(Array.from(members[k]!.dense));
       expect(Array.from(m.emb)).toEqual(Array.from(members[k]!.emb));
     });
+  });
+
+  it('with int8 embeddings, computes the training forward pass of the rounded table, and reads it back', async () => {
+    const members = [randomModel(10, 3), randomModel(11, 3)];
+    const int8 = gruEnsembleToOnnx(members, { temperature: 1.3, classBias: [0, 0.2, -0.1], embeddings: 'int8' });
+    const rounded = members.map((m) => viewParams(m.shape, dequantizeRows(quantizeRows(m.emb, shape.embed)), m.dense.slice()));
+    const model = await createOnnxModel(int8);
+    const out = await model.run(paddedBatch(set, 0, sequences.length));
+    sequences.forEach((ids, i) => {
+      const expected = trainingLogits(rounded, ids).map((v, c) => (v + [0, 0.2, -0.1][c]!) / 1.3);
+      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
+    });
+    await model.release();
+    const back = gruEnsembleFromOnnx(int8);
+    back.forEach((m, k) => {
+      expect(Array.from(m.emb)).toEqual(Array.from(rounded[k]!.emb));
+      expect(Array.from(m.dense)).toEqual(Array.from(members[k]!.dense));
+    });
+  });
+
+  it('with int8 embeddings, writes a file about a quarter the size when the tables dominate it', () => {
+    const big = [0, 1].map((k) => initParams({ vocab: 2000, embed: 32, hidden: 4, classes: 3 }, 20 + k));
+    const float = gruEnsembleToOnnx(big).length;
+    const int8 = gruEnsembleToOnnx(big, { embeddings: 'int8' }).length;
+    expect(int8 / float).toBeGreaterThan(0.25);
+    expect(int8 / float).toBeLessThan(0.3);
   });
 
   it('scores a text the same alone as inside any padded batch', async () => {
