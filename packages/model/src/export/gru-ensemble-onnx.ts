@@ -128,14 +128,16 @@ export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
     return raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
   };
   const floats = (name: string) => new Float32Array(rawBytes(name));
-  // int8 tables come back as the floats the graph computes from them.
+  // A member's table is float32 (`embedding`) or int8 (`embedding_int8` + `embedding_scale`); int8 tables
+  // come back as the floats the graph computes from them.
+  const table = (i: number) => tensors.get(`m${i}_embedding`) ?? tensors.get(`m${i}_embedding_int8`);
   const embedding = (i: number) =>
-    tensors.has(`m${i}_embedding`)
+    table(i)!.name === `m${i}_embedding`
       ? floats(`m${i}_embedding`)
       : dequantizeRows({ values: new Int8Array(rawBytes(`m${i}_embedding_int8`)), scales: floats(`m${i}_embedding_scale`) });
   const members: GruParams[] = [];
-  for (let i = 0; tensors.has(`m${i}_embedding`) || tensors.has(`m${i}_embedding_int8`); i++) {
-    const [V, E] = (tensors.get(`m${i}_embedding`) ?? tensors.get(`m${i}_embedding_int8`))!.dims!.map(Number) as [number, number];
+  for (let i = 0; table(i); i++) {
+    const [V, E] = table(i)!.dims!.map(Number) as [number, number];
     const [, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
     const H = Number(tensors.get(`m${i}_R`)!.dims![2]);
     const shape = { vocab: V, embed: E, hidden: H, classes: C };
