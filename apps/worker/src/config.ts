@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
-import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db';
+import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db/threaded';
 import { ModelName, registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
 import { ConfigError, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
 

@@ -1,4 +1,4 @@
-import { PermanentWriteError, type PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type PredictionWriter } from '@sentiment/db/threaded';
 import type { Classifier } from '@sentiment/model';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 

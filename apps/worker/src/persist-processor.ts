@@ -1,4 +1,4 @@
-import { PermanentWriteError, type PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type PredictionWriter } from '@sentiment/db/threaded';
 import { JobName, PersistJobData } from '@sentiment/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';

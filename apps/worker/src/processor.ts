@@ -1,6 +1,6 @@
 import { ClassifyJobData, JobName, predictionId, ShadowJobData, type ClassifyJobResult, type JobProgress, type PredictionResult } from '@sentiment/queue';
 import type { Replier } from './replier.js';
-import { PermanentWriteError, type ModelComparisonRow } from '@sentiment/db';
+import { PermanentWriteError, type ModelComparisonRow } from '@sentiment/db/threaded';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { z } from 'zod';

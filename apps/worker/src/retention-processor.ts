@@ -1,4 +1,4 @@
-import { deleteOlderThan, ensurePartitions, PARTITION_WIDTH_MS, PARTITIONS_AHEAD_DAYS, type Orm } from '@sentiment/db';
+import type { RetentionStore } from '@sentiment/db/threaded';
 import { JobName, PurgeJobData, type PurgeJobResult } from '@sentiment/queue';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
@@ -14,7 +14,8 @@ export const RETENTION_CHUNK_SIZE = 5_000;
 export const RETENTION_MAX_ROWS_PER_RUN = 500_000;
 
 export interface RetentionProcessorDeps {
-  orm: Orm;
+  /** Where the partitions and rows are (the worker: its bulk writer thread). */
+  store: RetentionStore;
   logger: Logger;
   chunkSize?: number;
   maxRowsPerRun?: number;
@@ -26,7 +27,7 @@ export interface RetentionProcessorDeps {
  * The BullMQ processor for JobName.purge on MAINTENANCE_QUEUE: creates the predictions table's day
  * partitions ahead (so no writer creates one at midnight), then drops those past retention.
  */
-export function makeRetentionProcessor({ orm, logger, chunkSize = RETENTION_CHUNK_SIZE, maxRowsPerRun = RETENTION_MAX_ROWS_PER_RUN, continueWith }: RetentionProcessorDeps) {
+export function makeRetentionProcessor({ store, logger, chunkSize = RETENTION_CHUNK_SIZE, maxRowsPerRun = RETENTION_MAX_ROWS_PER_RUN, continueWith }: RetentionProcessorDeps) {
   return async function processPurge(job: Job<unknown, PurgeJobResult, string>): Promise<PurgeJobResult> {
     if (job.name !== JobName.purge) {
       throw new UnrecoverableError(`unknown job name "${job.name}" (expected "${JobName.purge}")`);
@@ -36,10 +37,10 @@ export function makeRetentionProcessor({ orm, logger, chunkSize = RETENTION_CHUN
       throw new UnrecoverableError(`invalid purge job: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
     const started = Date.now();
-    const created = await ensurePartitions(orm, new Date(started), new Date(started + PARTITIONS_AHEAD_DAYS * PARTITION_WIDTH_MS));
+    const created = await store.ensurePartitionsAhead(new Date(started));
     if (created.length > 0) logger.info({ jobId: job.id, created }, 'prediction partitions created ahead');
     const cutoff = new Date(started - parsed.data.retentionDays * DAY_MS);
-    const gone = await deleteOlderThan(orm, cutoff, { chunkSize, maxRows: maxRowsPerRun });
+    const gone = await store.deleteOlderThan(cutoff, { chunkSize, maxRows: maxRowsPerRun });
     const deleted = gone.predictions + gone.comparisons;
     const level = deleted > 0 || gone.partitions.length > 0 ? 'info' : 'debug';
     logger[level]({ jobId: job.id, cutoff, ...gone, ms: Date.now() - started }, 'old predictions deleted');

@@ -1,4 +1,4 @@
-import { PermanentWriteError, type NewPrediction, type PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type NewPrediction, type PredictionWriter } from '@sentiment/db/threaded';
 import { JobName, PERSIST_QUEUE, persistJobOptions, type PersistJobData } from '@sentiment/queue';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';

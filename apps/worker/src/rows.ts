@@ -1,4 +1,4 @@
-import type { NewPrediction } from '@sentiment/db';
+import type { NewPrediction } from '@sentiment/db/threaded';
 import type { PredictionResult, ParkedRow } from '@sentiment/queue';
 
 /** Rows travel through Redis as JSON, so the timestamp becomes an ISO string there. */

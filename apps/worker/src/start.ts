@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { createComparisonWriter } from '@sentiment/db';
 import { JobName, MAINTENANCE_QUEUE, PERSIST_QUEUE, predictionQueueName, workInProgress, type PersistJobData } from '@sentiment/queue';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
@@ -41,7 +40,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   }
   const metrics = createWorkerMetrics();
 
-  const { orm, writers, reachable } = await openDatabase(
+  const { writers, reachable } = await openDatabase(
     { poolMax: 2, ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
@@ -80,7 +79,6 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     if (jobId) work.finish(queueName, jobId).catch((err: unknown) => logger.debug({ err, jobId }, 'could not count a finished job out of the queue depth'));
   };
   const shadowQueues = createShadowQueues(connection, prefix, logger);
-  const comparisons = createComparisonWriter(orm);
 
   // Per served model: its result cache (keyed by its version), its micro-batcher and its queue's processor.
   const lanes = served.map((model) => {
@@ -114,14 +112,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       replier,
       redactTexts: !config.storeInputText,
       maxBulkJobs: config.maxBulkJobs,
-      shadow: { enqueue: shadowQueues.enqueue, writeComparisons: (rows) => comparisons.write(rows) },
+      shadow: { enqueue: shadowQueues.enqueue, writeComparisons: (rows) => writers.bulk.comparisons.write(rows) },
     });
     return { model, cache, batcher, route: { queue: predictionQueueName(model.name), jobNames: [JobName.classify, JobName.shadow], processor } satisfies Route };
   });
   const routes: Route[] = [
     ...lanes.map((l) => l.route),
     { queue: PERSIST_QUEUE, jobNames: [JobName.persist], processor: makePersistProcessor({ writer: metrics.timeWriter(bulkWriter, 'parked'), logger, onRecovered: promoteParked }) },
-    { queue: MAINTENANCE_QUEUE, jobNames: [JobName.purge], processor: makeRetentionProcessor({ orm, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
+    { queue: MAINTENANCE_QUEUE, jobNames: [JobName.purge], processor: makeRetentionProcessor({ store: writers.bulk.retention, logger, continueWith: (data, after) => continuePurge(maintenanceQueue, data, after) }) },
   ];
   checkRoutes(routes);
 
@@ -141,10 +139,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     ['close persist queue', () => persistQueue.close()],
     ['close maintenance queue', () => maintenanceQueue.close()],
     ['close classifiers', async () => void (await Promise.all(served.map((m) => m.close())))],
-    ['close database', async () => {
-      await writers.close();
-      await orm.close();
-    }],
+    ['close database', () => writers.close()],
     ['close redis', () => connection.quit()],
     // Last: scrapes still see the shutdown's final counts.
     ['close metrics server', async () => metricsServer?.close()],

@@ -1,4 +1,4 @@
-import { PermanentWriteError, type PredictionWriter } from '@sentiment/db';
+import { PermanentWriteError, type PredictionWriter } from '@sentiment/db/threaded';
 import { WRITE_REJECTION_TTL_S, writeRejectionsKey, type WriteRejection } from '@sentiment/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

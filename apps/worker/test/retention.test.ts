@@ -1,4 +1,4 @@
-import { createComparisonWriter, createPredictionWriter, listPartitions, type ModelComparisonRow, type NewPrediction } from '@sentiment/db';
+import { createComparisonWriter, createPredictionWriter, listPartitions, retentionStore, type ModelComparisonRow, type NewPrediction } from '@sentiment/db';
 import { JobName, MAINTENANCE_QUEUE, PURGE_SCHEDULER_ID, type PurgeJobResult } from '@sentiment/queue';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -162,7 +162,7 @@ describe('retention schedule and processor', () => {
   it('the processor drops expired days whole and deletes comparison rows in bounded runs: a capped run reports itself incomplete and the next one finishes', async () => {
     await createPredictionWriter(db.orm).insertMany([...rows(25, 10, 'old'), ...rows(5, 1, 'recent')]);
     await createComparisonWriter(db.orm).write([...comparisons(30, 10), ...comparisons(3, 1)]);
-    worker = new Worker(MAINTENANCE_QUEUE, makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20 }), {
+    worker = new Worker(MAINTENANCE_QUEUE, makeRetentionProcessor({ store: retentionStore(db.orm), logger: testLogger, chunkSize: 4, maxRowsPerRun: 20 }), {
       connection: redis.duplicate(),
       prefix,
     });
@@ -184,7 +184,7 @@ describe('retention schedule and processor', () => {
     await worker?.close();
     worker = new Worker(
       MAINTENANCE_QUEUE,
-      makeRetentionProcessor({ orm: db.orm, logger: testLogger, chunkSize: 4, maxRowsPerRun: 20, continueWith: (data, after) => continuePurge(queue, data, after) }),
+      makeRetentionProcessor({ store: retentionStore(db.orm), logger: testLogger, chunkSize: 4, maxRowsPerRun: 20, continueWith: (data, after) => continuePurge(queue, data, after) }),
       { connection: redis.duplicate(), prefix },
     );
     await queue.add(JobName.purge, { retentionDays: 7 });

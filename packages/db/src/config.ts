@@ -4,45 +4,11 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { PredictionSchema } from './prediction.entity.js';
 import { ModelComparisonLatencyRollupSchema, ModelComparisonRollupSchema, ModelComparisonSchema } from './model-comparison.entity.js';
 import { PredictionLatencyRollupSchema, PredictionRollupSchema } from './prediction-rollup.entity.js';
+import { DEFAULT_BATCH_SIZE, SCHEMA_NAME, type DbOptions } from './options.js';
 
-export interface DbOptions {
-  /** e.g. postgresql://postgres@127.0.0.1:5432/postgres */
-  clientUrl: string;
-  /** Postgres schema holding the tables and the migrations table (default `public`). */
-  schema?: string;
-  /** Log every SQL statement. */
-  debug?: boolean;
-  /** Max connections in the pool. */
-  poolMax?: number;
-  /** Rows per INSERT statement of a flush (MikroORM's `batchSize`), so also the writer's rows per flush. */
-  batchSize?: number;
-  /** A connection attempt fails after this (default 5 s). */
-  connectTimeoutMs?: number;
-  /** A statement is cancelled by Postgres, and abandoned by the client, after this (default 15 s). */
-  statementTimeoutMs?: number;
-  /**
-   * A read replica for the API's analytics reads (ANALYTICS_DATABASE_URL); only the API reads it,
-   * dbConfig ignores it (writes, migrations and retention always use clientUrl).
-   */
-  analyticsClientUrl?: string;
-  /** The replica is skipped while it lags more than this many seconds (default 30). */
-  analyticsMaxLagS?: number;
-  /** Where the query builder's own messages go (by default knex prints them raw to the console). */
-  log?: { warn(message: string): void; error(message: string): void };
-}
-
-/**
- * Rows per INSERT (MikroORM's default is 300): the row sink's group commits carry up to 2,000 rows, and a
- * flush that is one statement keeps concurrent writers deadlock-free (unit-of-work-writer.ts).
- * 2,000 rows × 10 columns = 20,000 bind parameters, under Postgres' 65,535.
- */
-export const DEFAULT_BATCH_SIZE = 2_000;
 
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
-
-/** Schema names go into a connection option, so only plain identifiers are accepted. */
-export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Session settings for every connection. */
 function connectionOptions(schema: string | undefined): string {
@@ -118,17 +84,6 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
       snapshot: false,
       emit: 'ts',
     },
-  };
-}
-
-/**
- * knex's messages through the app's logger: a lost connection is what the writer and the pings already
- * report once per outage, so it goes to debug; anything else is a warning or an error.
- */
-export function queryBuilderLog(logger: { debug(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }): NonNullable<DbOptions['log']> {
-  return {
-    warn: (message) => (/^Connection Error/.test(message) ? logger.debug({ message }, 'query builder') : logger.warn({ message }, 'query builder')),
-    error: (message) => logger.error({ message }, 'query builder'),
   };
 }
 

@@ -1,5 +1,6 @@
 export { Prediction, PredictionSchema, SENTIMENTS, type Sentiment } from './prediction.entity.js';
-export { cliConfig, dbConfig, initOrm, migrateUp, migrateDown, migratorOf, MIGRATIONS_PATH, queryBuilderLog, type DbOptions, type Orm } from './config.js';
+export { cliConfig, dbConfig, initOrm, migrateUp, migrateDown, migratorOf, MIGRATIONS_PATH, type Orm } from './config.js';
+export { queryBuilderLog, type DbOptions } from './options.js';
 export { createPredictionWriter } from './create-prediction-writer.js';
 export { startThreadedPredictionWriter, type ThreadedPredictionWriter, type ThreadedWriterOptions } from './threaded-writer.js';
 export { createComparisonWriter, type ComparisonWriter, type ComparisonWriterOptions, type ModelComparisonRow } from './comparison-writer.js';
@@ -19,7 +20,7 @@ export { LATENCY_RELATIVE_ERROR, LATENCY_RESOLUTION, latencyBin } from './latenc
 export { rebuildRollups } from './rollup-rebuild.js';
 export { replicationStatus, type ReplicationStatus } from './replication.js';
 export { decodeRecentCursor, encodeRecentCursor, type RecentCursor } from './recent-cursor.js';
-export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, type DeleteOlderThanOptions, type DeletedRows } from './retention.js';
+export { deleteOlderThan, DEFAULT_DELETE_CHUNK_SIZE, retentionStore, type DeleteOlderThanOptions, type DeletedRows, type RetentionStore } from './retention.js';
 export { dropPartitionsBefore, ensurePartitions, listPartitions, PARTITION_WIDTH_MS, PARTITIONS_AHEAD_DAYS, type DroppedPartitions, type Partition } from './partitions.js';
 export { PermanentWriteError, permanentWriteError } from './write-errors.js';
 export { DatabaseEnv, databaseOptions, databaseSettings, DEFAULT_DATABASE_URL } from './settings.js';

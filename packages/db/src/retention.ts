@@ -1,5 +1,5 @@
 import type { Orm } from './config.js';
-import { dropPartitionsBefore } from './partitions.js';
+import { dropPartitionsBefore, ensurePartitions, PARTITION_WIDTH_MS, PARTITIONS_AHEAD_DAYS } from './partitions.js';
 import { rollupNames } from './rollup-sql.js';
 
 export interface DeleteOlderThanOptions {
@@ -21,6 +21,21 @@ export interface DeletedRows {
 }
 
 export const DEFAULT_DELETE_CHUNK_SIZE = 5_000;
+
+/** A worker's retention work, wherever its ORM lives: in the process (retentionStore) or in a writer thread. */
+export interface RetentionStore {
+  /** Creates the predictions table's day partitions from `now` to PARTITIONS_AHEAD_DAYS ahead; the names of those created. */
+  ensurePartitionsAhead(now: Date): Promise<string[]>;
+  /** deleteOlderThan, below. */
+  deleteOlderThan(cutoff: Date, options?: DeleteOlderThanOptions): Promise<DeletedRows>;
+}
+
+export function retentionStore(orm: Orm): RetentionStore {
+  return {
+    ensurePartitionsAhead: (now) => ensurePartitions(orm, now, new Date(now.getTime() + PARTITIONS_AHEAD_DAYS * PARTITION_WIDTH_MS)),
+    deleteOlderThan: (cutoff, options) => deleteOlderThan(orm, cutoff, options),
+  };
+}
 
 /**
  * Retention. Predictions go a whole day at a time: every day partition whose range ends at or before

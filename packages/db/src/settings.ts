@@ -1,6 +1,6 @@
 import { readEnv } from '@sentiment/settings';
 import { z } from 'zod';
-import { DEFAULT_BATCH_SIZE, SCHEMA_NAME, type DbOptions } from './config.js';
+import { DEFAULT_BATCH_SIZE, SCHEMA_NAME, type DbOptions } from './options.js';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -30,7 +30,7 @@ export const DatabaseEnv = z.object({
    * (APIs + workers) × pool below Postgres' max_connections (100).
    */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).optional().describe(
-    "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker `2` (retention, partitions, shadow comparisons); a worker also holds 2 in each of its prediction-writer threads (interactive rows: two flushes at once; bulk rows: a flush and a parked-rows write), 6 in all.",
+    "Postgres connections per process; keep (API processes + worker processes) × pool under Postgres' `max_connections`. Default: API `5`, worker `2` (retention, partitions, shadow comparisons, in its bulk writer thread's pool); a worker also holds 2 for prediction rows in each of its two writer threads (interactive rows: two flushes at once; bulk rows: a flush and a parked-rows write), 6 in all.",
   ),
   /** The API's analytics reads go here (a streaming replica); everything else stays on DATABASE_URL. */
   ANALYTICS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'expected a postgres or postgresql URL' }).optional().describe(

@@ -1,17 +1,27 @@
 // A PredictionWriter whose work runs in a worker thread (writer-thread/thread.ts) with its own ORM: the
 // unit of work's CPU per row (entities, change sets, the INSERT's text; ~50 µs) and its pauses stay off the
 // caller's event loop. Same contract as the writer it wraps: rows in, stored count out, PermanentWriteError
-// for writes Postgres refuses for good, any other error an outage.
+// for writes Postgres refuses for good, any other error an outage. The thread also does the rest of a
+// worker's database work (comparison rows, retention, a ping), so the worker's own event loop never loads
+// MikroORM (@sentiment/db/threaded).
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { DbOptions } from './config.js';
+import type { ComparisonWriter } from './comparison-writer.js';
+import type { DbOptions } from './options.js';
 import type { NewPrediction } from './prediction-rows.js';
 import type { PredictionWriter, WriterKind } from './prediction-writer.js';
+import type { RetentionStore } from './retention.js';
 import type { TextKey } from './text-cipher.js';
 import { PermanentWriteError } from './write-errors.js';
-import type { FromWriterThread, ThreadError, ToWriterThread, WriterThreadSetup } from './writer-thread/protocol.js';
+import type { FromWriterThread, ThreadError, ToWriterThread, WorkName, WorkRequest, WorkRequestOf, WriterThreadSetup, WriterThreadWork } from './writer-thread/protocol.js';
 
 export interface ThreadedPredictionWriter extends PredictionWriter {
-  /** Waits for the thread's writes in flight, closes its pool and ends the thread. */
+  /** Shadow runs' comparison rows, written by the thread's ComparisonWriter. */
+  readonly comparisons: ComparisonWriter;
+  /** Partitions ahead and old rows out, by the thread's ORM. */
+  readonly retention: RetentionStore;
+  /** Resolves once Postgres answers a query from the thread's pool. */
+  ping(): Promise<void>;
+  /** Waits for the thread's work in flight, closes its pool and ends the thread. */
   close(): Promise<void>;
 }
 
@@ -57,7 +67,7 @@ class WriterThread {
   readonly ready: Promise<void>;
   failure: Error | undefined;
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(count: number): void; reject(err: Error): void }>();
+  private readonly pending = new Map<number, { resolve(answer: unknown): void; reject(err: Error): void }>();
   private nextId = 0;
   private closed: (() => void) | undefined;
 
@@ -76,8 +86,8 @@ class WriterThread {
           case 'ready':
             resolve();
             break;
-          case 'inserted':
-            this.pending.get(message.id)?.resolve(message.count);
+          case 'done':
+            this.pending.get(message.id)?.resolve(message.answer);
             this.pending.delete(message.id);
             break;
           case 'failed':
@@ -98,12 +108,12 @@ class WriterThread {
     this.ready.catch(() => undefined); // observed through insert() and start
   }
 
-  insert(rows: NewPrediction[]): Promise<number> {
+  request<K extends WorkName>(request: WorkRequestOf<K>): Promise<WriterThreadWork[K]['answer']> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'insert', id, rows } satisfies ToWriterThread);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (answer: unknown) => void, reject });
+      this.worker.postMessage({ type: 'request', id, request: request as WorkRequest } satisfies ToWriterThread);
     });
   }
 
@@ -126,7 +136,7 @@ export async function startThreadedPredictionWriter(options: ThreadedWriterOptio
   await thread.ready;
   let startedAt = Date.now();
   let closing = false;
-  const inFlight = new Set<Promise<number>>();
+  const inFlight = new Set<Promise<unknown>>();
 
   /** The live thread, or a new one in place of a dead one (at most once per RESTART_INTERVAL_MS). */
   function liveThread(): WriterThread {
@@ -138,16 +148,28 @@ export async function startThreadedPredictionWriter(options: ThreadedWriterOptio
     return thread;
   }
 
+  /** Sends the request to the live thread; close() waits for its answer. */
+  function send<K extends WorkName>(request: WorkRequestOf<K>): Promise<WriterThreadWork[K]['answer']> {
+    if (closing) return Promise.reject(new Error('prediction writer is closed'));
+    const target = liveThread();
+    const answered = target.ready.then(() => target.request(request));
+    inFlight.add(answered);
+    void answered.catch(() => undefined).finally(() => inFlight.delete(answered));
+    return answered;
+  }
+
   return {
-    insertMany(rows: readonly NewPrediction[]) {
-      if (rows.length === 0) return Promise.resolve(0);
-      if (closing) return Promise.reject(new Error('prediction writer is closed'));
-      const target = liveThread();
-      const written = target.ready.then(() => target.insert(rows as NewPrediction[]));
-      inFlight.add(written);
-      void written.catch(() => undefined).finally(() => inFlight.delete(written));
-      return written;
+    insertMany: (rows: readonly NewPrediction[]) => (rows.length === 0 ? Promise.resolve(0) : send({ work: 'insert', rows: rows as NewPrediction[] })),
+    comparisons: {
+      write: async (rows) => {
+        if (rows.length > 0) await send({ work: 'writeComparisons', rows: [...rows] });
+      },
     },
+    retention: {
+      ensurePartitionsAhead: (now) => send({ work: 'ensurePartitionsAhead', now }),
+      deleteOlderThan: (cutoff, options) => send({ work: 'deleteOlderThan', cutoff, options }),
+    },
+    ping: () => send({ work: 'ping' }),
     async close() {
       closing = true;
       await Promise.allSettled([...inFlight]);

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTextCipher, PermanentWriteError, startThreadedPredictionWriter, type ThreadedPredictionWriter } from '@sentiment/db';
 import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from './support/test-schema.js';
-import { makePredictions } from './support/predictions.js';
+import { randomComparisons } from './support/comparisons.js';
+import { makePredictions, seededRandom } from './support/predictions.js';
 
 // The worker's writer: the same writers, run in a thread with its own ORM.
 let db: TestSchema;
@@ -98,5 +99,42 @@ it('runs a bulk writer at the nice value it is given (Linux), below the threads 
     expect(niceValues().filter((n) => n !== 7).every((n) => n === before[0])).toBe(true);
   } finally {
     await niced.close();
+  }
+});
+
+// The rest of a worker's database work goes through the bulk writer's thread, so its event loop loads no ORM.
+it('stores shadow comparison rows from its thread, once, and refuses a row Postgres cannot take with a PermanentWriteError', async () => {
+  const rows = randomComparisons(30, seededRandom(7), new Date(), 60_000);
+  const count = async () =>
+    Number((await db.orm.em.getConnection().execute<{ n: string }[]>(`select count(*) as n from "${db.schema}".model_comparisons where job_id in (?)`, [[...new Set(rows.map((r) => r.jobId))]]))[0]!.n);
+  await writer.comparisons.write(rows);
+  await writer.comparisons.write(rows); // a retried job: nothing twice
+  expect(await count()).toBe(30);
+  const err = await writer.comparisons.write([{ ...rows[0]!, id: undefined, itemIndex: 10_000, shadowVersion: `x${'y'.repeat(60)}+0000000a` }]).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(PermanentWriteError);
+  expect(err).toMatchObject({ code: '22001' });
+});
+
+it('creates partitions ahead and drops the expired ones from its thread', async () => {
+  const day = 24 * 3600 * 1000;
+  const farAhead = new Date(Date.UTC(2031, 0, 10));
+  const created = await writer.retention.ensurePartitionsAhead(farAhead);
+  expect(created.length).toBeGreaterThanOrEqual(3);
+  expect(await writer.retention.ensurePartitionsAhead(farAhead)).toEqual([]);
+  const old = makePredictions(5, { timestamp: new Date(farAhead.getTime() + 3600_000) });
+  expect(await writer.insertMany(old)).toBe(5);
+  const gone = await writer.retention.deleteOlderThan(new Date(farAhead.getTime() + 2 * day));
+  expect(gone.predictions).toBeGreaterThanOrEqual(5);
+  expect(gone.partitions).toEqual(expect.arrayContaining(created.slice(0, 1)));
+  expect(await stored(old[0]!.jobId)).toHaveLength(0);
+});
+
+it('answers a ping while Postgres answers, and rejects it when Postgres is not there', async () => {
+  await expect(writer.ping()).resolves.toBeUndefined();
+  const nowhere = await startThreadedPredictionWriter({ db: { clientUrl: 'postgresql://postgres@127.0.0.1:1/none', poolMax: 1, connectTimeoutMs: 1000 } });
+  try {
+    await expect(nowhere.ping()).rejects.toThrow(/ECONNREFUSED|connect/i);
+  } finally {
+    await nowhere.close();
   }
 });

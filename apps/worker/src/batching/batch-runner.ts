@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { NewPrediction } from '@sentiment/db';
+import type { NewPrediction } from '@sentiment/db/threaded';
 import type { Classifier } from '@sentiment/model';
 import { predictionId } from '@sentiment/queue';
 import type { Logger } from 'pino';

@@ -1,8 +1,10 @@
 // Messages between a ThreadedPredictionWriter and its thread (thread.ts). Values cross by structured
 // clone: Dates stay Dates, Buffers arrive as Uint8Arrays, class instances as plain objects.
-import type { DbOptions } from '../config.js';
+import type { ModelComparisonRow } from '../comparison-writer.js';
+import type { DbOptions } from '../options.js';
 import type { NewPrediction } from '../prediction-rows.js';
 import type { WriterKind } from '../prediction-writer.js';
+import type { DeletedRows, DeleteOlderThanOptions } from '../retention.js';
 
 export interface WriterThreadSetup {
   kind: 'prediction-writer';
@@ -15,7 +17,20 @@ export interface WriterThreadSetup {
   niceness?: number;
 }
 
-export type ToWriterThread = { type: 'insert'; id: number; rows: NewPrediction[] } | { type: 'close' };
+/** The database work a thread does for its process, and what each answers. */
+export interface WriterThreadWork {
+  insert: { args: { rows: NewPrediction[] }; answer: number };
+  writeComparisons: { args: { rows: ModelComparisonRow[] }; answer: void };
+  ensurePartitionsAhead: { args: { now: Date }; answer: string[] };
+  deleteOlderThan: { args: { cutoff: Date; options?: DeleteOlderThanOptions }; answer: DeletedRows };
+  ping: { args: object; answer: void };
+}
+
+export type WorkName = keyof WriterThreadWork;
+export type WorkRequestOf<K extends WorkName> = { work: K } & WriterThreadWork[K]['args'];
+export type WorkRequest = { [K in WorkName]: WorkRequestOf<K> }[WorkName];
+
+export type ToWriterThread = { type: 'request'; id: number; request: WorkRequest } | { type: 'close' };
 
 /** An error as it crosses back: PermanentWriteError's fields kept, so the caller can rebuild it. */
 export interface ThreadError {
@@ -29,7 +44,7 @@ export interface ThreadError {
 
 export type FromWriterThread =
   | { type: 'ready' }
-  | { type: 'inserted'; id: number; count: number }
+  | { type: 'done'; id: number; answer: unknown }
   | { type: 'failed'; id: number; error: ThreadError }
   | { type: 'log'; level: 'warn' | 'error'; message: string }
   | { type: 'closed' };

@@ -1,13 +1,16 @@
-// The writer thread: its own ORM and connection pool, the process' prediction writer behind messages.
-// MikroORM's per-row work (entities, change sets, the INSERT's text) runs here, off the worker's event
-// loop, which hands batches to the inference threads and answers requests.
+// The writer thread: its own ORM and connection pool, the process' database work behind messages: the
+// prediction rows, and for the worker also comparison rows, retention and the startup ping. MikroORM's
+// per-row work (entities, change sets, the INSERT's text) runs here, off the worker's event loop, which
+// hands batches to the inference threads and answers requests, and never loads MikroORM itself.
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThreadPriority } from '@sentiment/core';
-import { initOrm } from '../config.js';
+import { createComparisonWriter } from '../comparison-writer.js';
+import { initOrm, type Orm } from '../config.js';
 import { createPredictionWriter } from '../create-prediction-writer.js';
+import { retentionStore } from '../retention.js';
 import { createTextCipher } from '../text-cipher.js';
 import { PermanentWriteError } from '../write-errors.js';
-import type { FromWriterThread, ThreadError, ToWriterThread, WriterThreadSetup } from './protocol.js';
+import type { FromWriterThread, ThreadError, ToWriterThread, WorkRequest, WriterThreadSetup } from './protocol.js';
 
 const setup = workerData as WriterThreadSetup;
 const port = parentPort!;
@@ -20,8 +23,29 @@ const started = initOrm({
   log: { warn: (message) => send({ type: 'log', level: 'warn', message }), error: (message) => send({ type: 'log', level: 'error', message }) },
 }).then((orm) => {
   const textCipher = setup.textKeys ? createTextCipher(setup.textKeys.map((k) => ({ id: k.id, key: Buffer.from(k.key) }))) : undefined;
-  return { orm, writer: createPredictionWriter(orm, { kind: setup.writer, textCipher }) };
+  return work(orm, createPredictionWriter(orm, { kind: setup.writer, textCipher }));
 });
+
+/** What each request runs; the ORM stays in this thread. */
+function work(orm: Orm, writer: ReturnType<typeof createPredictionWriter>) {
+  const comparisons = createComparisonWriter(orm);
+  const retention = retentionStore(orm);
+  const run = (request: WorkRequest): Promise<unknown> => {
+    switch (request.work) {
+      case 'insert':
+        return writer.insertMany(request.rows);
+      case 'writeComparisons':
+        return comparisons.write(request.rows);
+      case 'ensurePartitionsAhead':
+        return retention.ensurePartitionsAhead(request.now);
+      case 'deleteOlderThan':
+        return retention.deleteOlderThan(request.cutoff, request.options);
+      case 'ping':
+        return orm.em.getConnection().execute('select 1').then(() => undefined);
+    }
+  };
+  return { orm, run };
+}
 
 function toThreadError(err: unknown): ThreadError {
   if (err instanceof PermanentWriteError) {
@@ -33,13 +57,13 @@ function toThreadError(err: unknown): ThreadError {
 }
 
 port.on('message', (message: ToWriterThread) => {
-  void started.then(({ orm, writer }) => {
+  void started.then(({ orm, run }) => {
     if (message.type === 'close') {
       void orm.close().finally(() => send({ type: 'closed' }));
       return;
     }
-    writer.insertMany(message.rows).then(
-      (count) => send({ type: 'inserted', id: message.id, count }),
+    run(message.request).then(
+      (answer) => send({ type: 'done', id: message.id, answer }),
       (err: unknown) => send({ type: 'failed', id: message.id, error: toThreadError(err) }),
     );
   });
