@@ -1,5 +1,6 @@
 // npm run bench:pipeline [-- --model shipped|heavy] — the pipeline's throughput and latency next to the
-// model's own speed, in one run. `-- --writers`: /jobs with each prediction writer instead (bench/writers.ts).
+// model's own speed, in one run. `-- --writers`: /jobs with each prediction writer instead (bench/writers.ts);
+// `-- --compare NAME:KEY=VALUE,… --compare NAME:…`: /jobs with two worker environments (bench/worker-variants.ts).
 // See docs/benchmarks.md.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,7 @@ import { measureExpressFloor, measureFloors } from './floors.js';
 import { batchStats, bulkJobs, envPairs, fmt, openModelOnly, predictLoad, printTable, queueTimeline, type LoadResult, type QueueTimeline } from './load.js';
 import { parseModelKind, resolveModel, sizes } from './models.js';
 import { median, TextSource, textSourceName } from './texts.js';
+import { compareWorkerVariants, parseVariant } from './worker-variants.js';
 import { compareWriters } from './writers.js';
 
 const { values: args } = parseArgs({
@@ -22,6 +24,7 @@ const { values: args } = parseArgs({
     'heavy-dir': { type: 'string' },
     'worker-env': { type: 'string', multiple: true },
     writers: { type: 'boolean', default: false },
+    compare: { type: 'string', multiple: true },
   },
 });
 const model = resolveModel(parseModelKind(args.model), args['heavy-dir']);
@@ -59,10 +62,13 @@ interface Rep {
   cpu: Record<'c1' | 'c64' | 'jobs', Record<string, number>>;
 }
 
-if (args.writers) {
+if (args.compare && args.compare.length !== 2) throw new Error('--compare takes exactly two variants (e.g. --compare base: --compare semi4:NODE_OPTIONS=--max-semi-space-size=4)');
+if (args.writers || args.compare) {
   const stack = await startBenchStack('bench', { workerEnv, apiEnv: { LOG_LEVEL: 'warn', SYNC_TIMEOUT_MS: '30000' } });
   try {
-    await compareWriters(stack, { texts, jobTexts: size.jobTexts, reps: Math.max(reps, 3), workerEnv });
+    const opts = { texts, jobTexts: size.jobTexts, reps: Math.max(reps, 3), workerEnv };
+    if (args.compare) await compareWorkerVariants(stack, { ...opts, variants: [parseVariant(args.compare[0]!), parseVariant(args.compare[1]!)] });
+    else await compareWriters(stack, opts);
   } finally {
     await stack.stop();
   }
