@@ -1,12 +1,14 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
-//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon]
+//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
 // the temperature and offsets are fitted on that file's answers; the bag stores float32.
+// --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
+// WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -37,6 +39,7 @@ import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-fi
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
 import { multiConfigJson } from '../src/export/multi-config.js';
 import { lexiconValences } from './lib/lexicons.js';
+import { expandValences, readSynsets, wordnetDictDir } from './lib/wordnet-valences.js';
 
 const NAME = 'sentiment-multi-v2';
 const MAX_LENGTH = 128;
@@ -50,6 +53,7 @@ const { values: args } = parseArgs({
     epochs: { type: 'string' },
     arch: { type: 'string', default: 'gru' },
     lexicon: { type: 'boolean', default: false },
+    wordnet: { type: 'boolean', default: false },
     'class-bias': { type: 'string', default: 'on' },
     'class-bias-tolerance': { type: 'string', default: '0' },
     'binary-loss': { type: 'string', default: 'polar' },
@@ -139,8 +143,10 @@ const calibrationSet = await encodeTexts({ modelDir: out }, calibration, MAX_LEN
 const devSample = await encodeTexts({ modelDir: out }, corpora.flatMap((c) => c.dev.filter((_, i) => i % 6 === 0)), MAX_LENGTH);
 
 // 4. Train.
-const lexicon = args.lexicon ? lexiconPrior(vocab, lexiconValences()) : undefined;
-if (lexicon) log(`word-list prior: ${lexicon.ids.length} vocabulary words start from their AFINN/VADER valence`);
+if (args.wordnet && !args.lexicon) throw new Error('--wordnet extends the word-list prior: give --lexicon too');
+const valences = args.wordnet ? expandValences(lexiconValences(), readSynsets(wordnetDictDir())) : lexiconValences();
+const lexicon = args.lexicon ? lexiconPrior(vocab, valences) : undefined;
+if (lexicon) log(`word-list prior: ${lexicon.ids.length} vocabulary words start from their AFINN/VADER valence${args.wordnet ? ' (carried through WordNet)' : ''}`);
 const trainStarted = performance.now();
 let trained: TrainedModel;
 if (args['reuse-weights']) {
