@@ -48,7 +48,7 @@ export async function openDatabase(
   logger: Logger,
 ): Promise<Database> {
   const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, bulkWriterNiceness = 0, ...dbOptions } = opts;
-  // DB_POOL_MAX (the retention, partition and comparison work's connections) joins the bulk thread's pool.
+  // DB_POOL_MAX (default 2: the retention, partition and comparison work's connections) joins the bulk thread's pool.
   const { poolMax: restPool = 2, ...threadOptions } = dbOptions;
   const start = (lane: 'interactive' | 'bulk') =>
     startThreadedPredictionWriter({

@@ -41,7 +41,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const metrics = createWorkerMetrics();
 
   const { writers, reachable } = await openDatabase(
-    { poolMax: 2, ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
     logger,
   );
   const connection = createRedis(config.redis, logger);

@@ -6,7 +6,6 @@ import { ModelComparisonLatencyRollupSchema, ModelComparisonRollupSchema, ModelC
 import { PredictionLatencyRollupSchema, PredictionRollupSchema } from './prediction-rollup.entity.js';
 import { DEFAULT_BATCH_SIZE, SCHEMA_NAME, type DbOptions } from './options.js';
 
-
 /** Absolute, so the CLI, the app and the tests find migrations whatever their cwd. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -89,6 +88,11 @@ export function dbConfig(options: DbOptions): Options<PostgreSqlDriver> {
 
 /** The ORM as the apps hold it. */
 export type Orm = MikroORM<PostgreSqlDriver>;
+
+/** Resolves once Postgres answers a query from the ORM's pool (readiness checks, the worker's startup ping). */
+export async function pingDatabase(orm: Orm): Promise<void> {
+  await orm.em.getConnection().execute('select 1');
+}
 
 /** Never throws for an unreachable Postgres: the pool connects on first use (see ensureDatabase). */
 export function initOrm(options: DbOptions): Promise<Orm> {

@@ -1,4 +1,4 @@
-import type { Orm } from '../config.js';
+import { pingDatabase, type Orm } from '../config.js';
 import { compare } from './compare.js';
 import { analyticsContext } from './context.js';
 import { latency } from './latency.js';
@@ -27,8 +27,6 @@ export function createAnalyticsRepository(orm: Orm): AnalyticsRepository {
     latency: (f) => latency(ctx, f),
     models: (f) => models(ctx, f),
     compare: (options) => compare(ctx, options),
-    async ping() {
-      await orm.em.getConnection().execute('select 1');
-    },
+    ping: () => pingDatabase(orm),
   };
 }

@@ -5,8 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThreadPriority } from '@sentiment/core';
 import { createComparisonWriter } from '../comparison-writer.js';
-import { initOrm, type Orm } from '../config.js';
+import { initOrm, pingDatabase, type Orm } from '../config.js';
 import { createPredictionWriter } from '../create-prediction-writer.js';
+import type { PredictionWriter } from '../prediction-writer.js';
 import { retentionStore } from '../retention.js';
 import { createTextCipher } from '../text-cipher.js';
 import { PermanentWriteError } from '../write-errors.js';
@@ -27,7 +28,7 @@ const started = initOrm({
 });
 
 /** What each request runs; the ORM stays in this thread. */
-function work(orm: Orm, writer: ReturnType<typeof createPredictionWriter>) {
+function work(orm: Orm, writer: PredictionWriter) {
   const comparisons = createComparisonWriter(orm);
   const retention = retentionStore(orm);
   const run = (request: WorkRequest): Promise<unknown> => {
@@ -41,7 +42,7 @@ function work(orm: Orm, writer: ReturnType<typeof createPredictionWriter>) {
       case 'deleteOlderThan':
         return retention.deleteOlderThan(request.cutoff, request.options);
       case 'ping':
-        return orm.em.getConnection().execute('select 1').then(() => undefined);
+        return pingDatabase(orm);
     }
   };
   return { orm, run };
