@@ -1,6 +1,7 @@
 import { createThreadedClassifier, shippedModelDir, type Classifier, type ThreadedClassifierOptions } from '@sentiment/model';
 import type { ModelEntry } from '@sentiment/registry';
 import type { WorkerConfig } from './config.js';
+import type { Logger } from 'pino';
 
 /** One registry model loaded by this worker: its bulk threads and, optionally, interactive threads of its own. */
 export interface ServedModel {
@@ -29,20 +30,24 @@ function classifierOptions(config: WorkerConfig, entry: ModelEntry): ThreadedCla
 }
 
 /** Loads registry model `name` (a broken model throws: a deploy error that must stop the worker before it takes jobs). */
-export async function loadServedModel(config: WorkerConfig, name: string): Promise<ServedModel> {
+export async function loadServedModel(config: WorkerConfig, name: string, logger: Logger): Promise<ServedModel> {
   const entry = config.registry.models.get(name);
   if (!entry) throw new Error(`model "${name}" is not in the registry (${config.registry.origin})`);
   const options = classifierOptions(config, entry);
+  const lane = (lane: 'bulk' | 'interactive') => ({
+    onRestart: (reason: Error) =>
+      logger.error({ err: reason, model: name, lane }, `a ${lane} inference thread of ${name} died; starting a new one (the jobs it held are retried)`),
+  });
   const settings = {
     threads: options.threads ?? config.inferenceThreads,
     interactiveThreads: entry.interactiveThreads ?? config.interactiveThreads,
     maxBatchSize: options.maxBatchSize ?? config.maxBatchSize,
     maxBatchWaitMs: entry.maxBatchWaitMs ?? config.maxBatchWaitMs,
   };
-  const classifier = await createThreadedClassifier(options);
+  const classifier = await createThreadedClassifier({ ...options, ...lane('bulk') });
   // Threads for interactive texts alone, at normal priority: a request never waits behind bulk batches.
   const interactiveClassifier =
-    settings.interactiveThreads > 0 ? await createThreadedClassifier({ ...options, threads: settings.interactiveThreads, niceness: 0 }).catch(async (err: unknown) => {
+    settings.interactiveThreads > 0 ? await createThreadedClassifier({ ...options, ...lane('interactive'), threads: settings.interactiveThreads, niceness: 0 }).catch(async (err: unknown) => {
       await classifier.close();
       throw err;
     }) : undefined;

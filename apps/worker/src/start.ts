@@ -30,7 +30,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const served: ServedModel[] = [];
   try {
     for (const name of config.serveModels) {
-      const model = await loadServedModel(config, name);
+      const model = await loadServedModel(config, name, logger);
       served.push(model);
       logger.info({ model: name, version: model.version, ...model.settings, niceness: config.inferenceNiceness }, 'model loaded');
     }

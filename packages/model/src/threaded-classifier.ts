@@ -1,5 +1,5 @@
 // A Classifier whose tokenization and inference run in worker threads, keeping the caller's event loop free.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Classifier, ClassifierInfo, Classification } from './classifier.js';
 import type { ClassifierOptions } from './load-classifier.js';
 import { ModelLoadError } from './model-load-error.js';
@@ -14,6 +14,10 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
    * run before inference whenever they have work (@sentiment/core thread-priority.ts).
    */
   niceness?: number;
+  /** V8 limits of each thread (default: YOUNG_GENERATION_MB); a thread that exceeds them dies and is replaced. */
+  resourceLimits?: ResourceLimits;
+  /** Told when a thread died (the texts it held fail with `reason`) and a new one is starting in its place. */
+  onRestart?: (reason: Error) => void;
 };
 
 /**
@@ -22,6 +26,9 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
  * thread smaller (docs/benchmarks.md, "Memory").
  */
 const YOUNG_GENERATION_MB = 4;
+
+/** A dead thread is replaced this long after it died (and again if its replacement fails to load). */
+const RESTART_DELAY_MS = 1000;
 
 interface Pending {
   resolve(predictions: Classification[]): void;
@@ -33,25 +40,33 @@ class ClassifierThread {
   readonly ready: Promise<ClassifierInfo>;
   /** Texts sent and not yet answered: the load measure for dispatch. */
   queuedTexts = 0;
+  loaded = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
+  /** Set by the pool: called once, when the thread dies or fails to load. */
+  onDeath: ((error: Error) => void) | undefined;
 
-  constructor(options: ClassifierOptions, niceness: number) {
+  constructor(options: ClassifierOptions, niceness: number, resourceLimits: ResourceLimits | undefined) {
     const setup: WorkerSetup = { kind: 'sentiment-classifier', options, niceness };
-    this.worker = new Worker(workerEntry(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.worker = new Worker(workerEntry(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...resourceLimits } });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.ready = new Promise((resolve, reject) => {
       this.worker.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') resolve(message.info);
+        if (message.type === 'ready') {
+          this.loaded = true;
+          resolve(message.info);
+        }
         else if (message.type === 'load-error') {
           reject(message.where && message.problem ? new ModelLoadError(message.where, message.problem) : new Error(message.message));
         } else this.settle(message);
       });
       const die = (error: Error) => {
+        if (this.failure) return;
         this.failure = error;
+        this.onDeath?.(error);
         reject(error);
         for (const pending of this.pending.values()) pending.reject(error);
         this.pending.clear();
@@ -96,10 +111,11 @@ class ClassifierThread {
 }
 
 export async function createThreadedClassifier(options: ThreadedClassifierOptions): Promise<Classifier> {
-  const { threads: count, niceness = 0, ...classifierOptions } = options;
+  const { threads: count, niceness = 0, resourceLimits, onRestart, ...classifierOptions } = options;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`threads must be a positive integer, got ${count}`);
   if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) throw new RangeError(`niceness must be an integer from 0 to 19, got ${niceness}`);
-  const threads = Array.from({ length: count }, () => new ClassifierThread(classifierOptions, niceness));
+  const startThread = () => new ClassifierThread(classifierOptions, niceness, resourceLimits);
+  const threads = Array.from({ length: count }, startThread);
   let info: ClassifierInfo;
   try {
     [info] = (await Promise.all(threads.map((t) => t.ready))) as [ClassifierInfo];
@@ -108,19 +124,39 @@ export async function createThreadedClassifier(options: ThreadedClassifierOption
     throw error;
   }
   let closed = false;
+  const restarts = new Set<NodeJS.Timeout>();
+  // A thread that dies (a crash, a V8 limit) is replaced after a pause, so a model never runs out of threads
+  // for good; the texts it held fail, and the jobs' retries send them again.
+  const replaceWhenDead = (slot: number) => {
+    threads[slot]!.onDeath = (reason) => {
+      if (closed) return;
+      const timer = setTimeout(() => {
+        restarts.delete(timer);
+        if (closed) return;
+        onRestart?.(reason);
+        threads[slot] = startThread();
+        replaceWhenDead(slot);
+      }, RESTART_DELAY_MS).unref();
+      restarts.add(timer);
+    };
+  };
+  threads.forEach((_, slot) => replaceWhenDead(slot));
   return {
     info,
     async predict(texts) {
       if (closed) throw new Error(`classifier ${info.version} is closed`);
       if (texts.length === 0) return [];
       const live = threads.filter((t) => t.alive);
-      if (live.length === 0) throw new Error(`classifier ${info.version}: all threads have died`);
-      const target = live.reduce((best, t) => (t.queuedTexts < best.queuedTexts ? t : best));
+      if (live.length === 0) throw new Error(`classifier ${info.version}: all its threads have died; new ones start within ${RESTART_DELAY_MS / 1000} s`);
+      // A thread still loading answers only once loaded: it gets texts only when no loaded thread is left.
+      const loaded = live.filter((t) => t.loaded);
+      const target = (loaded.length > 0 ? loaded : live).reduce((best, t) => (t.queuedTexts < best.queuedTexts ? t : best));
       return target.predict(texts);
     },
     async close() {
       if (closed) return;
       closed = true;
+      for (const timer of restarts) clearTimeout(timer);
       await Promise.all(threads.map((t) => t.close()));
     },
   };

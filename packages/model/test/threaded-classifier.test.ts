@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createThreadedClassifier, loadClassifier, type Classifier, type Classification } from '../src/index.js';
 import { expectSameScores, mixedTexts } from './fixtures/batching-behaviour.js';
 import { repoRoot } from './fixtures/shared-data.js';
@@ -64,6 +64,23 @@ describe('threaded classifier', () => {
     const extra = await createThreadedClassifier({ modelDir, threads: 1 });
     await extra.close();
     await expect(extra.predict(['a great joy'])).rejects.toThrow(/closed/);
+  });
+
+  it('replaces a thread that died: the texts it held fail, and later texts are answered by its successor', async () => {
+    const restarts: Error[] = [];
+    // A heap cap the next batch exceeds: the thread dies of it, as of any crash.
+    const capped = await createThreadedClassifier({ modelDir, threads: 1, resourceLimits: { maxOldGenerationSizeMb: 64 }, onRestart: (reason) => restarts.push(reason) });
+    try {
+      const huge = Array.from({ length: 40_000 }, (_, i) => `${'x'.repeat(4000)} ${i}`);
+      await expect(capped.predict(huge)).rejects.toThrow(/classifier thread (crashed|exited)/);
+      await expect(capped.predict(['a great joy'])).rejects.toThrow(/all its threads have died/);
+      await vi.waitFor(() => expect(restarts).toHaveLength(1), { timeout: 5000 });
+      expect(restarts[0]!.message).toMatch(/classifier thread (crashed|exited)/);
+      expectSameScores(await capped.predict(texts), expected);
+      expect(restarts).toHaveLength(1);
+    } finally {
+      await capped.close();
+    }
   });
 
   it('works when the caller runs under the tsx CLI', async () => {
