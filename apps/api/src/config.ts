@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatabaseEnv, databaseOptions, type DbOptions } from '@sentiment/db';
 import { registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
+import { ConfigError, heapEnv, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -45,7 +45,7 @@ export const Env = z.object({
   RESULT_TTL_S: PositiveInt.default(3600).describe('How long completed jobs and their results stay readable.'),
   BODY_LIMIT: ByteSize.default('16mb').describe('Largest JSON body of `/jobs` (413 above it). `/predict` and `/batch` read at most what their largest valid body needs (every character escaped: ~30 KB and ~3 MB), and any object with more than 64 keys is refused (400) before it is parsed.'),
   SHUTDOWN_TIMEOUT_MS: PositiveInt.default(10_000).describe('Bound on graceful shutdown.'),
-  HEAP_GROWING_PERCENT: NonNegativeInt.max(300).default(25).describe("V8 lets the old generation grow to (1 + n/100) × its live size before the next full GC (`0`: V8's default, up to 4×); keeps the API's RSS flat under load."),
+  ...heapEnv(25).shape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino level.'),
   NODE_ENV: z.string().default('development').describe('`production`: the API refuses to start without `API_KEYS` (unless `ALLOW_ANONYMOUS=true`), and without admin credentials neither Bull Board nor `/dashboard` is mounted.'),
   ADMIN_USER: z.string().min(1).optional().describe('HTTP Basic user for `/admin/*` and `/dashboard`; set both or neither. Unset: the board is read-only, with a warning in the log.'),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { DatabaseEnv, databaseOptions, parseTextKeys, WRITER_KINDS, type DbOptions, type TextKey, type WriterKind } from '@sentiment/db/threaded';
 import { ModelName, registryFromEnv, RegistryEnv, type Registry } from '@sentiment/registry';
-import { ConfigError, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
+import { ConfigError, heapEnv, readEnv, RedisEnv, redisSentinelProblems, redisSettings, setVariables, type RedisSettings } from '@sentiment/settings';
 
 export { ConfigError };
 
@@ -19,6 +19,7 @@ export const EnvSchema = z.object({
     'Longest rows of `/jobs` wait to be written with more of their kind (up to 500 rows per flush): fewer, larger flushes, so less CPU per row for the writer and Postgres; a job ends at most this much later. Rows someone waits on (`/predict`, `/batch`) never wait. `0`: flush as soon as a slot is free.',
   ),
   ...RegistryEnv.shape,
+  ...heapEnv(0).shape,
   SERVE_MODELS: z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
@@ -85,6 +86,8 @@ export interface WorkerConfig {
   intraOpThreads: number;
   inferenceNiceness: number;
   interactiveThreads: number;
+  /** V8's old-generation growth between full GCs, set once for every thread before any starts (main.ts). */
+  heapGrowingPercent: number;
   neutralThreshold: number | undefined;
   maxBatchSize: number;
   maxBatchWaitMs: number;
@@ -163,6 +166,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): WorkerConfi
     intraOpThreads: e.INTRA_OP_THREADS,
     inferenceNiceness: e.INFERENCE_NICENESS,
     interactiveThreads: e.INTERACTIVE_THREADS,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     neutralThreshold: e.NEUTRAL_THRESHOLD,
     maxBatchSize: e.MAX_BATCH_SIZE,
     maxBatchWaitMs: e.MAX_BATCH_WAIT_MS,

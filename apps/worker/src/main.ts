@@ -1,4 +1,5 @@
 // Entry point: the only module with side effects (reads env, starts Workers, handles signals).
+import { limitHeapGrowth } from '@sentiment/settings';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { installShutdown } from './shutdown.js';
@@ -13,6 +14,8 @@ try {
   process.exit(1);
 }
 
+// Before any thread starts; V8 reads it at every GC in every thread (docs/benchmarks.md, Memory).
+limitHeapGrowth(config.heapGrowingPercent);
 const logger = createLogger(config.logLevel);
 try {
   const steps = await startWorker(config, logger);

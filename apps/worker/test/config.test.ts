@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       intraOpThreads: 1,
       inferenceNiceness: 10,
       interactiveThreads: 1,
+      heapGrowingPercent: 0,
       maxBatchSize: 32,
       maxBatchWaitMs: 5,
       batchSortWindow: 8,
@@ -27,13 +28,13 @@ describe('loadConfig', () => {
   it('reports every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ MAX_BATCH_SIZE: 'lots', STORE_INPUT_TEXT: 'maybe', REDIS_URL: 'nope', MODEL_DIR: '/m', MODEL_ID: 'x/y' });
+      loadConfig({ MAX_BATCH_SIZE: 'lots', STORE_INPUT_TEXT: 'maybe', REDIS_URL: 'nope', MODEL_DIR: '/m', MODEL_ID: 'x/y', HEAP_GROWING_PERCENT: '301' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['MAX_BATCH_SIZE', 'STORE_INPUT_TEXT', 'REDIS_URL', 'MODEL_ID']) expect(problems).toContain(name);
+    for (const name of ['MAX_BATCH_SIZE', 'STORE_INPUT_TEXT', 'REDIS_URL', 'MODEL_ID', 'HEAP_GROWING_PERCENT']) expect(problems).toContain(name);
   });
 
   it('never echoes a value that may hold a secret, such as a password in DATABASE_URL', () => {
