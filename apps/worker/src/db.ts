@@ -44,10 +44,12 @@ export async function openDatabase(
     interactiveWriterThread?: boolean;
     /** Nice value of the bulk writer thread when interactive rows have their own (INFERENCE_NICENESS). */
     bulkWriterNiceness?: number;
+    /** Besides the log line: a writer thread died and a new one replaces it. */
+    onRestart?: (lane: 'interactive' | 'bulk') => void;
   },
   logger: Logger,
 ): Promise<Database> {
-  const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, bulkWriterNiceness = 0, ...dbOptions } = opts;
+  const { inputTextKeys, writer: kind = 'unit-of-work', interactiveWriterThread = true, bulkWriterNiceness = 0, onRestart, ...dbOptions } = opts;
   // DB_POOL_MAX (default 2: the retention, partition and comparison work's connections) joins the bulk thread's pool.
   const { poolMax: restPool = 2, ...threadOptions } = dbOptions;
   const start = (lane: 'interactive' | 'bulk') =>
@@ -57,8 +59,10 @@ export async function openDatabase(
       textKeys: inputTextKeys,
       // Bulk rows are throughput work, like bulk inference; a writer that also carries interactive rows is not.
       niceness: lane === 'bulk' && interactiveWriterThread ? bulkWriterNiceness : 0,
-      onRestart: (reason) =>
-        logger.error({ err: reason, writer: lane }, `the ${lane} prediction writer thread died; starting a new one (rows that failed meanwhile are parked)`),
+      onRestart: (reason) => {
+        onRestart?.(lane);
+        logger.error({ err: reason, writer: lane }, `the ${lane} prediction writer thread died; starting a new one (rows that failed meanwhile are parked)`);
+      },
     });
   const [bulk, interactive] = await Promise.all([start('bulk'), interactiveWriterThread ? start('interactive') : undefined]);
   let reachable = true;

@@ -16,7 +16,13 @@ export interface WorkerMetrics {
   jobFailed(queue: string, final: boolean): void;
   /** The result cache's per-lookup hook (`onLookup`). */
   cacheLookup(hits: number, misses: number): void;
+  /** A classifier (`inference`) or prediction writer thread died and a new one is starting. */
+  threadRestarted(thread: ThreadKind, lane: Lane): void;
 }
+
+export type ThreadKind = 'inference' | 'writer';
+/** Which work a thread serves: `/jobs` (bulk) or requests someone waits on (interactive). */
+export type Lane = 'bulk' | 'interactive';
 
 /**
  * This worker process's Prometheus registry: prom-client's process metrics plus the pipeline's own
@@ -78,12 +84,20 @@ export function createWorkerMetrics(): WorkerMetrics {
     registers,
   });
 
+  const threadRestarts = new Counter({
+    name: 'sentiment_thread_restarts_total',
+    help: 'Classifier (inference) and prediction writer threads that died and were replaced; the texts they held were retried (inference) or parked (writer)',
+    labelNames: ['thread', 'lane'],
+    registers,
+  });
+
   // Known series start at 0, so rate() works from the first scrape and dashboards show no gaps.
   for (const path of ['batch', 'parked'] satisfies WritePath[]) {
     rowsWritten.inc({ path }, 0);
     flushFailures.inc({ path }, 0);
   }
   for (const result of ['hit', 'miss']) cache.inc({ result }, 0);
+  for (const thread of ['inference', 'writer'] satisfies ThreadKind[]) for (const lane of ['bulk', 'interactive'] satisfies Lane[]) threadRestarts.inc({ thread, lane }, 0);
 
   return {
     registry,
@@ -122,5 +136,6 @@ export function createWorkerMetrics(): WorkerMetrics {
       if (hits > 0) cache.inc({ result: 'hit' }, hits);
       if (misses > 0) cache.inc({ result: 'miss' }, misses);
     },
+    threadRestarted: (thread, lane) => threadRestarts.inc({ thread, lane }),
   };
 }

@@ -1,7 +1,7 @@
 import { createThreadedClassifier, shippedModelDir, type Classifier, type ThreadedClassifierOptions } from '@sentiment/model';
 import type { ModelEntry } from '@sentiment/registry';
 import type { WorkerConfig } from './config.js';
-import type { Logger } from 'pino';
+import type { Lane } from './metrics.js';
 
 /** One registry model loaded by this worker: its bulk threads and, optionally, interactive threads of its own. */
 export interface ServedModel {
@@ -30,14 +30,12 @@ function classifierOptions(config: WorkerConfig, entry: ModelEntry): ThreadedCla
 }
 
 /** Loads registry model `name` (a broken model throws: a deploy error that must stop the worker before it takes jobs). */
-export async function loadServedModel(config: WorkerConfig, name: string, logger: Logger): Promise<ServedModel> {
+/** `onRestart`: one of the model's threads died (the texts it held fail, their jobs retry) and a new one is starting. */
+export async function loadServedModel(config: WorkerConfig, name: string, onRestart: (lane: Lane, reason: Error) => void): Promise<ServedModel> {
   const entry = config.registry.models.get(name);
   if (!entry) throw new Error(`model "${name}" is not in the registry (${config.registry.origin})`);
   const options = classifierOptions(config, entry);
-  const lane = (lane: 'bulk' | 'interactive') => ({
-    onRestart: (reason: Error) =>
-      logger.error({ err: reason, model: name, lane }, `a ${lane} inference thread of ${name} died; starting a new one (the jobs it held are retried)`),
-  });
+  const lane = (lane: Lane) => ({ onRestart: (reason: Error) => onRestart(lane, reason) });
   const settings = {
     threads: options.threads ?? config.inferenceThreads,
     interactiveThreads: entry.interactiveThreads ?? config.interactiveThreads,

@@ -27,10 +27,14 @@ import type { ShutdownStep } from './shutdown.js';
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<ShutdownStep[]> {
   // The models first: a broken model is a deploy error and should stop the process before it takes jobs.
   // One at a time, so the memory peak of loading is one model's.
+  const metrics = createWorkerMetrics();
   const served: ServedModel[] = [];
   try {
     for (const name of config.serveModels) {
-      const model = await loadServedModel(config, name, logger);
+      const model = await loadServedModel(config, name, (lane, reason) => {
+        metrics.threadRestarted('inference', lane);
+        logger.error({ err: reason, model: name, lane }, `a ${lane} inference thread of ${name} died; starting a new one (the jobs it held are retried)`);
+      });
       served.push(model);
       logger.info({ model: name, version: model.version, ...model.settings, niceness: config.inferenceNiceness }, 'model loaded');
     }
@@ -38,10 +42,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     await Promise.all(served.map((m) => m.close()));
     throw err;
   }
-  const metrics = createWorkerMetrics();
 
   const { writers, reachable } = await openDatabase(
-    { ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined },
+    { ...config.database, writer: config.predictionWriter, interactiveWriterThread: config.interactiveThreads > 0, bulkWriterNiceness: config.inferenceNiceness, inputTextKeys: config.storeInputText ? config.inputTextKeys : undefined, onRestart: (lane) => metrics.threadRestarted('writer', lane) },
     logger,
   );
   const connection = createRedis(config.redis, logger);

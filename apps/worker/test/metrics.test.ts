@@ -93,6 +93,8 @@ describe('worker GET /metrics (a real worker: model, Redis, Postgres)', () => {
     expect(sample(text, 'sentiment_db_rows_written_total', { path: 'batch' })).toBe(40);
     expect(sample(text, 'sentiment_db_flush_failures_total', { path: 'batch' })).toBe(0);
     expect(sample(text, 'sentiment_cache_lookups_total', { result: 'miss' })).toBe(40);
+    // Series to alert on exist before the first thread dies (a healthy worker: none died).
+    for (const thread of ['inference', 'writer']) for (const lane of ['bulk', 'interactive']) expect(sample(text, 'sentiment_thread_restarts_total', { thread, lane })).toBe(0);
 
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
