@@ -27,8 +27,9 @@ export type ThreadedClassifierOptions = ClassifierOptions & {
  */
 const YOUNG_GENERATION_MB = 4;
 
-/** A dead thread is replaced this long after it died (and again if its replacement fails to load). */
+/** A dead thread is replaced this long after it died; doubled, up to RESTART_DELAY_MAX_MS, while replacements keep failing to load. */
 const RESTART_DELAY_MS = 1000;
+const RESTART_DELAY_MAX_MS = 30_000;
 
 interface Pending {
   resolve(predictions: Classification[]): void;
@@ -46,8 +47,7 @@ class ClassifierThread {
   private failure: Error | undefined;
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
-  /** Set by the pool: called once, when the thread dies or fails to load. */
-  onDeath: ((error: Error) => void) | undefined;
+  private onDeath: ((error: Error) => void) | undefined;
 
   constructor(options: ClassifierOptions, niceness: number, resourceLimits: ResourceLimits | undefined) {
     const setup: WorkerSetup = { kind: 'sentiment-classifier', options, niceness };
@@ -80,6 +80,12 @@ class ClassifierThread {
 
   get alive(): boolean {
     return this.failure === undefined;
+  }
+
+  /** Calls `callback` once, when the thread dies or fails to load (at once if it already has). */
+  whenDead(callback: (error: Error) => void): void {
+    if (this.failure) callback(this.failure);
+    else this.onDeath = callback;
   }
 
   predict(texts: string[]): Promise<Classification[]> {
@@ -127,18 +133,22 @@ export async function createThreadedClassifier(options: ThreadedClassifierOption
   const restarts = new Set<NodeJS.Timeout>();
   // A thread that dies (a crash, a V8 limit) is replaced after a pause, so a model never runs out of threads
   // for good; the texts it held fail, and the jobs' retries send them again.
+  const restartsSinceLoad = threads.map(() => 0);
   const replaceWhenDead = (slot: number) => {
-    threads[slot]!.onDeath = (reason) => {
+    threads[slot]!.whenDead((reason) => {
       if (closed) return;
+      const delay = Math.min(RESTART_DELAY_MS * 2 ** restartsSinceLoad[slot]!, RESTART_DELAY_MAX_MS);
       const timer = setTimeout(() => {
         restarts.delete(timer);
         if (closed) return;
         onRestart?.(reason);
-        threads[slot] = startThread();
+        const thread = (threads[slot] = startThread());
+        restartsSinceLoad[slot]!++;
+        thread.ready.then(() => (restartsSinceLoad[slot] = 0), () => undefined);
         replaceWhenDead(slot);
-      }, RESTART_DELAY_MS).unref();
+      }, delay).unref();
       restarts.add(timer);
-    };
+    });
   };
   threads.forEach((_, slot) => replaceWhenDead(slot));
   return {
@@ -147,7 +157,7 @@ export async function createThreadedClassifier(options: ThreadedClassifierOption
       if (closed) throw new Error(`classifier ${info.version} is closed`);
       if (texts.length === 0) return [];
       const live = threads.filter((t) => t.alive);
-      if (live.length === 0) throw new Error(`classifier ${info.version}: all its threads have died; new ones start within ${RESTART_DELAY_MS / 1000} s`);
+      if (live.length === 0) throw new Error(`classifier ${info.version}: all its threads have died; new ones are starting`);
       // A thread still loading answers only once loaded: it gets texts only when no loaded thread is left.
       const loaded = live.filter((t) => t.loaded);
       const target = (loaded.length > 0 ? loaded : live).reduce((best, t) => (t.queuedTexts < best.queuedTexts ? t : best));
