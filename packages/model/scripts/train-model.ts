@@ -2,13 +2,14 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--prepare-only]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
 // the temperature and offsets are fitted on that file's answers; the bag stores float32.
 // --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
 // WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
+// --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -27,7 +28,7 @@ import { SENTIMENT_LABELS } from '../src/classifier.js';
 import { CORPORA, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/class-loss.js';
-import { classBalancedWeights, frequentWords, trainingText } from '../src/training/multi-corpus.js';
+import { classBalancedWeights, frequentWords, phraseLengthWeight, trainingText } from '../src/training/multi-corpus.js';
 import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
 import { EMBEDDING_TYPES, gruEnsembleFromOnnx, type EmbeddingType } from '../src/export/gru-ensemble-onnx.js';
 import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
@@ -70,6 +71,7 @@ const { values: args } = parseArgs({
     'pretrain-epochs': { type: 'string', default: '3' },
     'word-dropout': { type: 'string', default: '0' },
     embeddings: { type: 'string' },
+    'sst2-length-weight': { type: 'boolean', default: false },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -130,6 +132,13 @@ const trainSet = await encodeTexts({ modelDir: out }, train, trainLength);
 // `balanced`: each corpus' classes weigh the same in the loss; `none`: every example weighs 1.
 if (!['balanced', 'none'].includes(args['class-weights'])) throw new Error('--class-weights must be balanced or none');
 if (args['class-weights'] === 'balanced') trainSet.weights = classBalancedWeights(trainGroups, trainSet.labels);
+if (args['sst2-length-weight']) {
+  const weights = trainSet.weights ?? new Float32Array(train.length).fill(1);
+  train.forEach((r, i) => {
+    if (corpora[trainGroups[i]!]!.spec.name === 'sst2') weights[i]! *= phraseLengthWeight(r.text);
+  });
+  trainSet.weights = weights;
+}
 log(`encoded ${trainSet.labels.length} training texts: ${trainSet.ids.length} tokens (cut at ${trainLength}), [UNK] ${((countToken(trainSet, unk) / trainSet.ids.length) * 100).toFixed(3)} %`);
 const devSets = new Map<string, EncodedSet>();
 for (const c of corpora) {

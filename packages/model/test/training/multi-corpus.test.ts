@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classBalancedWeights, frequentWords, trainingText } from '../../src/training/multi-corpus.js';
+import { classBalancedWeights, frequentWords, phraseLengthWeight, trainingText } from '../../src/training/multi-corpus.js';
 
 describe('multi-corpus training helpers', () => {
   it('balances the classes within each corpus, keeping each corpus its size', () => {
@@ -10,6 +10,13 @@ describe('multi-corpus training helpers', () => {
     expect(w[0]! * 3).toBeCloseTo(w[3]!, 6);
     expect(w.subarray(0, 4).reduce((a, b) => a + b)).toBeCloseTo(4, 5);
     expect(Array.from(w.subarray(4))).toEqual([1, 1, 1]);
+  });
+
+  it('weighs a phrase by its length in words, from 0.3 for fragments to 2 for long sentences', () => {
+    expect(phraseLengthWeight('dull')).toBe(0.3);
+    expect(phraseLengthWeight('  a  gorgeous , witty , seductive movie  ')).toBeCloseTo(0.7, 6);
+    expect(phraseLengthWeight(Array.from({ length: 15 }, (_, i) => `w${i}`).join(' '))).toBeCloseTo(1.5, 6);
+    expect(phraseLengthWeight(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))).toBe(2);
   });
 
   it('drops the leading airline handles from airline training texts only', () => {
