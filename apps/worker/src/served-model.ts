@@ -29,8 +29,10 @@ function classifierOptions(config: WorkerConfig, entry: ModelEntry): ThreadedCla
   return { modelDir: 'dir' in s ? s.dir : shippedModelDir(s.shipped), ...tuning };
 }
 
-/** Loads registry model `name` (a broken model throws: a deploy error that must stop the worker before it takes jobs). */
-/** `onRestart`: one of the model's threads died (the texts it held fail, their jobs retry) and a new one is starting. */
+/**
+ * Loads registry model `name` (a broken model throws: a deploy error that must stop the worker before it takes jobs).
+ * `onRestart`: one of the model's threads died (the texts it held fail, their jobs retry) and a new one is starting.
+ */
 export async function loadServedModel(config: WorkerConfig, name: string, onRestart: (lane: Lane, reason: Error) => void): Promise<ServedModel> {
   const entry = config.registry.models.get(name);
   if (!entry) throw new Error(`model "${name}" is not in the registry (${config.registry.origin})`);
