@@ -2,7 +2,8 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--prepare-only]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
+//     [--distill-from DIR [--distill-weight W]] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -10,6 +11,8 @@
 // --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
 // WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
 // --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
+// --distill-from DIR: learn (1 − W) × the gold label + W × the probabilities of the GRU ensemble in DIR (a
+// teacher with the same tokenizer, e.g. the shipped model) on each training text; W: --distill-weight, 0.5.
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -72,6 +75,8 @@ const { values: args } = parseArgs({
     'word-dropout': { type: 'string', default: '0' },
     embeddings: { type: 'string' },
     'sst2-length-weight': { type: 'boolean', default: false },
+    'distill-from': { type: 'string' },
+    'distill-weight': { type: 'string', default: '0.5' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -138,6 +143,28 @@ if (args['sst2-length-weight']) {
     if (corpora[trainGroups[i]!]!.spec.name === 'sst2') weights[i]! *= phraseLengthWeight(r.text);
   });
   trainSet.weights = weights;
+}
+if (args['distill-from']) {
+  const teacherDir = path.resolve(args['distill-from']);
+  if ((await readFile(path.join(teacherDir, 'tokenizer.json'), 'utf8')) !== (await readFile(path.join(out, 'tokenizer.json'), 'utf8')))
+    throw new Error(`--distill-from ${teacherDir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
+  if (trainSet.binary) throw new Error('--distill-from needs --binary-loss polar (every training row three-class)');
+  const weight = Number(args['distill-weight']);
+  if (!(weight > 0 && weight <= 1)) throw new Error(`--distill-weight must be in (0, 1], got ${args['distill-weight']}`);
+  const teacher = gruModel(gruEnsembleFromOnnx(await readFile(path.join(teacherDir, 'onnx', 'model.onnx'))));
+  const session = await createOnnxModel(teacher.onnx({ temperature: 1 }, 'teacher', ''), { intraOpThreads: 2 });
+  const { logits } = await onnxLogits(session, trainSet, 256);
+  await session.release();
+  const C = SENTIMENT_LABELS.length;
+  const targets = new Float32Array(logits.length);
+  let agree = 0;
+  for (let i = 0; i < trainSet.labels.length; i++) {
+    const label = trainSet.labels[i]!;
+    for (let c = 0; c < C; c++) targets[i * C + c] = weight * Math.exp(logits[i * C + c]!) + (c === label ? 1 - weight : 0);
+    if (predictedClass(logits.subarray(i * C, i * C + C), C) === label) agree++;
+  }
+  trainSet.targets = targets;
+  log(`distilling from ${teacherDir} (${teacher.summary}): targets ${1 - weight} × gold + ${weight} × teacher; teacher right on ${((agree / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
 }
 log(`encoded ${trainSet.labels.length} training texts: ${trainSet.ids.length} tokens (cut at ${trainLength}), [UNK] ${((countToken(trainSet, unk) / trainSet.ids.length) * 100).toFixed(3)} %`);
 const devSets = new Map<string, EncodedSet>();

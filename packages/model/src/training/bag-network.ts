@@ -103,12 +103,12 @@ export class BagNetwork {
    * Adds scale × ∂loss/∂θ of the last forward pass to `grads` and returns the loss, −log p[label]; for a `binary`
    * example of a 3-class model the softmax is renormalised over classes 0 and 2 (class 1 gets no gradient).
    */
-  backward(label: number, scale: number, binary = false): number {
+  backward(label: number, scale: number, binary = false, target?: ArrayLike<number>): number {
     const { embed: E, hidden: Hd, classes: C } = this.params.shape;
     const { W1, W2 } = this.params;
     const g = this.grads;
     const { rows, count: n, pooled, argRow, pre, mask, hidden, dhidden, active, dactive, dpooled, dlogits, probs } = this;
-    const loss = lossGradient(probs, label, scale, binary, dlogits);
+    const loss = lossGradient(probs, label, scale, binary, dlogits, target);
     dhidden.fill(0);
     for (let c = 0; c < C; c++) {
       const d = dlogits[c]!;

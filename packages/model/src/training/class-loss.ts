@@ -39,9 +39,21 @@ export function softmaxInPlace(logits: FloatArray, probs: FloatArray, max = Math
   for (let c = 0; c < logits.length; c++) probs[c] = probs[c]! / sum;
 }
 
-/** dlogits = scale × ∂(−log p'[label])/∂logits, p' renormalised over the allowed classes; returns −log p'[label]. */
-export function lossGradient(probs: ArrayLike<number>, label: number, scale: number, binary: boolean, dlogits: FloatArray): number {
+/**
+ * dlogits = scale × ∂(−log p'[label])/∂logits, p' renormalised over the allowed classes; returns −log p'[label].
+ * With `target` (a distribution over the classes: distillation) the loss is the cross-entropy −Σ target · log p
+ * instead, whose gradient is scale × (p − target); `label` and `binary` are then not used.
+ */
+export function lossGradient(probs: ArrayLike<number>, label: number, scale: number, binary: boolean, dlogits: FloatArray, target?: ArrayLike<number>): number {
   const C = dlogits.length;
+  if (target) {
+    let loss = 0;
+    for (let c = 0; c < C; c++) {
+      dlogits[c] = (probs[c]! - target[c]!) * scale;
+      if (target[c]! > 0) loss -= target[c]! * Math.log(Math.max(probs[c]!, 1e-12));
+    }
+    return loss;
+  }
   if (binary && isMasked(label, C)) throw new Error('binary example labelled neutral');
   const norm = binary ? binaryMass(probs, C) : 1;
   for (let c = 0; c < C; c++) dlogits[c] = binary && isMasked(c, C) ? 0 : (probs[c]! / norm - (c === label ? 1 : 0)) * scale;

@@ -11,6 +11,8 @@ export interface EncodedSet {
   binary?: Uint8Array;
   /** Loss weight per example (absent: 1 each). */
   weights?: Float32Array;
+  /** Target distribution per example, [n, classes], learned instead of the label (distillation; absent: the labels). */
+  targets?: Float32Array;
 }
 
 export interface LabelledRow {

@@ -144,13 +144,13 @@ export class GruNetwork {
    * Adds scale × ∂(−log p[label])/∂θ of the last forward pass to `grads`. `binary`: the example comes from a
    * binary corpus, so p is renormalised over the classes it could have (see class-loss.ts).
    */
-  backward(label: number, scale: number, binary = false): void {
+  backward(label: number, scale: number, binary = false, target?: ArrayLike<number>): void {
     const { embed: E, hidden: H, classes: C } = this.params.shape;
     const G = 3 * H;
     const { emb, W, R, Wd } = this.params;
     const g = this.grads;
     const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, dlogits, mask, dropped, probs } = this;
-    lossGradient(probs, label, scale, binary, dlogits);
+    lossGradient(probs, label, scale, binary, dlogits, target);
     for (let c = 0; c < C; c++) g.bd[c] += dlogits[c]!;
     for (let k = 0; k < 2 * H; k++) {
       let s = 0;

@@ -10,7 +10,7 @@ import { deriveSeed, mulberry32, shuffle } from './prng.js';
 export interface TrainableNetwork extends AdamTarget {
   readonly params: AdamTarget['params'] & { shape: { embed: number; classes: number } };
   forward(ids: Int32Array, start: number, length: number, dropoutRandom?: (() => number) | null, dropout?: number): FloatArray;
-  backward(label: number, scale: number, binary?: boolean): unknown;
+  backward(label: number, scale: number, binary?: boolean, target?: ArrayLike<number>): unknown;
 }
 
 export interface LoopConfig {
@@ -95,7 +95,7 @@ export function runMinibatches(
         } else p = net.forward(train.ids, start, length, dropoutRandom, config.dropout);
         lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, classes) : 1), 1e-12));
         lossCount++;
-        net.backward(label, scale * (train.weights?.[i] ?? 1), binary);
+        net.backward(label, scale * (train.weights?.[i] ?? 1), binary, train.targets?.subarray(i * classes, (i + 1) * classes));
       }
       adam.step(config.learningRate * (1 - step / totalSteps));
       step++;

@@ -69,6 +69,27 @@ describe('GRU network gradients', () => {
     expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
   });
 
+  it('with a target distribution (distillation), match the cross-entropy −Σ target · log p', () => {
+    const shape3 = { ...shape, classes: 3 };
+    const params = initParams(shape3, 5, Float64Array);
+    const random = mulberry32(17);
+    for (const a of [params.B, params.bd, params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
+    const net = new GruNetwork(params);
+    const target = [0.1, 0.25, 0.65];
+    const loss = () => {
+      const p = net.forward(ids, 0, ids.length);
+      return -target.reduce((s, t, c) => s + t * Math.log(p[c]!), 0);
+    };
+    loss();
+    // The label is ignored when a target is given: 0 here, while the target leans positive.
+    net.backward(0, 1, false, target);
+    const g = net.grads;
+    expect(maxRelativeError(params.bd, g.bd, all(params.bd.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.Wd, g.Wd, all(params.Wd.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.W, g.W, all(params.W.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
+  });
+
   it('scales gradients by the batch factor and clears them', () => {
     const { net, loss } = setup(false);
     loss();

@@ -86,4 +86,20 @@ describe('trainGru', () => {
     expect(Array.from(without.dense)).toEqual(Array.from(trainGru(train, config).dense));
     expect(evaluate(new GruNetwork(withDropout), toySet(200, 2)).accuracy).toBeGreaterThanOrEqual(0.9);
   });
+  it('with target distributions (distillation), learns the targets instead of the labels', () => {
+    // Every label says negative; the targets say positive where token 5 is, negative where 6 is.
+    const train = toySet(600, 1);
+    const cues = toySet(600, 1).labels;
+    train.labels.fill(0);
+    train.targets = new Float32Array(train.labels.length * 2);
+    cues.forEach((cue, i) => train.targets!.set(cue ? [0.1, 0.9] : [0.9, 0.1], i * 2));
+    const net = new GruNetwork(trainGru(train, config));
+    const positive = net.forward(Int32Array.from([2, 9, 5, 11, 3]), 0, 5)[1]!;
+    const negative = net.forward(Int32Array.from([2, 9, 6, 11, 3]), 0, 5)[1]!;
+    // Soft targets are learned as probabilities, not pushed to 0 or 1.
+    expect(positive).toBeGreaterThan(0.75);
+    expect(positive).toBeLessThan(0.97);
+    expect(negative).toBeLessThan(0.25);
+    expect(Array.from(trainGru({ ...train, targets: undefined }, config).dense)).not.toEqual(Array.from(trainGru(train, config).dense));
+  });
 });
