@@ -3,7 +3,7 @@
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
-//     [--distill-from DIR [--distill-weight W]] [--prepare-only]
+//     [--distill-from DIR[=w],… [--distill-weight W]] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -11,8 +11,9 @@
 // --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
 // WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
 // --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
-// --distill-from DIR: learn (1 − W) × the gold label + W × the probabilities of the GRU ensemble in DIR (a
-// teacher with the same tokenizer, e.g. the shipped model) on each training text; W: --distill-weight, 0.5.
+// --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
+// probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
+// model, a bag trained by this script); W: --distill-weight, 0.5 (training/distillation.ts).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -39,6 +40,7 @@ import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
 import { trainSkipGram, type PretrainedEmbeddings } from '../src/training/skipgram.js';
 import { fitTemperature } from '../src/training/temperature.js';
+import { distillationTargets, parseTeachers, teacherProbabilities } from '../src/training/distillation.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
 import { multiConfigJson } from '../src/export/multi-config.js';
@@ -145,26 +147,25 @@ if (args['sst2-length-weight']) {
   trainSet.weights = weights;
 }
 if (args['distill-from']) {
-  const teacherDir = path.resolve(args['distill-from']);
-  if ((await readFile(path.join(teacherDir, 'tokenizer.json'), 'utf8')) !== (await readFile(path.join(out, 'tokenizer.json'), 'utf8')))
-    throw new Error(`--distill-from ${teacherDir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
+  const teachers = parseTeachers(args['distill-from']).map((t) => ({ ...t, dir: path.resolve(t.dir) }));
+  const ownTokenizer = await readFile(path.join(out, 'tokenizer.json'), 'utf8');
+  for (const t of teachers)
+    if ((await readFile(path.join(t.dir, 'tokenizer.json'), 'utf8')) !== ownTokenizer)
+      throw new Error(`--distill-from ${t.dir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
   if (trainSet.binary) throw new Error('--distill-from needs --binary-loss polar (every training row three-class)');
   const weight = Number(args['distill-weight']);
   if (!(weight > 0 && weight <= 1)) throw new Error(`--distill-weight must be in (0, 1], got ${args['distill-weight']}`);
-  const teacher = gruModel(gruEnsembleFromOnnx(await readFile(path.join(teacherDir, 'onnx', 'model.onnx'))));
-  const session = await createOnnxModel(teacher.onnx({ temperature: 1 }, 'teacher', ''), { intraOpThreads: 2 });
-  const { logits } = await onnxLogits(session, trainSet, 256);
-  await session.release();
   const C = SENTIMENT_LABELS.length;
-  const targets = new Float32Array(logits.length);
-  let agree = 0;
-  for (let i = 0; i < trainSet.labels.length; i++) {
-    const label = trainSet.labels[i]!;
-    for (let c = 0; c < C; c++) targets[i * C + c] = weight * Math.exp(logits[i * C + c]!) + (c === label ? 1 - weight : 0);
-    if (predictedClass(logits.subarray(i * C, i * C + C), C) === label) agree++;
+  const probs = [];
+  for (const t of teachers) {
+    const p = await teacherProbabilities(t.dir, trainSet);
+    let right = 0;
+    for (let i = 0; i < trainSet.labels.length; i++) if (predictedClass(p.subarray(i * C, (i + 1) * C), C) === trainSet.labels[i]) right++;
+    log(`teacher ${t.dir} (weight ${t.weight}): right on ${((right / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
+    probs.push({ probs: p, weight: t.weight });
   }
-  trainSet.targets = targets;
-  log(`distilling from ${teacherDir} (${teacher.summary}): targets ${1 - weight} × gold + ${weight} × teacher; teacher right on ${((agree / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
+  trainSet.targets = distillationTargets(trainSet.labels, C, probs, weight);
+  log(`distilling: targets ${1 - weight} × gold + ${weight} × the teachers' mean probabilities`);
 }
 log(`encoded ${trainSet.labels.length} training texts: ${trainSet.ids.length} tokens (cut at ${trainLength}), [UNK] ${((countToken(trainSet, unk) / trainSet.ids.length) * 100).toFixed(3)} %`);
 const devSets = new Map<string, EncodedSet>();
