@@ -25,6 +25,14 @@ function setup(dropout: boolean) {
 }
 
 
+/** A three-class network with every weight and bias random (seed `seed`), on Float64 parameters. */
+function threeClassNet(seed: number) {
+  const params = initParams({ ...shape, classes: 3 }, 5, Float64Array);
+  const random = mulberry32(seed);
+  for (const a of [params.B, params.bd, params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
+  return { params, net: new GruNetwork(params) };
+}
+
 describe('GRU network gradients', () => {
   for (const dropout of [false, true]) {
     it(`match central differences for every parameter${dropout ? ' (with a dropout mask)' : ''}`, () => {
@@ -47,10 +55,7 @@ describe('GRU network gradients', () => {
 
   it('for a binary-corpus example of a three-class model, match −log of p renormalised over negative/positive', () => {
     const shape3 = { ...shape, classes: 3 };
-    const params = initParams(shape3, 5, Float64Array);
-    const random = mulberry32(13);
-    for (const a of [params.B, params.bd, params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
-    const net = new GruNetwork(params);
+    const { params, net } = threeClassNet(13);
     const loss = () => {
       const p = net.forward(ids, 0, ids.length);
       return -Math.log(p[2]! / binaryMass(p, 3));
@@ -70,11 +75,7 @@ describe('GRU network gradients', () => {
   });
 
   it('with a target distribution (distillation), match the cross-entropy −Σ target · log p', () => {
-    const shape3 = { ...shape, classes: 3 };
-    const params = initParams(shape3, 5, Float64Array);
-    const random = mulberry32(17);
-    for (const a of [params.B, params.bd, params.W, params.R, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 1.5;
-    const net = new GruNetwork(params);
+    const { params, net } = threeClassNet(17);
     const target = [0.1, 0.25, 0.65];
     const loss = () => {
       const p = net.forward(ids, 0, ids.length);
