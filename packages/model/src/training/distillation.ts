@@ -6,6 +6,7 @@ import { gruEnsembleFromOnnx } from '../export/gru-ensemble-onnx.js';
 import { onnxLogits } from '../export/onnx-eval.js';
 import { createOnnxModel } from '../onnx-session.js';
 import { gruModel } from './architectures.js';
+import { softmaxInPlace } from './class-loss.js';
 import type { EncodedSet } from './encoded-set.js';
 
 export interface Teacher {
@@ -31,31 +32,26 @@ export function parseTeachers(spec: string): Teacher[] {
 }
 
 /**
- * A teacher's uncalibrated class probabilities for every sequence of `set`, [n, classes]. A GRU ensemble is
- * re-exported at temperature 1 without offsets (its members' mean probabilities, exactly); another model's
- * calibration is undone from its config.json: softmax(logits × temperature − class_bias).
+ * A teacher's uncalibrated class probabilities for every sequence of `set`, [n, classes]. A GRU ensemble
+ * (config.json `model_type` bigru-maxpool-ensemble) is re-exported at temperature 1 without offsets (its members'
+ * mean probabilities, exactly); another model's calibration is undone from its config.json:
+ * softmax(logits × temperature − class_bias).
  */
 export async function teacherProbabilities(dir: string, set: EncodedSet): Promise<Float64Array> {
+  const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as { model_type?: string; temperature?: number; class_bias?: number[] };
   const bytes = await readFile(path.join(dir, 'onnx', 'model.onnx'));
-  let members: ReturnType<typeof gruEnsembleFromOnnx> | undefined;
-  try {
-    members = gruEnsembleFromOnnx(bytes);
-  } catch {
-    members = undefined;
-  }
-  const session = await createOnnxModel(members ? gruModel(members).onnx({ temperature: 1 }, 'teacher', '') : bytes, { intraOpThreads: 2 });
+  const ensemble = config.model_type === 'bigru-maxpool-ensemble';
+  const session = await createOnnxModel(ensemble ? gruModel(gruEnsembleFromOnnx(bytes)).onnx({ temperature: 1 }, 'teacher', '') : bytes, { intraOpThreads: 2 });
   try {
     const { logits, classes } = await onnxLogits(session, set, 256);
-    if (members) return Float64Array.from(logits, Math.exp);
-    const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as { temperature?: number; class_bias?: number[] };
+    if (ensemble) return Float64Array.from(logits, Math.exp);
     const t = config.temperature ?? 1;
     const bias = config.class_bias ?? new Array<number>(classes).fill(0);
     const probs = new Float64Array(logits.length);
     for (let i = 0; i < logits.length; i += classes) {
-      const z = Array.from({ length: classes }, (_, c) => logits[i + c]! * t - bias[c]!);
-      const max = Math.max(...z);
-      const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
-      for (let c = 0; c < classes; c++) probs[i + c] = Math.exp(z[c]! - max) / sum;
+      const row = probs.subarray(i, i + classes);
+      for (let c = 0; c < classes; c++) row[c] = logits[i + c]! * t - bias[c]!;
+      softmaxInPlace(row, row);
     }
     return probs;
   } finally {

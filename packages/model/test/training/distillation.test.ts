@@ -45,7 +45,7 @@ describe('distillation teachers', () => {
       return p;
     });
     // Shipped calibrated: the file's answers are not what the teacher gives.
-    const dir = await modelFolder(gruEnsembleToOnnx(members, { temperature: 1.7, classBias: [0, 0.4, -0.3] }), { temperature: 1.7, class_bias: [0, 0.4, -0.3] });
+    const dir = await modelFolder(gruEnsembleToOnnx(members, { temperature: 1.7, classBias: [0, 0.4, -0.3] }), { model_type: 'bigru-maxpool-ensemble', temperature: 1.7, class_bias: [0, 0.4, -0.3] });
     const probs = await teacherProbabilities(dir, set);
     sequences.forEach((ids, i) => {
       for (let c = 0; c < 3; c++) {
@@ -59,7 +59,7 @@ describe('distillation teachers', () => {
     const params = initBagParams({ vocab: 30, embed: 4, buckets: 64, hidden: 5, classes: 3 }, 3);
     const random = mulberry32(9);
     for (const a of [params.b2, params.W2, params.emb]) for (let i = 0; i < a.length; i++) a[i] = (random() - 0.5) * 2;
-    const dir = await modelFolder(bagToOnnx(params, { temperature: 1.3, classBias: [0.2, 0, -0.5] }), { temperature: 1.3, class_bias: [0.2, 0, -0.5] });
+    const dir = await modelFolder(bagToOnnx(params, { temperature: 1.3, classBias: [0.2, 0, -0.5] }), { model_type: 'bag-of-ngrams', temperature: 1.3, class_bias: [0.2, 0, -0.5] });
     const probs = await teacherProbabilities(dir, set);
     const net = new BagNetwork(params);
     sequences.forEach((ids, i) => {
