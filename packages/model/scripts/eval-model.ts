@@ -13,7 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVERYDAY_SENTENCES } from '../src/export/everyday-sentences.js';
-import { calibrationBins, CLASSES, scoreSystem, type CalibrationBin, type SystemScores } from '../src/eval/metrics.js';
+import { bootstrapInterval, pick, type Interval } from '../src/eval/bootstrap.js';
+import { accuracy, calibrationBins, CLASSES, expectedCalibrationError, macroRecall, scoreSystem, type CalibrationBin, type SystemScores } from '../src/eval/metrics.js';
 import {
   DEFAULT_NEUTRAL_THRESHOLD,
   defaultModelDir,
@@ -33,6 +34,8 @@ const defaultDataDir = path.resolve(repoRoot, '..', 'shared', 'data');
 /** The project's targets: three-class corpora, model macro-recall ≥ best peer + 0.05; SST-2, binary accuracy ≥ 0.85. */
 const TARGET_MARGIN = 0.05;
 const TARGET_BINARY_ACCURACY = 0.85;
+/** Resamples of each bootstrap interval (bootstrap.ts' default). */
+const BOOTSTRAP_RESAMPLES = 1000;
 
 const USAGE = `usage:
   npm run eval:model -- --data FILE [--model DIR] [--json FILE] [--everyday [--baseline DIR]]
@@ -142,6 +145,11 @@ interface CorpusResult {
   targetMetric: 'macroRecall' | 'accuracy';
   /** Model minus the best peer on targetMetric. */
   margin: number;
+  /**
+   * 95 % paired bootstrap intervals (1,000 resamples of the rows, seeded): of the margin (the best peer chosen
+   * again on each resample), of the model's targetMetric and of its ECE. How much of a figure is this sample's.
+   */
+  intervals: { margin: Interval; model: Interval; ece: Interval };
   targetRule: string;
   targetMet: boolean;
   /** Keyed `model` and the peers' keys (`afinn`, `vader`). */
@@ -195,31 +203,43 @@ async function evaluate(
 
   const systems: Record<string, SystemScores> = {};
   let modelLabels: SystemScores | undefined;
+  let modelAnswers: SentimentLabel[];
   let confidences: number[];
   let correct: boolean[];
   if (binary) {
     const answers = predictions.map(binaryAnswer);
+    modelAnswers = answers.map((a) => a.label);
     confidences = answers.map((a) => a.confidence);
     correct = answers.map((a, i) => a.label === gold[i]);
-    systems.model = scoreSystem(gold, answers.map((a) => a.label), { confidences, correct });
     modelLabels = scoreSystem(gold, predictions.map((p) => p.label));
   } else {
     // The model's answer is its label; calibration is that of its top-class probability.
+    modelAnswers = predictions.map((p) => p.label);
     confidences = predictions.map((p) => p.confidence);
     correct = predictions.map((p, i) => topClass(p) === gold[i]);
-    systems.model = scoreSystem(gold, predictions.map((p) => p.label), { confidences, correct });
   }
-  for (const peer of peers) systems[peer.key] = scoreSystem(gold, texts.map((t) => peer.scorer.classify(t)));
+  systems.model = scoreSystem(gold, modelAnswers, { confidences, correct });
+  const peerLabels = peers.map((peer) => texts.map((t) => peer.scorer.classify(t)));
+  peers.forEach((peer, i) => (systems[peer.key] = scoreSystem(gold, peerLabels[i]!)));
 
   const targetMetric = binary ? 'accuracy' : 'macroRecall';
   const model = systems.model[targetMetric];
   const margin = model - Math.max(...peers.map((p) => systems[p.key]![targetMetric]));
+  const metric = binary ? accuracy : macroRecall;
+  const onRows = (labels: SentimentLabel[], rows: Uint32Array) => metric(pick(gold, rows), pick(labels, rows));
+  const bootstrap = { resamples: BOOTSTRAP_RESAMPLES };
+  const intervals = {
+    model: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample), bootstrap),
+    margin: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - Math.max(...peerLabels.map((labels) => onRows(labels, sample))), bootstrap),
+    ece: bootstrapInterval(rows.length, (sample) => expectedCalibrationError(pick(confidences, sample), pick(correct, sample)), bootstrap),
+  };
   return {
     ...meta,
     texts: rows.length,
     binary,
     targetMetric,
     margin,
+    intervals,
     targetRule: binary ? `model binary accuracy >= ${TARGET_BINARY_ACCURACY}` : `model macro-recall - best peer >= ${TARGET_MARGIN}`,
     targetMet: binary ? model >= TARGET_BINARY_ACCURACY : margin >= TARGET_MARGIN,
     systems,
@@ -236,6 +256,7 @@ async function evaluate(
 const num = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const range = ({ low, high }: Interval, format: (x: number) => string = num) => `[${format(low)}, ${format(high)}]`;
 
 /** A markdown table with padded columns; `align` 'r' right-aligns a column. */
 function table(headers: string[], rows: string[][], align: ('l' | 'r')[] = []): string {
@@ -277,6 +298,11 @@ function printDetailed(r: CorpusResult, modelName: string, peers: Peer[]): void 
   );
   const metricName = r.binary ? 'binary accuracy' : 'macro-recall';
   console.log(`\nmargin  model − best peer (${metricName}): ${signed(r.margin)}; target (${r.targetRule}): ${r.targetMet ? 'met' : 'NOT met'}`);
+  const { intervals: ci } = r;
+  console.log(
+    `95 %    intervals (paired bootstrap, ${BOOTSTRAP_RESAMPLES} resamples of these texts): model ${metricName} ${range(ci.model)}, ` +
+      `margin ${range(ci.margin, signed)}, model ECE ${range(ci.ece)}`,
+  );
   if (r.modelLabels) {
     const l = r.modelLabels;
     const answered = r.texts - Math.round(l.neutralRate * r.texts);
@@ -317,10 +343,12 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
     'model macro-recall',
     ...peerNames.map((n) => `${n} macro-recall`),
     'margin',
+    'target figure, 95 % interval',
     'target met',
     'model accuracy',
     'model macro-F1',
     'model ECE',
+    'ECE, 95 % interval',
   ];
   const rows = results.map((r) => {
     const m = r.systems.model!;
@@ -333,14 +361,16 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
       num(m[r.targetMetric]) + mark,
       ...peers.map((p) => num(r.systems[p.key]![r.targetMetric]) + mark),
       signed(r.margin),
+      r.binary ? range(r.intervals.model) + mark : range(r.intervals.margin, signed),
       target,
       num(m.accuracy) + mark,
       num(m.macroF1) + mark,
       num(m.ece) + mark,
+      range(r.intervals.ece) + mark,
     ];
   });
   console.log(`\nsummary: ${modelName} vs word lists, dev splits`);
-  console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'l', 'r', 'r', 'r']));
+  console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'r', 'l', 'r', 'r', 'r', 'r']));
   for (const r of results.filter((x) => x.binary)) {
     console.log(
       `b ${r.corpus}: binary gold, figures are on negative-vs-positive answers (binary accuracy; the model by its negative vs ` +
@@ -348,6 +378,11 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
         `With its own answers the model said neutral on ${pct(r.modelLabels!.neutralRate)} of them.`,
     );
   }
+  console.log(
+    `target figure: the margin (three-class) or the model's binary accuracy (b); intervals: 95 %, paired bootstrap of ` +
+      `each dev split's texts (${BOOTSTRAP_RESAMPLES} resamples), the spread another sample of the same size could give; ` +
+      `ECE's leans high (a resample's ECE is biased upward, most on small splits).`,
+  );
   const three = results.filter((r) => !r.binary);
   console.log(`three-class corpora meeting the margin target: ${three.filter((r) => r.targetMet).length} of ${three.length}`);
   const texts = results.reduce((a, r) => a + r.texts, 0);

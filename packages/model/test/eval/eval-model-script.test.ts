@@ -59,6 +59,12 @@ describe('eval-model script', () => {
     expect(stdout).toContain('6 texts, three-class gold');
     for (const system of ['sentiment-sst2-v1', 'AFINN', 'VADER']) expect(stdout).toMatch(new RegExp(`^\\| ${system} +\\| +[0-9.]+ \\|`, 'm'));
     expect(stdout).toContain('margin  model − best peer (macro-recall)');
+    // The margin's interval holds the margin measured on all the texts.
+    const margin = Number(/model − best peer \(macro-recall\): ([+-][0-9.]+)/.exec(stdout)![1]);
+    const [low, high] = /margin \[([+-][0-9.]+), ([+-][0-9.]+)\]/.exec(stdout)!.slice(1).map(Number);
+    expect(low).toBeLessThanOrEqual(margin);
+    expect(high).toBeGreaterThanOrEqual(margin);
+    expect(high! - low!).toBeGreaterThan(0); // 6 texts: another sample could differ a lot
     expect(stdout).toMatch(/\| AFINN +(\| +[0-9.]+ +){3}\| +- \|/m); // no ECE for word lists
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(report.model.name).toBe('sentiment-sst2-v1');
@@ -69,6 +75,7 @@ describe('eval-model script', () => {
     expect(corpus.systems.model.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
     expect(corpus.systems.model.ece).toBeTypeOf('number');
     expect(corpus.systems.afinn.ece).toBeNull();
+    for (const figure of ['margin', 'model', 'ece']) expect(corpus.intervals[figure].low).toBeLessThanOrEqual(corpus.intervals[figure].high);
   });
 
   it('reports binary accuracy on an SST-2-format file, plus the everyday table', async () => {
