@@ -38,8 +38,8 @@ const TARGET_BINARY_ACCURACY = 0.85;
 const BOOTSTRAP_RESAMPLES = 1000;
 
 const USAGE = `usage:
-  npm run eval:model -- --data FILE [--model DIR] [--json FILE] [--everyday [--baseline DIR]]
-  npm run eval:model -- --all [--data-dir DIR] [--model DIR] [--json FILE] [--everyday [--baseline DIR]]
+  npm run eval:model -- --data FILE [--model DIR] [--compare DIR] [--json FILE] [--everyday [--baseline DIR]]
+  npm run eval:model -- --all [--data-dir DIR] [--model DIR] [--compare DIR] [--json FILE] [--everyday [--baseline DIR]]
   npm run eval:model -- --everyday [--baseline DIR] [--model DIR] [--json FILE]
 
   --data FILE      one labelled TSV ("sentence<TAB>label" SST-2 0/1, or "text<TAB>label" negative/neutral/positive)
@@ -49,6 +49,8 @@ const USAGE = `usage:
   --json FILE      also write every figure as JSON
   --everyday       a markdown table of the model's answers on 20 everyday sentences
   --baseline DIR   with --everyday: another model's answers next to it (e.g. the v1 folder)
+  --compare DIR    with --data or --all: another model on the same texts, the difference of the target figure
+                   (macro-recall; SST-2 binary accuracy) with its 95 % paired bootstrap interval
   Paths are relative to the repository root. --data and --all exclude each other; give at least one of
   --data, --all, --everyday.`;
 
@@ -62,6 +64,7 @@ interface Options {
   json?: string;
   everyday: boolean;
   baseline?: string;
+  compare?: string;
 }
 
 function parseCli(argv: string[]): Options {
@@ -79,6 +82,7 @@ function parseCli(argv: string[]): Options {
         json: { type: 'string' },
         everyday: { type: 'boolean' },
         baseline: { type: 'string' },
+        compare: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -95,6 +99,7 @@ function parseCli(argv: string[]): Options {
   if (values.data === undefined && !all && !everyday) throw new UsageError('nothing to do: give --data FILE, --all or --everyday');
   if (values['data-dir'] !== undefined && !all) throw new UsageError('--data-dir only applies to --all');
   if (values.baseline !== undefined && !everyday) throw new UsageError('--baseline only applies to --everyday');
+  if (values.compare !== undefined && values.data === undefined && !all) throw new UsageError('--compare needs --data or --all');
   for (const [name, value] of Object.entries(values)) {
     if (value === '') throw new UsageError(`--${name} needs a non-empty value`);
   }
@@ -108,12 +113,14 @@ function parseCli(argv: string[]): Options {
     ...(values.data !== undefined && { data: resolve(values.data) }),
     ...(values.json !== undefined && { json: resolve(values.json) }),
     ...(values.baseline !== undefined && { baseline: resolve(values.baseline) }),
+    ...(values.compare !== undefined && { compare: resolve(values.compare) }),
   };
   const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
   const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
   if (options.data !== undefined && !isFile(options.data)) throw new UsageError(`--data: no such file ${options.data}`);
   if (!isDir(options.modelDir)) throw new UsageError(`--model: no such folder ${options.modelDir}`);
   if (options.baseline !== undefined && !isDir(options.baseline)) throw new UsageError(`--baseline: no such folder ${options.baseline}`);
+  if (options.compare !== undefined && !isDir(options.compare)) throw new UsageError(`--compare: no such folder ${options.compare}`);
   if (options.all) {
     if (!isDir(options.dataDir)) throw new UsageError(`--data-dir: no such folder ${options.dataDir}`);
     const missing = CORPORA.filter((c) => !isFile(path.join(options.dataDir, c.name, 'train.tsv'))).map((c) => c.name);
@@ -150,6 +157,8 @@ interface CorpusResult {
    * again on each resample), of the model's targetMetric and of its ECE. How much of a figure is this sample's.
    */
   intervals: { margin: Interval; model: Interval; ece: Interval };
+  /** With --compare: the other model on the same texts (its targetMetric and ECE), and model − other. */
+  comparison?: { version: string; figure: number; ece: number; difference: number; interval: Interval };
   targetRule: string;
   targetMet: boolean;
   /** Keyed `model` and the peers' keys (`afinn`, `vader`). */
@@ -175,6 +184,18 @@ function topClass(p: Classification): SentimentLabel {
   return best;
 }
 
+/**
+ * A model's answers as scored: on three-class gold its labels, with the top-class probability for calibration;
+ * on binary gold (SST-2) its negative-vs-positive answers.
+ */
+function scoredAnswers(predictions: Classification[], gold: SentimentLabel[], binary: boolean): { answers: SentimentLabel[]; confidences: number[]; correct: boolean[] } {
+  if (binary) {
+    const answers = predictions.map(binaryAnswer);
+    return { answers: answers.map((a) => a.label), confidences: answers.map((a) => a.confidence), correct: answers.map((a, i) => a.label === gold[i]) };
+  }
+  return { answers: predictions.map((p) => p.label), confidences: predictions.map((p) => p.confidence), correct: predictions.map((p, i) => topClass(p) === gold[i]) };
+}
+
 /** Negative vs positive only: the answer and its probability renormalized over the two. */
 function binaryAnswer(p: Classification): { label: SentimentLabel; confidence: number } {
   const neg = p.scores.negative;
@@ -189,6 +210,7 @@ async function evaluate(
   meta: { corpus: string; domain: string; source: string },
   classifier: Classifier,
   peers: Peer[],
+  other?: Classifier,
 ): Promise<CorpusResult> {
   if (rows.length === 0) throw new Error(`${meta.source}: no labelled rows`);
   const binary = rows[0]!.binary;
@@ -202,23 +224,9 @@ async function evaluate(
   const modelSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const systems: Record<string, SystemScores> = {};
-  let modelLabels: SystemScores | undefined;
-  let modelAnswers: SentimentLabel[];
-  let confidences: number[];
-  let correct: boolean[];
-  if (binary) {
-    const answers = predictions.map(binaryAnswer);
-    modelAnswers = answers.map((a) => a.label);
-    confidences = answers.map((a) => a.confidence);
-    correct = answers.map((a, i) => a.label === gold[i]);
-    modelLabels = scoreSystem(gold, predictions.map((p) => p.label));
-  } else {
-    // The model's answer is its label; calibration is that of its top-class probability.
-    modelAnswers = predictions.map((p) => p.label);
-    confidences = predictions.map((p) => p.confidence);
-    correct = predictions.map((p, i) => topClass(p) === gold[i]);
-  }
+  const { answers: modelAnswers, confidences, correct } = scoredAnswers(predictions, gold, binary);
   systems.model = scoreSystem(gold, modelAnswers, { confidences, correct });
+  const modelLabels = binary ? scoreSystem(gold, predictions.map((p) => p.label)) : undefined;
   const peerLabels = peers.map((peer) => texts.map((t) => peer.scorer.classify(t)));
   peers.forEach((peer, i) => (systems[peer.key] = scoreSystem(gold, peerLabels[i]!)));
 
@@ -233,6 +241,18 @@ async function evaluate(
     margin: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - Math.max(...peerLabels.map((labels) => onRows(labels, sample))), bootstrap),
     ece: bootstrapInterval(rows.length, (sample) => expectedCalibrationError(pick(confidences, sample), pick(correct, sample)), bootstrap),
   };
+  let comparison: CorpusResult['comparison'];
+  if (other) {
+    const theirs = scoredAnswers(await other.predict(texts), gold, binary);
+    const figure = metric(gold, theirs.answers);
+    comparison = {
+      version: other.info.version,
+      figure,
+      ece: expectedCalibrationError(theirs.confidences, theirs.correct),
+      difference: model - figure,
+      interval: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - onRows(theirs.answers, sample), bootstrap),
+    };
+  }
   return {
     ...meta,
     texts: rows.length,
@@ -240,6 +260,7 @@ async function evaluate(
     targetMetric,
     margin,
     intervals,
+    ...(comparison && { comparison }),
     targetRule: binary ? `model binary accuracy >= ${TARGET_BINARY_ACCURACY}` : `model macro-recall - best peer >= ${TARGET_MARGIN}`,
     targetMet: binary ? model >= TARGET_BINARY_ACCURACY : margin >= TARGET_MARGIN,
     systems,
@@ -303,6 +324,12 @@ function printDetailed(r: CorpusResult, modelName: string, peers: Peer[]): void 
     `95 %    intervals (paired bootstrap, ${BOOTSTRAP_RESAMPLES} resamples of these texts): model ${metricName} ${range(ci.model)}, ` +
       `margin ${range(ci.margin, signed)}, model ECE ${range(ci.ece)}`,
   );
+  if (r.comparison) {
+    const c = r.comparison;
+    console.log(
+      `compare ${c.version}: ${metricName} ${num(c.figure)}, ECE ${num(c.ece)}; model − it ${signed(c.difference)}, 95 % interval ${range(c.interval, signed)}`,
+    );
+  }
   if (r.modelLabels) {
     const l = r.modelLabels;
     const answered = r.texts - Math.round(l.neutralRate * r.texts);
@@ -383,11 +410,29 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
       `each dev split's texts (${BOOTSTRAP_RESAMPLES} resamples), the spread another sample of the same size could give; ` +
       `ECE's leans high (a resample's ECE is biased upward, most on small splits).`,
   );
+  printComparison(results, modelName);
   const three = results.filter((r) => !r.binary);
   console.log(`three-class corpora meeting the margin target: ${three.filter((r) => r.targetMet).length} of ${three.length}`);
   const texts = results.reduce((a, r) => a + r.texts, 0);
   const seconds = results.reduce((a, r) => a + r.modelSeconds, 0);
   console.log(`model speed: ${(texts / seconds).toFixed(0)} texts/s in-process (${texts} texts in ${seconds.toFixed(1)} s)`);
+}
+
+function printComparison(results: CorpusResult[], modelName: string): void {
+  const other = results[0]?.comparison?.version;
+  if (other === undefined) return;
+  console.log(`\n${modelName} − ${other}, the same texts (macro-recall; b: binary accuracy); interval: 95 %, paired bootstrap`);
+  console.log(
+    table(
+      ['corpus', 'model', 'other', 'difference', '95 % interval', 'model ECE', 'other ECE'],
+      results.map((r) => {
+        const c = r.comparison!;
+        const mark = r.binary ? ' b' : '';
+        return [r.corpus, num(r.systems.model![r.targetMetric]) + mark, num(c.figure) + mark, signed(c.difference), range(c.interval, signed), num(r.systems.model!.ece), num(c.ece)];
+      }),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -451,15 +496,17 @@ async function main(options: Options): Promise<void> {
   const peers: Peer[] = wordListScorers().map((scorer) => ({ key: scorer.name.toLowerCase(), scorer }));
   // Default neutral threshold: what the apps answer with. Three-class models ignore it and answer argmax.
   const classifier = await loadClassifier({ modelDir: options.modelDir });
+  const other = options.compare !== undefined ? await loadClassifier({ modelDir: options.compare }) : undefined;
   try {
     const { info } = classifier;
     console.log(`model   ${info.version}  (${options.modelDir}); labels ${info.labels.join(', ')}`);
     console.log(`peers   ${peers.map((p) => p.scorer.description).join('; ')}`);
+    if (other) console.log(`compare ${other.info.version}  (${options.compare})`);
 
     const results: CorpusResult[] = [];
     if (options.data !== undefined) {
       const rows = await readLabelledTsv(options.data);
-      const result = await evaluate(rows, { corpus: path.join(path.basename(path.dirname(options.data)), path.basename(options.data)), domain: '-', source: options.data }, classifier, peers);
+      const result = await evaluate(rows, { corpus: path.join(path.basename(path.dirname(options.data)), path.basename(options.data)), domain: '-', source: options.data }, classifier, peers, other);
       results.push(result);
       printDetailed(result, info.name, peers);
     }
@@ -467,7 +514,7 @@ async function main(options: Options): Promise<void> {
       console.log(`data    dev splits of ${CORPORA.length} corpora in ${options.dataDir}\n`);
       for (const spec of CORPORA as readonly CorpusSpec[]) {
         const { dev } = await loadCorpus(options.dataDir, spec.name);
-        const r = await evaluate(dev, { corpus: spec.name, domain: spec.domain, source: path.join(options.dataDir, spec.name) }, classifier, peers);
+        const r = await evaluate(dev, { corpus: spec.name, domain: spec.domain, source: path.join(options.dataDir, spec.name) }, classifier, peers, other);
         results.push(r);
         const names = systemNames('model', peers);
         const figures = Object.keys(names).map((k) => `${names[k]} ${num(r.systems[k]![r.targetMetric])}`).join(', ');
@@ -493,7 +540,7 @@ async function main(options: Options): Promise<void> {
       console.log(`\nwrote ${options.json}`);
     }
   } finally {
-    await classifier.close();
+    await Promise.all([classifier.close(), other?.close()]);
   }
 }
 

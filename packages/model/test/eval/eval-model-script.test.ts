@@ -90,9 +90,23 @@ describe('eval-model script', () => {
     expect(stdout).toMatch(/\*\*\d+ \/ 20\*\*/);
   });
 
+  it('--compare: a model against itself differs by exactly 0 on every resample; against another, by its own figures', async () => {
+    const v2 = 'packages/model/models/sentiment-multi-v2';
+    const [same, against] = await Promise.all([
+      evalModel(['--data', threeClass, '--model', MODEL, '--compare', MODEL]),
+      evalModel(['--data', threeClass, '--model', v2, '--compare', MODEL]),
+    ]);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/^compare sentiment-sst2-v1\+[0-9a-f]{8}: macro-recall [0-9.]+, ECE [0-9.]+; model − it \+0\.000, 95 % interval \[\+0\.000, \+0\.000\]$/m);
+    expect(against.code, against.stderr).toBe(0);
+    const model = Number(/^\| sentiment-multi-v2 +\| +[0-9.]+ \| +([0-9.]+) \|/m.exec(against.stdout)![1]);
+    const [figure, difference] = /^compare sentiment-sst2-v1\S*: macro-recall ([0-9.]+), ECE [0-9.]+; model − it ([+-][0-9.]+)/m.exec(against.stdout)!.slice(1).map(Number);
+    expect(difference).toBeCloseTo(model - figure!, 2);
+  });
+
   it('exits 2 with the usage on bad arguments', async () => {
     // Few cases: each is a tsx start-up (~1 s of CPU).
-    const cases = [[], ['--bogus'], ['--data', sst2, '--all'], ['--data', path.join(dir, 'missing.tsv')], ['--baseline', MODEL]];
+    const cases = [[], ['--bogus'], ['--data', sst2, '--all'], ['--data', path.join(dir, 'missing.tsv')], ['--baseline', MODEL], ['--everyday', '--compare', MODEL]];
     const results = await Promise.all(cases.map((args) => evalModel(args)));
     results.forEach((r, i) => {
       expect(r.code, `args ${JSON.stringify(cases[i])}`).toBe(2);
