@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EVERYDAY_SENTENCES } from '../src/export/everyday-sentences.js';
-import { bootstrapInterval, pick, type Interval } from '../src/eval/bootstrap.js';
+import { bootstrapInterval, calibratedEceInterval, pick, type Interval } from '../src/eval/bootstrap.js';
 import { accuracy, calibrationBins, CLASSES, expectedCalibrationError, macroRecall, scoreSystem, type CalibrationBin, type SystemScores } from '../src/eval/metrics.js';
 import {
   DEFAULT_NEUTRAL_THRESHOLD,
@@ -155,8 +155,9 @@ interface CorpusResult {
   /**
    * 95 % paired bootstrap intervals (1,000 resamples of the rows, seeded): of the margin (the best peer chosen
    * again on each resample), of the model's targetMetric and of its ECE. How much of a figure is this sample's.
+   * `calibratedEce`: the ECE a perfectly calibrated model with these confidences would show on this many texts.
    */
-  intervals: { margin: Interval; model: Interval; ece: Interval };
+  intervals: { margin: Interval; model: Interval; ece: Interval; calibratedEce: Interval };
   /** With --compare: the other model on the same texts (its targetMetric and ECE), and model − other. */
   comparison?: { version: string; figure: number; ece: number; difference: number; interval: Interval };
   targetRule: string;
@@ -240,6 +241,7 @@ async function evaluate(
     model: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample), bootstrap),
     margin: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - Math.max(...peerLabels.map((labels) => onRows(labels, sample))), bootstrap),
     ece: bootstrapInterval(rows.length, (sample) => expectedCalibrationError(pick(confidences, sample), pick(correct, sample)), bootstrap),
+    calibratedEce: calibratedEceInterval(confidences, expectedCalibrationError, bootstrap),
   };
   let comparison: CorpusResult['comparison'];
   if (other) {
@@ -322,7 +324,7 @@ function printDetailed(r: CorpusResult, modelName: string, peers: Peer[]): void 
   const { intervals: ci } = r;
   console.log(
     `95 %    intervals (paired bootstrap, ${BOOTSTRAP_RESAMPLES} resamples of these texts): model ${metricName} ${range(ci.model)}, ` +
-      `margin ${range(ci.margin, signed)}, model ECE ${range(ci.ece)}`,
+      `margin ${range(ci.margin, signed)}, model ECE ${range(ci.ece)}; ECE of a perfectly calibrated model with these confidences ${range(ci.calibratedEce)}`,
   );
   if (r.comparison) {
     const c = r.comparison;
@@ -376,6 +378,7 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
     'model macro-F1',
     'model ECE',
     'ECE, 95 % interval',
+    'ECE if calibrated, 95 %',
   ];
   const rows = results.map((r) => {
     const m = r.systems.model!;
@@ -394,10 +397,11 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
       num(m.macroF1) + mark,
       num(m.ece) + mark,
       range(r.intervals.ece) + mark,
+      range(r.intervals.calibratedEce) + mark,
     ];
   });
   console.log(`\nsummary: ${modelName} vs word lists, dev splits`);
-  console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'r', 'l', 'r', 'r', 'r', 'r']));
+  console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r']));
   for (const r of results.filter((x) => x.binary)) {
     console.log(
       `b ${r.corpus}: binary gold, figures are on negative-vs-positive answers (binary accuracy; the model by its negative vs ` +
@@ -408,7 +412,9 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
   console.log(
     `target figure: the margin (three-class) or the model's binary accuracy (b); intervals: 95 %, paired bootstrap of ` +
       `each dev split's texts (${BOOTSTRAP_RESAMPLES} resamples), the spread another sample of the same size could give; ` +
-      `ECE's leans high (a resample's ECE is biased upward, most on small splits).`,
+      `ECE's leans high (a resample's ECE is biased upward, most on small splits). ECE if calibrated: what a perfectly ` +
+      `calibrated model with the same confidences would measure on that many texts (answers drawn right with probability ` +
+      `equal to their confidence): sampling alone gives an ECE that large.`,
   );
   printComparison(results, modelName);
   const three = results.filter((r) => !r.binary);

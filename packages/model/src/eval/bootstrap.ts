@@ -25,19 +25,45 @@ export interface BootstrapOptions {
  */
 export function bootstrapInterval(n: number, statistic: (rows: Uint32Array) => number, { resamples = 1000, level = 0.95, seed = 1 }: BootstrapOptions = {}): Interval {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`bootstrap needs at least one row, got ${n}`);
-  if (!(level > 0 && level < 1)) throw new Error(`level ${level} is not in (0, 1)`);
   const random = mulberry32(seed);
   const rows = new Uint32Array(n);
   const values: number[] = [];
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < n; i++) rows[i] = Math.floor(random() * n);
-    const value = statistic(rows);
-    if (!Number.isNaN(value)) values.push(value);
+    values.push(statistic(rows));
   }
-  if (values.length === 0) return { low: NaN, high: NaN };
-  values.sort((a, b) => a - b);
+  return centralInterval(values, level);
+}
+
+/**
+ * The ECE a perfectly calibrated model would show on these texts: each resample keeps the confidences and
+ * draws every answer right with probability equal to its confidence (consistency resampling), so the
+ * interval is the ECE that sampling alone gives at this size. A measured ECE inside it is no evidence of
+ * miscalibration; one above it is.
+ */
+export function calibratedEceInterval(
+  confidences: readonly number[],
+  ece: (confidences: readonly number[], correct: readonly boolean[]) => number,
+  { resamples = 1000, level = 0.95, seed = 1 }: BootstrapOptions = {},
+): Interval {
+  if (confidences.length === 0) throw new Error('calibratedEceInterval needs at least one confidence');
+  const random = mulberry32(seed);
+  const correct = new Array<boolean>(confidences.length);
+  const values: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < confidences.length; i++) correct[i] = random() < confidences[i]!;
+    values.push(ece(confidences, correct));
+  }
+  return centralInterval(values, level);
+}
+
+/** The central `level` share of the values, NaNs dropped. */
+function centralInterval(values: number[], level: number): Interval {
+  if (!(level > 0 && level < 1)) throw new Error(`level ${level} is not in (0, 1)`);
+  const defined = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (defined.length === 0) return { low: NaN, high: NaN };
   const tail = (1 - level) / 2;
-  return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
+  return { low: quantile(defined, tail), high: quantile(defined, 1 - tail) };
 }
 
 /** `values` at the resampled rows. */

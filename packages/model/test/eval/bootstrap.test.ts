@@ -1,6 +1,8 @@
 // The eval script's bootstrap intervals: right width for a known sample, paired, repeatable.
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, pick } from '../../src/eval/bootstrap.js';
+import { mulberry32 } from '../../src/training/prng.js';
+import { bootstrapInterval, calibratedEceInterval, pick } from '../../src/eval/bootstrap.js';
+import { expectedCalibrationError } from '../../src/eval/metrics.js';
 
 /** Share of ones among the resampled rows. */
 const meanOf = (values: number[]) => (rows: Uint32Array) => pick(values, rows).reduce((a, b) => a + b, 0) / rows.length;
@@ -52,5 +54,35 @@ describe('bootstrapInterval', () => {
     expect(bootstrapInterval(3, () => NaN)).toEqual({ low: NaN, high: NaN });
     expect(() => bootstrapInterval(0, () => 0)).toThrow(/at least one row/);
     expect(() => bootstrapInterval(3, () => 0, { level: 1 })).toThrow(/level/);
+  });
+});
+
+describe('calibratedEceInterval', () => {
+  /** n confidences spread over [0.4, 1), and answers right with probability confidence − shortfall. */
+  function model(n: number, shortfall: number, seed: number) {
+    const random = mulberry32(seed);
+    const confidences = Array.from({ length: n }, () => 0.4 + 0.6 * random());
+    const correct = confidences.map((c) => random() < c - shortfall);
+    return { confidences, ece: expectedCalibrationError(confidences, correct) };
+  }
+
+  it('holds the ECE of calibrated models, not of overconfident ones', () => {
+    let inside = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const calibrated = model(500, 0, seed);
+      const band = calibratedEceInterval(calibrated.confidences, expectedCalibrationError, { resamples: 300 });
+      if (calibrated.ece >= band.low && calibrated.ece <= band.high) inside++;
+      const overconfident = model(500, 0.1, seed);
+      expect(overconfident.ece).toBeGreaterThan(calibratedEceInterval(overconfident.confidences, expectedCalibrationError, { resamples: 300 }).high);
+    }
+    expect(inside).toBeGreaterThanOrEqual(16); // 95 % band: 19 of 20 expected
+  });
+
+  it('narrows with more texts: sampling alone gives a small split a larger ECE', () => {
+    const small = calibratedEceInterval(model(300, 0, 1).confidences, expectedCalibrationError);
+    const large = calibratedEceInterval(model(5000, 0, 1).confidences, expectedCalibrationError);
+    expect(large.high).toBeLessThan(small.high / 2);
+    expect(large.high).toBeLessThan(0.03);
+    expect(small.low).toBeGreaterThan(0);
   });
 });

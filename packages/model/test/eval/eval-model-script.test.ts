@@ -75,7 +75,7 @@ describe('eval-model script', () => {
     expect(corpus.systems.model.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
     expect(corpus.systems.model.ece).toBeTypeOf('number');
     expect(corpus.systems.afinn.ece).toBeNull();
-    for (const figure of ['margin', 'model', 'ece']) expect(corpus.intervals[figure].low).toBeLessThanOrEqual(corpus.intervals[figure].high);
+    for (const figure of ['margin', 'model', 'ece', 'calibratedEce']) expect(corpus.intervals[figure].low).toBeLessThanOrEqual(corpus.intervals[figure].high);
   });
 
   it('reports binary accuracy on an SST-2-format file, plus the everyday table', async () => {
