@@ -3,7 +3,7 @@
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
-//     [--distill-from DIR[=w],… [--distill-weight W]] [--prepare-only]
+//     [--distill-from DIR[=w],… [--distill-weight W]] [--self-distill A] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -14,6 +14,8 @@
 // --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
 // probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
 // model, a bag trained by this script); W: --distill-weight, 0.5 (training/distillation.ts).
+// --self-distill A: from the second epoch on, each text's target mixes in the network's own answer to it in the
+// previous epoch, weight growing to A in the last (progressive self-distillation; training/minibatch-loop.ts).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -79,6 +81,7 @@ const { values: args } = parseArgs({
     'sst2-length-weight': { type: 'boolean', default: false },
     'distill-from': { type: 'string' },
     'distill-weight': { type: 'string', default: '0.5' },
+    'self-distill': { type: 'string', default: '0' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -98,6 +101,9 @@ const arch = args.arch as Architecture;
 const members = int('models', args.models);
 const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
+const selfDistill = Number(args['self-distill']);
+if (!(selfDistill >= 0 && selfDistill < 1)) throw new Error(`--self-distill must be in [0, 1), got ${args['self-distill']}`);
+if (selfDistill > 0 && args['binary-loss'] !== 'polar') throw new Error('--self-distill needs --binary-loss polar (every training row three-class)');
 const wordDropout = Number(args['word-dropout']);
 if (!(wordDropout >= 0 && wordDropout < 0.5)) throw new Error(`--word-dropout must be in [0, 0.5), got ${args['word-dropout']}`);
 const embeddings = (args.embeddings ?? (arch === 'gru' ? 'int8' : 'float32')) as EmbeddingType;
@@ -198,7 +204,7 @@ if (args['reuse-weights']) {
     pretrained = trainSkipGram(trainSet, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
     log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
   }
-  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}`);
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
     classes: SENTIMENT_LABELS.length,
@@ -211,6 +217,7 @@ if (args['reuse-weights']) {
     lexicon,
     pretrained,
     wordDropout,
+    selfDistill,
     unkId: unk,
     embeddings,
     log,

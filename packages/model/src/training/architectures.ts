@@ -28,6 +28,8 @@ export interface ArchitectureOptions {
   pretrained?: PretrainedEmbeddings;
   /** Share of training tokens replaced by `unkId` (0: none). */
   wordDropout: number;
+  /** Progressive self-distillation's final weight (LoopConfig.selfDistill; 0: off). */
+  selfDistill?: number;
   unkId: number;
   /** GRU: how the exported file stores the embedding tables (default `float32`; the bag stores float32). */
   embeddings?: EmbeddingType;
@@ -54,7 +56,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
 
   // What both recipes take from the options besides shape and epochs.
-  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId };
+  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0 };
   if (arch === 'gru') {
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").

@@ -23,6 +23,13 @@ export interface LoopConfig {
   /** Word dropout: each training token is replaced by `unkId` with this probability (0 or absent: off). */
   wordDropout?: number;
   unkId?: number;
+  /**
+   * Progressive self-distillation (Kim et al. 2021, "Self-Knowledge Distillation with Progressive Refinement
+   * of Targets"): from the second epoch on, a text's target mixes its label (or `train.targets`) with the
+   * probabilities the network gave that text in the previous epoch, with a weight growing linearly to this
+   * value in the last epoch. 0 or absent: off.
+   */
+  selfDistill?: number;
 }
 
 export interface TrainProgress {
@@ -69,6 +76,12 @@ export function runMinibatches(
   if (wordDropout > 0 && config.unkId === undefined) throw new Error('word dropout needs unkId');
   let scratch = new Int32Array(256);
   const n = train.labels.length;
+  const selfDistill = config.selfDistill ?? 0;
+  if (!(selfDistill >= 0 && selfDistill < 1)) throw new Error(`selfDistill must be in [0, 1), got ${selfDistill}`);
+  if (selfDistill > 0 && train.binary) throw new Error('selfDistill needs every training row three-class (the polar loss for binary corpora)');
+  // Each text's probabilities when last visited (previous epoch), and the mixed target of the current visit.
+  const previous = selfDistill > 0 ? new Float32Array(n * classes) : undefined;
+  const target = new Float32Array(classes);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const stepsPerEpoch = Math.ceil(n / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
@@ -76,6 +89,7 @@ export function runMinibatches(
   let step = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     shuffle(order, shuffleRandom);
+    const alpha = previous && epoch > 0 ? (selfDistill * epoch) / (config.epochs - 1) : 0;
     let lossSum = 0;
     let lossCount = 0;
     for (let b = 0; b < n; b += config.batchSize) {
@@ -95,7 +109,17 @@ export function runMinibatches(
         } else p = net.forward(train.ids, start, length, dropoutRandom, config.dropout);
         lossSum -= Math.log(Math.max(p[label]! / (binary ? binaryMass(p, classes) : 1), 1e-12));
         lossCount++;
-        net.backward(label, scale * (train.weights?.[i] ?? 1), binary, train.targets?.subarray(i * classes, (i + 1) * classes));
+        const given = train.targets?.subarray(i * classes, (i + 1) * classes);
+        let soft: ArrayLike<number> | undefined = given;
+        if (previous) {
+          const row = i * classes;
+          if (alpha > 0) {
+            for (let c = 0; c < classes; c++) target[c] = (1 - alpha) * (given ? given[c]! : c === label ? 1 : 0) + alpha * previous[row + c]!;
+            soft = target;
+          }
+          for (let c = 0; c < classes; c++) previous[row + c] = p[c]!;
+        }
+        net.backward(label, scale * (train.weights?.[i] ?? 1), binary, soft);
       }
       adam.step(config.learningRate * (1 - step / totalSteps));
       step++;
