@@ -235,7 +235,7 @@ async function evaluate(
   const model = systems.model[targetMetric];
   const margin = model - Math.max(...peers.map((p) => systems[p.key]![targetMetric]));
   const metric = binary ? accuracy : macroRecall;
-  const onRows = (labels: SentimentLabel[], rows: Uint32Array) => metric(pick(gold, rows), pick(labels, rows));
+  const onRows = (labels: SentimentLabel[], sample: Uint32Array) => metric(pick(gold, sample), pick(labels, sample));
   const bootstrap = { resamples: BOOTSTRAP_RESAMPLES };
   const intervals = {
     model: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample), bootstrap),
