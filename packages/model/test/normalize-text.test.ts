@@ -34,6 +34,15 @@ describe('social-v1 text normalisation', () => {
     expect(normalize('fish &amp; chips &lt;3 &#39;yes&#39;\n\t done')).toBe(`fish & chips ${P.heart} 'yes' done`);
   });
 
+  it('finds what its shortcuts look for in texts that hold nothing else', () => {
+    // An emoticon without : ; = < ^, the only one ("xD"); letter runs outside ASCII; an emoji in otherwise ASCII text.
+    expect(normalize('xD')).toBe(P.laugh);
+    expect(normalize('lol X-DDD')).toBe(`lol ${P.laugh}`);
+    expect(normalize('¡olééé! ñññ')).toBe('¡oléé! ññ');
+    expect(normalize('ok👍')).toBe('ok 👍');
+    expect(normalize('plain words only')).toBe('plain words only');
+  });
+
   it('rejects a normalizer.json it does not understand', () => {
     expect(() => createNormalizer({ type: 'other' as 'social-v1', hashtag_words: [] })).toThrow(/unknown normalizer type/);
   });

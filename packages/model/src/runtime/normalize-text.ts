@@ -42,6 +42,12 @@ const EMOTICONS: [RegExp, string][] = [
 ];
 const GLUED_EMOTICON = /(?<=\p{L})(:-?\)+|:-?\(+|:-?D+|;-?\)+|<3+)$/u;
 const CHUNK = /\S+/g;
+// Every emoticon above holds one of : ; = < ^ or is an "xD": a text without them has none (most texts), so
+// the chunk-by-chunk pass is skipped; it is the normaliser's costliest step.
+const MAY_HOLD_EMOTICON = /[:;=<^]|[xX]-?D/;
+// Emoji and their modifiers are all outside ASCII; in ASCII text a letter run is an ASCII letter's.
+const NON_ASCII = /[\u0080-\uffff]/;
+const ASCII_LETTER_RUN = /([A-Za-z])\1\1/;
 
 function emoticonWord(chunk: string): string | undefined {
   for (const [pattern, word] of EMOTICONS) if (pattern.test(chunk)) return word;
@@ -114,15 +120,19 @@ export function createNormalizer(spec: NormalizerSpec): Normalizer {
       return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
     });
     out = out.replace(URL, ` ${PLACEHOLDERS.url} `).replace(MENTION, `$1 ${PLACEHOLDERS.user} `);
-    out = out.replace(CHUNK, (chunk) => {
-      const whole = emoticonWord(chunk);
-      if (whole) return whole;
-      const glued = GLUED_EMOTICON.exec(chunk);
-      return glued ? `${chunk.slice(0, glued.index)} ${emoticonWord(glued[1]!)} ` : chunk;
-    });
-    out = out.replace(EMOJI_MODIFIERS, '').replace(PICTOGRAPH, (e) => ` ${e} `);
-    out = out.replace(HASHTAG, (_, tag: string) => ` # ${segment(tag).join(' ')} `);
-    out = out.replace(LONG_LETTER_RUN, '$1$1').replace(LONG_MARK_RUN, '$1$1$1');
+    if (MAY_HOLD_EMOTICON.test(out)) {
+      out = out.replace(CHUNK, (chunk) => {
+        const whole = emoticonWord(chunk);
+        if (whole) return whole;
+        const glued = GLUED_EMOTICON.exec(chunk);
+        return glued ? `${chunk.slice(0, glued.index)} ${emoticonWord(glued[1]!)} ` : chunk;
+      });
+    }
+    const ascii = !NON_ASCII.test(out);
+    if (!ascii) out = out.replace(EMOJI_MODIFIERS, '').replace(PICTOGRAPH, (e) => ` ${e} `);
+    if (out.includes('#')) out = out.replace(HASHTAG, (_, tag: string) => ` # ${segment(tag).join(' ')} `);
+    if (!ascii || ASCII_LETTER_RUN.test(out)) out = out.replace(LONG_LETTER_RUN, '$1$1');
+    out = out.replace(LONG_MARK_RUN, '$1$1$1');
     return out.replace(/\s+/g, ' ').trim();
   };
 }
