@@ -3,6 +3,7 @@
 //
 //   npm run eval:model -- --data FILE [--model DIR]                   one labelled TSV, detailed report
 //   npm run eval:model -- --all [--model DIR] [--data-dir DIR]        every corpus' dev split, summary table
+//   … --split calibration                                             the calibration splits instead (the selection rule's)
 //   npm run eval:model -- --everyday [--baseline DIR]                 20 everyday sentences, markdown table
 //   … --json FILE                                                     also every figure as JSON
 //
@@ -39,11 +40,13 @@ const BOOTSTRAP_RESAMPLES = 1000;
 
 const USAGE = `usage:
   npm run eval:model -- --data FILE [--model DIR] [--compare DIR] [--json FILE] [--everyday [--baseline DIR]]
-  npm run eval:model -- --all [--data-dir DIR] [--model DIR] [--compare DIR] [--json FILE] [--everyday [--baseline DIR]]
+  npm run eval:model -- --all [--split dev|calibration] [--data-dir DIR] [--model DIR] [--compare DIR] [--json FILE] [--everyday [--baseline DIR]]
   npm run eval:model -- --everyday [--baseline DIR] [--model DIR] [--json FILE]
 
   --data FILE      one labelled TSV ("sentence<TAB>label" SST-2 0/1, or "text<TAB>label" negative/neutral/positive)
   --all            the dev split of every corpus in packages/model/src/training/corpora.ts
+  --split S        with --all: dev (default) or calibration, the held-out splits train:model selects and
+                   calibrates on (compare candidates there, and keep dev for the figures you report)
   --data-dir DIR   where the corpora live with --all (default: ../shared/data)
   --model DIR      model folder (default: the package's default model)
   --json FILE      also write every figure as JSON
@@ -65,7 +68,11 @@ interface Options {
   everyday: boolean;
   baseline?: string;
   compare?: string;
+  split: Split;
 }
+
+const SPLITS = ['dev', 'calibration'] as const;
+type Split = (typeof SPLITS)[number];
 
 function parseCli(argv: string[]): Options {
   let values;
@@ -83,6 +90,7 @@ function parseCli(argv: string[]): Options {
         everyday: { type: 'boolean' },
         baseline: { type: 'string' },
         compare: { type: 'string' },
+        split: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -98,6 +106,8 @@ function parseCli(argv: string[]): Options {
   if (values.data !== undefined && all) throw new UsageError('--data and --all exclude each other');
   if (values.data === undefined && !all && !everyday) throw new UsageError('nothing to do: give --data FILE, --all or --everyday');
   if (values['data-dir'] !== undefined && !all) throw new UsageError('--data-dir only applies to --all');
+  if (values.split !== undefined && !all) throw new UsageError('--split only applies to --all');
+  if (values.split !== undefined && !(SPLITS as readonly string[]).includes(values.split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
   if (values.baseline !== undefined && !everyday) throw new UsageError('--baseline only applies to --everyday');
   if (values.compare !== undefined && values.data === undefined && !all) throw new UsageError('--compare needs --data or --all');
   for (const [name, value] of Object.entries(values)) {
@@ -108,6 +118,7 @@ function parseCli(argv: string[]): Options {
   const options: Options = {
     all,
     everyday,
+    split: (values.split ?? 'dev') as Split,
     dataDir: resolve(values['data-dir'] ?? defaultDataDir),
     modelDir: values.model !== undefined ? resolve(values.model) : defaultModelDir,
     ...(values.data !== undefined && { data: resolve(values.data) }),
@@ -363,7 +374,7 @@ function printDetailed(r: CorpusResult, modelName: string, peers: Peer[]): void 
   );
 }
 
-function printSummary(results: CorpusResult[], modelName: string, peers: Peer[]): void {
+function printSummary(results: CorpusResult[], modelName: string, peers: Peer[], split: Split): void {
   const peerNames = peers.map((p) => p.scorer.name);
   const headers = [
     'corpus',
@@ -400,7 +411,7 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
       range(r.intervals.calibratedEce) + mark,
     ];
   });
-  console.log(`\nsummary: ${modelName} vs word lists, dev splits`);
+  console.log(`\nsummary: ${modelName} vs word lists, ${split} splits`);
   console.log(table(headers, rows, ['l', 'l', 'r', 'r', ...peers.map(() => 'r' as const), 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r']));
   for (const r of results.filter((x) => x.binary)) {
     console.log(
@@ -411,7 +422,7 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
   }
   console.log(
     `target figure: the margin (three-class) or the model's binary accuracy (b); intervals: 95 %, paired bootstrap of ` +
-      `each dev split's texts (${BOOTSTRAP_RESAMPLES} resamples), the spread another sample of the same size could give; ` +
+      `each ${split} split's texts (${BOOTSTRAP_RESAMPLES} resamples), the spread another sample of the same size could give; ` +
       `ECE's leans high (a resample's ECE is biased upward, most on small splits). ECE if calibrated: what a perfectly ` +
       `calibrated model with the same confidences would measure on that many texts (answers drawn right with probability ` +
       `equal to their confidence): sampling alone gives an ECE that large.`,
@@ -419,6 +430,12 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[])
   printComparison(results, modelName);
   const three = results.filter((r) => !r.binary);
   console.log(`three-class corpora meeting the margin target: ${three.filter((r) => r.targetMet).length} of ${three.length}`);
+  const meanOf = (figure: (r: CorpusResult) => number) => three.reduce((a, r) => a + figure(r), 0) / three.length;
+  const otherMean = three[0]?.comparison ? `; ${three[0].comparison.version}: ${meanOf((r) => r.comparison!.figure).toFixed(4)}` : '';
+  console.log(
+    `mean macro-recall over the three-class corpora (train:model's selection figure on the calibration splits): ` +
+      `${meanOf((r) => r.systems.model!.macroRecall).toFixed(4)}${otherMean}`,
+  );
   const texts = results.reduce((a, r) => a + r.texts, 0);
   const seconds = results.reduce((a, r) => a + r.modelSeconds, 0);
   console.log(`model speed: ${(texts / seconds).toFixed(0)} texts/s in-process (${texts} texts in ${seconds.toFixed(1)} s)`);
@@ -517,16 +534,18 @@ async function main(options: Options): Promise<void> {
       printDetailed(result, info.name, peers);
     }
     if (options.all) {
-      console.log(`data    dev splits of ${CORPORA.length} corpora in ${options.dataDir}\n`);
+      console.log(`data    ${options.split} splits of ${CORPORA.length} corpora in ${options.dataDir}\n`);
       for (const spec of CORPORA as readonly CorpusSpec[]) {
-        const { dev } = await loadCorpus(options.dataDir, spec.name);
-        const r = await evaluate(dev, { corpus: spec.name, domain: spec.domain, source: path.join(options.dataDir, spec.name) }, classifier, peers, other);
+        const rows = (await loadCorpus(options.dataDir, spec.name))[options.split];
+        // SST-2 has no calibration split (its dev split is the official one, and binary rows calibrate nothing).
+        if (rows.length === 0) continue;
+        const r = await evaluate(rows, { corpus: spec.name, domain: spec.domain, source: path.join(options.dataDir, spec.name) }, classifier, peers, other);
         results.push(r);
         const names = systemNames('model', peers);
         const figures = Object.keys(names).map((k) => `${names[k]} ${num(r.systems[k]![r.targetMetric])}`).join(', ');
         console.log(`${spec.name}: ${r.texts} texts, ${r.binary ? 'binary accuracy' : 'macro-recall'} ${figures}; margin ${signed(r.margin)}`);
       }
-      printSummary(results, info.name, peers);
+      printSummary(results, info.name, peers, options.split);
     }
     const everydayResult = options.everyday ? await everyday(classifier, options.baseline, peers) : undefined;
 
@@ -537,6 +556,7 @@ async function main(options: Options): Promise<void> {
         peers: peers.map((p) => ({ key: p.key, name: p.scorer.name, description: p.scorer.description })),
         targets: { margin: TARGET_MARGIN, binaryAccuracy: TARGET_BINARY_ACCURACY },
         classes: CLASSES,
+        ...(options.all && { split: options.split }),
         corpora: results,
         ...(everydayResult && { everyday: everydayResult }),
       };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPORA } from '../../src/training/corpora.js';
 import { makeTempDir, removeDir } from '../fixtures/temp-dir.js';
 
 const run = promisify(execFile);
@@ -104,9 +105,38 @@ describe('eval-model script', () => {
     expect(difference).toBeCloseTo(model - figure!, 2);
   });
 
+  it('--all --split calibration: the held-out calibration splits of the three-class corpora, with the selection figure', async () => {
+    // A miniature of ../shared/data: every corpus, 60 training rows each (SST-2: binary, in its own format).
+    const dataDir = path.join(dir, 'corpora');
+    const words = { negative: 'awful', neutral: 'ordinary', positive: 'wonderful' } as const;
+    const rows = (n: number, offset = 0) =>
+      Array.from({ length: n }, (_, i) => {
+        const label = (['negative', 'neutral', 'positive'] as const)[i % 3]!;
+        return `The ${words[label]} thing number ${i + offset} happened.\t${label}`;
+      });
+    for (const spec of CORPORA) {
+      fs.mkdirSync(path.join(dataDir, spec.name), { recursive: true });
+      const write = (file: string, lines: string[]) => fs.writeFileSync(path.join(dataDir, spec.name, file), [spec.binary ? 'sentence\tlabel' : 'text\tlabel', ...lines, ''].join('\n'));
+      const sst2 = (n: number) => Array.from({ length: n }, (_, i) => `a ${i % 2 ? 'wonderful' : 'awful'} film ${i} \t${i % 2}`);
+      write('train.tsv', spec.binary ? sst2(60) : rows(60));
+      if (spec.dev === 'official') write('dev.tsv', spec.binary ? sst2(10) : rows(9, 1000));
+    }
+    const json = path.join(dir, 'calibration.json');
+    const { code, stdout, stderr } = await evalModel(['--all', '--split', 'calibration', '--data-dir', dataDir, '--model', MODEL, '--json', json]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('summary: sentiment-sst2-v1 vs word lists, calibration splits');
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(report.split).toBe('calibration');
+    // SST-2 has no calibration split; every other corpus holds a few of its 60 rows out for calibration.
+    expect(report.corpora.map((c: { corpus: string }) => c.corpus)).toEqual(CORPORA.filter((c) => !c.binary).map((c) => c.name));
+    for (const c of report.corpora) expect(c.texts).toBeGreaterThanOrEqual(3);
+    const mean = report.corpora.reduce((a: number, c: { systems: { model: { macroRecall: number } } }) => a + c.systems.model.macroRecall, 0) / 6;
+    expect(stdout).toContain(`selection figure on the calibration splits): ${mean.toFixed(4)}`);
+  });
+
   it('exits 2 with the usage on bad arguments', async () => {
     // Few cases: each is a tsx start-up (~1 s of CPU).
-    const cases = [[], ['--bogus'], ['--data', sst2, '--all'], ['--data', path.join(dir, 'missing.tsv')], ['--baseline', MODEL], ['--everyday', '--compare', MODEL]];
+    const cases = [[], ['--bogus'], ['--data', sst2, '--all'], ['--data', path.join(dir, 'missing.tsv')], ['--baseline', MODEL], ['--everyday', '--compare', MODEL], ['--data', sst2, '--split', 'calibration']];
     const results = await Promise.all(cases.map((args) => evalModel(args)));
     results.forEach((r, i) => {
       expect(r.code, `args ${JSON.stringify(cases[i])}`).toBe(2);
