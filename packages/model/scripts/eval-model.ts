@@ -432,10 +432,8 @@ function printSummary(results: CorpusResult[], modelName: string, peers: Peer[],
   console.log(`three-class corpora meeting the margin target: ${three.filter((r) => r.targetMet).length} of ${three.length}`);
   const meanOf = (figure: (r: CorpusResult) => number) => three.reduce((a, r) => a + figure(r), 0) / three.length;
   const otherMean = three[0]?.comparison ? `; ${three[0].comparison.version}: ${meanOf((r) => r.comparison!.figure).toFixed(4)}` : '';
-  console.log(
-    `mean macro-recall over the three-class corpora (train:model's selection figure on the calibration splits): ` +
-      `${meanOf((r) => r.systems.model!.macroRecall).toFixed(4)}${otherMean}`,
-  );
+  const selection = split === 'calibration' ? " (train:model's selection figure)" : '';
+  console.log(`mean macro-recall over the three-class corpora${selection}: ${meanOf((r) => r.systems.model!.macroRecall).toFixed(4)}${otherMean}`);
   const texts = results.reduce((a, r) => a + r.texts, 0);
   const seconds = results.reduce((a, r) => a + r.modelSeconds, 0);
   console.log(`model speed: ${(texts / seconds).toFixed(0)} texts/s in-process (${texts} texts in ${seconds.toFixed(1)} s)`);

@@ -131,7 +131,7 @@ describe('eval-model script', () => {
     expect(report.corpora.map((c: { corpus: string }) => c.corpus)).toEqual(CORPORA.filter((c) => !c.binary).map((c) => c.name));
     for (const c of report.corpora) expect(c.texts).toBeGreaterThanOrEqual(3);
     const mean = report.corpora.reduce((a: number, c: { systems: { model: { macroRecall: number } } }) => a + c.systems.model.macroRecall, 0) / 6;
-    expect(stdout).toContain(`selection figure on the calibration splits): ${mean.toFixed(4)}`);
+    expect(stdout).toContain(`mean macro-recall over the three-class corpora (train:model's selection figure): ${mean.toFixed(4)}`);
   });
 
   it('exits 2 with the usage on bad arguments', async () => {
