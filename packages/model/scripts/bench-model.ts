@@ -2,10 +2,14 @@
 // Usage: npm run bench:model [-- --model DIR] [--threads N] [--pool N]   (DIR relative to the repo root)
 // The last table is the model alone as the worker runs it: N classifier threads (default 2) × batch 32,
 // tweet-length texts, tokenizer included.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createThreadedClassifier, defaultModelDir, loadClassifier, type LocalClassifier } from '../src/index.js';
+import { ModelFiles } from '../src/runtime/model-files.js';
+import { loadNormalizer } from '../src/runtime/model-tokenizer.js';
+import { readLabelledTsv } from '../src/training/corpora.js';
 import { loadTokenizer } from '../src/transformers-js.js';
 
 /** Script paths are relative to the repo root, whatever the cwd npm gives the script. */
@@ -93,6 +97,28 @@ for (const [name, texts] of [['short', shortTexts(500)], ['long', longTexts(500)
   const t0 = process.hrtime.bigint();
   for (const text of texts) library.encode(text);
   console.log(`library encode (no memo), ${name} texts: ${((ms(t0) / texts.length) * 1000).toFixed(1)} µs/text`);
+}
+
+// The text normaliser alone (models with a normalizer.json). The bench's tweet-length texts each hold two of
+// a mention, hashtag, link, emoji, emoticon or elongation, so they take every pass; plain sentences and most
+// real tweets skip the emoticon, emoji and letter-run passes. Real tweets when ../shared is there.
+const normalize = await loadNormalizer(new ModelFiles({ modelDir }));
+if (normalize) {
+  const realTweets = path.resolve(repoRoot, '..', 'shared', 'data', 'semeval-tweets', 'dev.tsv');
+  const sets: [string, string[]][] = [
+    ['tweet-length bench texts', tweetTexts(4000, 'norm')],
+    ['long texts (plain sentences)', longTexts(4000)],
+    ...(existsSync(realTweets) ? [['SemEval tweets dev (../shared)', (await readLabelledTsv(realTweets)).map((r) => r.text)] as [string, string[]]] : []),
+  ];
+  for (const [name, texts] of sets) {
+    const passes: number[] = [];
+    for (let pass = 0; pass < 7; pass++) {
+      const t0 = process.hrtime.bigint();
+      for (const text of texts) normalize(text);
+      passes.push((ms(t0) / texts.length) * 1000);
+    }
+    console.log(`normaliser alone, ${name}: ${median(passes).toFixed(1)} µs/text (median of 7 passes over ${texts.length})`);
+  }
 }
 
 const rows: Row[] = [];
