@@ -9,8 +9,6 @@ import type { WordListScorer } from './word-lists.js';
 /** The project's targets: three-class corpora, model macro-recall ≥ best peer + 0.05; SST-2, binary accuracy ≥ 0.85. */
 export const TARGET_MARGIN = 0.05;
 export const TARGET_BINARY_ACCURACY = 0.85;
-/** Resamples of each bootstrap interval (bootstrap.ts' default). */
-export const BOOTSTRAP_RESAMPLES = 1000;
 
 /** The held-out splits of the corpora: dev for the figures reported, calibration where the recipe selects. */
 export const SPLITS = ['dev', 'calibration'] as const;
@@ -120,12 +118,11 @@ export async function evaluate(
   const margin = model - Math.max(...peers.map((p) => systems[p.key]![targetMetric]));
   const metric = binary ? accuracy : macroRecall;
   const onRows = (labels: SentimentLabel[], sample: Uint32Array) => metric(pick(gold, sample), pick(labels, sample));
-  const bootstrap = { resamples: BOOTSTRAP_RESAMPLES };
   const intervals = {
-    model: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample), bootstrap),
-    margin: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - Math.max(...peerLabels.map((labels) => onRows(labels, sample))), bootstrap),
-    ece: bootstrapInterval(rows.length, (sample) => expectedCalibrationError(pick(confidences, sample), pick(correct, sample)), bootstrap),
-    calibratedEce: calibratedEceInterval(confidences, expectedCalibrationError, bootstrap),
+    model: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample)),
+    margin: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - Math.max(...peerLabels.map((labels) => onRows(labels, sample)))),
+    ece: bootstrapInterval(rows.length, (sample) => expectedCalibrationError(pick(confidences, sample), pick(correct, sample))),
+    calibratedEce: calibratedEceInterval(confidences),
   };
   let comparison: CorpusResult['comparison'];
   if (other) {
@@ -136,7 +133,7 @@ export async function evaluate(
       figure,
       ece: expectedCalibrationError(theirs.confidences, theirs.correct),
       difference: model - figure,
-      interval: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - onRows(theirs.answers, sample), bootstrap),
+      interval: bootstrapInterval(rows.length, (sample) => onRows(modelAnswers, sample) - onRows(theirs.answers, sample)),
     };
   }
   return {

@@ -1,9 +1,9 @@
 // The eval script's printed report: markdown tables of one corpus in detail, the summary over corpora, and a
 // second model side by side (npm run eval:model).
-import type { Interval } from '../../src/eval/bootstrap.js';
+import { DEFAULT_RESAMPLES as BOOTSTRAP_RESAMPLES, type Interval } from '../../src/eval/bootstrap.js';
 import { CLASSES } from '../../src/eval/metrics.js';
 import { DEFAULT_NEUTRAL_THRESHOLD } from '../../src/index.js';
-import { BOOTSTRAP_RESAMPLES, TARGET_BINARY_ACCURACY, TARGET_MARGIN, type CorpusResult, type Peer, type Split } from './eval-corpus.js';
+import { TARGET_BINARY_ACCURACY, TARGET_MARGIN, type CorpusResult, type Peer, type Split } from './eval-corpus.js';
 
 export const num = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
 export const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);

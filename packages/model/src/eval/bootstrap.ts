@@ -1,8 +1,12 @@
 // Percentile bootstrap intervals for the eval script: how far a figure measured on one dev split could move
 // on another sample of the same size. Paired: every system is scored on the same resampled rows, so the
 // interval of a difference (the model's margin over a word list) does not count twice the rows both got
-// right or wrong together. Written here, not taken from npm: ~30 lines over the project's seeded PRNG.
+// right or wrong together. Written here, not taken from npm: a few lines over the project's seeded PRNG.
 import { mulberry32 } from '../training/prng.js';
+import { expectedCalibrationError } from './metrics.js';
+
+/** Resamples drawn unless told otherwise. */
+export const DEFAULT_RESAMPLES = 1000;
 
 export interface Interval {
   low: number;
@@ -10,7 +14,7 @@ export interface Interval {
 }
 
 export interface BootstrapOptions {
-  /** Resamples drawn; default 1,000. */
+  /** Resamples drawn; default DEFAULT_RESAMPLES. */
   resamples?: number;
   /** Share of the resampled values inside the interval; default 0.95. */
   level?: number;
@@ -23,7 +27,7 @@ export interface BootstrapOptions {
  * `level` share of its values (percentile interval). A resample on which the statistic is NaN (e.g. no rows
  * of any gold class) counts as neither low nor high: it is dropped.
  */
-export function bootstrapInterval(n: number, statistic: (rows: Uint32Array) => number, { resamples = 1000, level = 0.95, seed = 1 }: BootstrapOptions = {}): Interval {
+export function bootstrapInterval(n: number, statistic: (rows: Uint32Array) => number, { resamples = DEFAULT_RESAMPLES, level = 0.95, seed = 1 }: BootstrapOptions = {}): Interval {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`bootstrap needs at least one row, got ${n}`);
   const random = mulberry32(seed);
   const rows = new Uint32Array(n);
@@ -41,18 +45,14 @@ export function bootstrapInterval(n: number, statistic: (rows: Uint32Array) => n
  * interval is the ECE that sampling alone gives at this size. A measured ECE inside it is no evidence of
  * miscalibration; one above it is.
  */
-export function calibratedEceInterval(
-  confidences: readonly number[],
-  ece: (confidences: readonly number[], correct: readonly boolean[]) => number,
-  { resamples = 1000, level = 0.95, seed = 1 }: BootstrapOptions = {},
-): Interval {
+export function calibratedEceInterval(confidences: readonly number[], { resamples = DEFAULT_RESAMPLES, level = 0.95, seed = 1 }: BootstrapOptions = {}): Interval {
   if (confidences.length === 0) throw new Error('calibratedEceInterval needs at least one confidence');
   const random = mulberry32(seed);
   const correct = new Array<boolean>(confidences.length);
   const values: number[] = [];
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < confidences.length; i++) correct[i] = random() < confidences[i]!;
-    values.push(ece(confidences, correct));
+    values.push(expectedCalibrationError(confidences, correct));
   }
   return centralInterval(values, level);
 }

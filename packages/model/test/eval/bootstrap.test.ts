@@ -70,17 +70,17 @@ describe('calibratedEceInterval', () => {
     let inside = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const calibrated = model(500, 0, seed);
-      const band = calibratedEceInterval(calibrated.confidences, expectedCalibrationError, { resamples: 300 });
+      const band = calibratedEceInterval(calibrated.confidences, { resamples: 300 });
       if (calibrated.ece >= band.low && calibrated.ece <= band.high) inside++;
       const overconfident = model(500, 0.1, seed);
-      expect(overconfident.ece).toBeGreaterThan(calibratedEceInterval(overconfident.confidences, expectedCalibrationError, { resamples: 300 }).high);
+      expect(overconfident.ece).toBeGreaterThan(calibratedEceInterval(overconfident.confidences, { resamples: 300 }).high);
     }
     expect(inside).toBeGreaterThanOrEqual(16); // 95 % band: 19 of 20 expected
   });
 
   it('narrows with more texts: sampling alone gives a small split a larger ECE', () => {
-    const small = calibratedEceInterval(model(300, 0, 1).confidences, expectedCalibrationError);
-    const large = calibratedEceInterval(model(5000, 0, 1).confidences, expectedCalibrationError);
+    const small = calibratedEceInterval(model(300, 0, 1).confidences);
+    const large = calibratedEceInterval(model(5000, 0, 1).confidences);
     expect(large.high).toBeLessThan(small.high / 2);
     expect(large.high).toBeLessThan(0.03);
     expect(small.low).toBeGreaterThan(0);
