@@ -3,7 +3,7 @@
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
-//     [--distill-from DIR[=w],… [--distill-weight W]] [--self-distill A] [--prepare-only]
+//     [--distill-from DIR[=w],…] [--weak-labels afinn,vader] [--distill-weight W] [--self-distill A] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -14,6 +14,8 @@
 // --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
 // probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
 // model, a bag trained by this script); W: --distill-weight, 0.5 (training/distillation.ts).
+// --weak-labels afinn,vader: the word lists' votes on each training text join the teachers as weak labels (a list
+// that finds no scored word abstains and gives the gold label; scripts/lib/word-lists.ts), same W.
 // --self-distill A: from the second epoch on, each text's target mixes in the network's own answer to it in the
 // previous epoch, weight growing to A in the last (progressive self-distillation; training/minibatch-loop.ts).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
@@ -47,6 +49,7 @@ import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-fi
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
 import { multiConfigJson } from '../src/export/multi-config.js';
 import { lexiconValences } from './lib/lexicons.js';
+import { scorersByName, weakLabelProbabilities } from './lib/word-lists.js';
 import { expandValences, readSynsets, wordnetDictDir } from './lib/wordnet-valences.js';
 
 const NAME = 'sentiment-multi-v2';
@@ -80,6 +83,7 @@ const { values: args } = parseArgs({
     embeddings: { type: 'string' },
     'sst2-length-weight': { type: 'boolean', default: false },
     'distill-from': { type: 'string' },
+    'weak-labels': { type: 'string' },
     'distill-weight': { type: 'string', default: '0.5' },
     'self-distill': { type: 'string', default: '0' },
     'prepare-only': { type: 'boolean', default: false },
@@ -152,23 +156,29 @@ if (args['sst2-length-weight']) {
   });
   trainSet.weights = weights;
 }
-if (args['distill-from']) {
-  const teachers = parseTeachers(args['distill-from']).map((t) => ({ ...t, dir: path.resolve(t.dir) }));
-  const ownTokenizer = await readFile(path.join(out, 'tokenizer.json'), 'utf8');
-  for (const t of teachers)
-    if ((await readFile(path.join(t.dir, 'tokenizer.json'), 'utf8')) !== ownTokenizer)
-      throw new Error(`--distill-from ${t.dir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
-  if (trainSet.binary) throw new Error('--distill-from needs --binary-loss polar (every training row three-class)');
+if (args['distill-from'] || args['weak-labels']) {
+  if (trainSet.binary) throw new Error('--distill-from and --weak-labels need --binary-loss polar (every training row three-class)');
   const weight = Number(args['distill-weight']);
   if (!(weight > 0 && weight <= 1)) throw new Error(`--distill-weight must be in (0, 1], got ${args['distill-weight']}`);
   const C = SENTIMENT_LABELS.length;
-  const probs = [];
-  for (const t of teachers) {
-    const p = await teacherProbabilities(t.dir, trainSet);
+  const probs: { probs: Float64Array; weight: number }[] = [];
+  const logAgreement = (name: string, p: Float64Array, teacherWeight: number) => {
     let right = 0;
     for (let i = 0; i < trainSet.labels.length; i++) if (predictedClass(p.subarray(i * C, (i + 1) * C), C) === trainSet.labels[i]) right++;
-    log(`teacher ${t.dir} (weight ${t.weight}): right on ${((right / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
-    probs.push({ probs: p, weight: t.weight });
+    log(`teacher ${name} (weight ${teacherWeight}): right on ${((right / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
+    probs.push({ probs: p, weight: teacherWeight });
+  };
+  if (args['distill-from']) {
+    const teachers = parseTeachers(args['distill-from']).map((t) => ({ ...t, dir: path.resolve(t.dir) }));
+    const ownTokenizer = await readFile(path.join(out, 'tokenizer.json'), 'utf8');
+    for (const t of teachers)
+      if ((await readFile(path.join(t.dir, 'tokenizer.json'), 'utf8')) !== ownTokenizer)
+        throw new Error(`--distill-from ${t.dir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
+    for (const t of teachers) logAgreement(t.dir, await teacherProbabilities(t.dir, trainSet), t.weight);
+  }
+  if (args['weak-labels']) {
+    const scorers = scorersByName(args['weak-labels']);
+    logAgreement(`word lists ${scorers.map((s) => s.name).join('+')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels), 1);
   }
   trainSet.targets = distillationTargets(trainSet.labels, C, probs, weight);
   log(`distilling: targets ${1 - weight} × gold + ${weight} × the teachers' mean probabilities`);

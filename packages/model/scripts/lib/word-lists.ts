@@ -2,7 +2,7 @@
 // root: only scripts import this module, never packages/model/src.
 import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
-import type { SentimentLabel } from '../../src/index.js';
+import { SENTIMENT_LABELS, type SentimentLabel } from '../../src/index.js';
 
 export interface WordListScorer {
   /** Short name for tables. */
@@ -37,3 +37,32 @@ export function vaderScorer(): WordListScorer {
 }
 
 export const wordListScorers = (): WordListScorer[] => [afinnScorer(), vaderScorer()];
+
+/**
+ * Word lists as weak labellers (train:model --weak-labels): per text, the mean over `scorers` of a one-hot
+ * distribution [n, classes] in SENTIMENT_LABELS order. A list's neutral answer means it found no scored word, so
+ * it abstains: that list contributes the gold label instead of a vote for neutral.
+ */
+export function weakLabelProbabilities(scorers: WordListScorer[], texts: readonly string[], labels: ArrayLike<number>): Float64Array {
+  const classes = SENTIMENT_LABELS.length;
+  const probs = new Float64Array(texts.length * classes);
+  texts.forEach((text, i) => {
+    for (const scorer of scorers) {
+      const vote = scorer.classify(text);
+      const c = vote === 'neutral' ? labels[i]! : SENTIMENT_LABELS.indexOf(vote);
+      probs[i * classes + c]! += 1 / scorers.length;
+    }
+  });
+  return probs;
+}
+
+/** `afinn,vader` → the named scorers. */
+export function scorersByName(spec: string): WordListScorer[] {
+  const names = spec.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new Error('--weak-labels names no word list (afinn, vader)');
+  return names.map((n) => {
+    if (n === 'afinn') return afinnScorer();
+    if (n === 'vader') return vaderScorer();
+    throw new Error(`--weak-labels: unknown word list "${n}" (afinn, vader)`);
+  });
+}
