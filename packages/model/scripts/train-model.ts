@@ -162,7 +162,7 @@ if (args['distill-from'] || args['weak-labels']) {
   if (!(weight > 0 && weight <= 1)) throw new Error(`--distill-weight must be in (0, 1], got ${args['distill-weight']}`);
   const C = SENTIMENT_LABELS.length;
   const probs: { probs: Float64Array; weight: number }[] = [];
-  const logAgreement = (name: string, p: Float64Array, teacherWeight: number) => {
+  const addTeacher = (name: string, p: Float64Array, teacherWeight: number) => {
     let right = 0;
     for (let i = 0; i < trainSet.labels.length; i++) if (predictedClass(p.subarray(i * C, (i + 1) * C), C) === trainSet.labels[i]) right++;
     log(`teacher ${name} (weight ${teacherWeight}): right on ${((right / trainSet.labels.length) * 100).toFixed(1)} % of the training texts`);
@@ -174,11 +174,11 @@ if (args['distill-from'] || args['weak-labels']) {
     for (const t of teachers)
       if ((await readFile(path.join(t.dir, 'tokenizer.json'), 'utf8')) !== ownTokenizer)
         throw new Error(`--distill-from ${t.dir}: its tokenizer.json differs from this run's, so its ids would not mean the same pieces`);
-    for (const t of teachers) logAgreement(t.dir, await teacherProbabilities(t.dir, trainSet), t.weight);
+    for (const t of teachers) addTeacher(t.dir, await teacherProbabilities(t.dir, trainSet), t.weight);
   }
   if (args['weak-labels']) {
     const scorers = scorersByName(args['weak-labels']);
-    logAgreement(`word lists ${scorers.map((s) => s.name).join('+')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels), 1);
+    addTeacher(`word lists ${scorers.map((s) => s.name).join('+')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels), 1);
   }
   trainSet.targets = distillationTargets(trainSet.labels, C, probs, weight);
   log(`distilling: targets ${1 - weight} × gold + ${weight} × the teachers' mean probabilities`);
