@@ -1,6 +1,6 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
-//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
+//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
 //     [--distill-from DIR[=w],…] [--weak-labels afinn,vader] [--distill-weight W] [--self-distill A] [--prepare-only]
@@ -10,6 +10,7 @@
 // the temperature and offsets are fitted on that file's answers; the bag stores float32.
 // --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
 // WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
+// --train-length N: training texts are cut at N tokens (default 64; run time cuts at 128).
 // --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
 // --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
 // probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
