@@ -3,7 +3,7 @@
 //     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
-//     [--distill-from DIR[=w],…] [--weak-labels afinn,vader] [--distill-weight W] [--self-distill A] [--prepare-only]
+//     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -16,7 +16,8 @@
 // probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
 // model, a bag trained by this script); W: --distill-weight, 0.5 (training/distillation.ts).
 // --weak-labels afinn,vader: the word lists' votes on each training text join the teachers as weak labels (a list
-// that finds no scored word abstains and gives the gold label; scripts/lib/word-lists.ts), same W.
+// that finds no scored word abstains and gives the gold label; scripts/lib/word-lists.ts), same W;
+// --weak-label-corpora limits them to those corpora's texts (default: every corpus trained on).
 // --self-distill A: from the second epoch on, each text's target mixes in the network's own answer to it in the
 // previous epoch, weight growing to A in the last (progressive self-distillation; training/minibatch-loop.ts).
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
@@ -85,6 +86,7 @@ const { values: args } = parseArgs({
     'sst2-length-weight': { type: 'boolean', default: false },
     'distill-from': { type: 'string' },
     'weak-labels': { type: 'string' },
+    'weak-label-corpora': { type: 'string' },
     'distill-weight': { type: 'string', default: '0.5' },
     'self-distill': { type: 'string', default: '0' },
     'prepare-only': { type: 'boolean', default: false },
@@ -157,6 +159,7 @@ if (args['sst2-length-weight']) {
   });
   trainSet.weights = weights;
 }
+if (args['weak-label-corpora'] && !args['weak-labels']) throw new Error('--weak-label-corpora limits --weak-labels: give --weak-labels too');
 if (args['distill-from'] || args['weak-labels']) {
   if (trainSet.binary) throw new Error('--distill-from and --weak-labels need --binary-loss polar (every training row three-class)');
   const weight = Number(args['distill-weight']);
@@ -179,7 +182,11 @@ if (args['distill-from'] || args['weak-labels']) {
   }
   if (args['weak-labels']) {
     const scorers = scorersByName(args['weak-labels']);
-    addTeacher(`word lists ${scorers.map((s) => s.name).join('+')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels), 1);
+    const names = corpora.map((c) => c.spec.name);
+    const only = args['weak-label-corpora']?.split(',').map((s) => s.trim()).filter(Boolean) ?? names;
+    for (const n of only) if (!names.includes(n)) throw new Error(`--weak-label-corpora: ${n} is not among the corpora trained on (${names.join(', ')})`);
+    const skip = (i: number) => !only.includes(names[trainGroups[i]!]!);
+    addTeacher(`word lists ${scorers.map((s) => s.name).join('+')} on ${only.join(', ')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels, skip), 1);
   }
   trainSet.targets = distillationTargets(trainSet.labels, C, probs, weight);
   log(`distilling: targets ${1 - weight} × gold + ${weight} × the teachers' mean probabilities`);

@@ -41,12 +41,17 @@ export const wordListScorers = (): WordListScorer[] => [afinnScorer(), vaderScor
 /**
  * Word lists as weak labellers (train:model --weak-labels): per text, the mean over `scorers` of a one-hot
  * distribution [n, classes] in SENTIMENT_LABELS order. A list's neutral answer means it found no scored word, so
- * it abstains: that list contributes the gold label instead of a vote for neutral.
+ * it abstains: that list contributes the gold label instead of a vote for neutral. Texts where `skip(i)` holds
+ * are not scored: the gold label.
  */
-export function weakLabelProbabilities(scorers: WordListScorer[], texts: readonly string[], labels: ArrayLike<number>): Float64Array {
+export function weakLabelProbabilities(scorers: WordListScorer[], texts: readonly string[], labels: ArrayLike<number>, skip: (i: number) => boolean = () => false): Float64Array {
   const classes = SENTIMENT_LABELS.length;
   const probs = new Float64Array(texts.length * classes);
   texts.forEach((text, i) => {
+    if (skip(i)) {
+      probs[i * classes + labels[i]!] = 1;
+      return;
+    }
     for (const scorer of scorers) {
       const vote = scorer.classify(text);
       const c = vote === 'neutral' ? labels[i]! : SENTIMENT_LABELS.indexOf(vote);

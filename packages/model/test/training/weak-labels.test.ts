@@ -28,6 +28,16 @@ describe('word lists as weak labels (train:model --weak-labels)', () => {
     expect(row(targets, 0)[POS!]).toBeCloseTo(0.1, 6);
   });
 
+  it('leave skipped texts at their gold label without asking the lists', () => {
+    let asked = 0;
+    const positive: WordListScorer = { name: 'p', description: '', classify: () => (asked++, 'positive') };
+    const p = weakLabelProbabilities([positive], ['a', 'b', 'c'], [NEG!, NEG!, NEU!], (i) => i !== 1);
+    expect(row(p, 0)).toEqual(SENTIMENT_LABELS.map((_, c) => (c === NEG ? 1 : 0)));
+    expect(row(p, 1)).toEqual(SENTIMENT_LABELS.map((_, c) => (c === POS ? 1 : 0)));
+    expect(row(p, 2)).toEqual(SENTIMENT_LABELS.map((_, c) => (c === NEU ? 1 : 0)));
+    expect(asked).toBe(1);
+  });
+
   it('names the word lists it knows and refuses others', () => {
     expect(scorersByName('afinn, VADER').map((s) => s.name)).toEqual(['AFINN', 'VADER']);
     expect(() => scorersByName('afinn,sentiwordnet')).toThrow(/unknown word list "sentiwordnet"/);
