@@ -101,6 +101,8 @@ const int = (name: string, value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
   return n;
 };
+/** `a, b,,c` → ['a', 'b', 'c']. */
+const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
 const seed = int('seed', args.seed);
 const epochs = args.epochs === undefined ? undefined : int('epochs', args.epochs);
 if (!(ARCHITECTURES as readonly string[]).includes(args.arch)) throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}`);
@@ -120,7 +122,7 @@ const out = path.resolve(args.out);
 const dataDir = path.resolve(args['data-dir']);
 
 const corpora: CorpusSplits[] = [];
-for (const name of args.corpora.split(',').map((s) => s.trim()).filter(Boolean)) corpora.push(await loadCorpus(dataDir, name));
+for (const name of list(args.corpora)) corpora.push(await loadCorpus(dataDir, name));
 // Binary rows (SST-2): `masked` compares negative vs positive only; `polar` also counts a neutral answer as
 // wrong (SST-2 left its neutral phrases out, so every phrase in it is polar).
 if (!['masked', 'polar'].includes(args['binary-loss'])) throw new Error('--binary-loss must be masked or polar');
@@ -183,7 +185,7 @@ if (args['distill-from'] || args['weak-labels']) {
   if (args['weak-labels']) {
     const scorers = scorersByName(args['weak-labels']);
     const names = corpora.map((c) => c.spec.name);
-    const only = args['weak-label-corpora']?.split(',').map((s) => s.trim()).filter(Boolean) ?? names;
+    const only = args['weak-label-corpora'] ? list(args['weak-label-corpora']) : names;
     for (const n of only) if (!names.includes(n)) throw new Error(`--weak-label-corpora: ${n} is not among the corpora trained on (${names.join(', ')})`);
     const skip = (i: number) => !only.includes(names[trainGroups[i]!]!);
     addTeacher(`word lists ${scorers.map((s) => s.name).join('+')} on ${only.join(', ')} (abstaining where they find no scored word)`, weakLabelProbabilities(scorers, train.map((r) => r.text), trainSet.labels, skip), 1);
