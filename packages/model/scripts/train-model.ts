@@ -1,6 +1,6 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
-//     [--threads N] [--hidden N] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
+//     [--threads N] [--hidden N] [--pooling max|max+mean] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
 //     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--prepare-only]
@@ -10,6 +10,7 @@
 // the temperature and offsets are fitted on that file's answers; the bag stores float32.
 // --lexicon: embedding rows of AFINN/VADER words start from their valence; --wordnet carries the valences to
 // WordNet synonyms, similar adjectives and (negated) antonyms first (scripts/lib/wordnet-valences.ts).
+// --pooling max+mean: each GRU member pools the mean over time beside the max (the dense layer reads both).
 // --train-length N: training texts are cut at N tokens (default 64; run time cuts at 128).
 // --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
 // --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
@@ -46,6 +47,7 @@ import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
 import { trainSkipGram, type PretrainedEmbeddings } from '../src/training/skipgram.js';
 import { fitTemperature } from '../src/training/temperature.js';
+import { GRU_POOLINGS, type GruPooling } from '../src/training/gru-params.js';
 import { distillationTargets, parseTeachers, teacherProbabilities } from '../src/training/distillation.js';
 import { tokenizerConfigJson, tokenizerJson } from '../src/training/tokenizer-files.js';
 import { trainWordPiece } from '../src/training/wordpiece-trainer.js';
@@ -75,6 +77,7 @@ const { values: args } = parseArgs({
     models: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
     hidden: { type: 'string', default: '64' },
+    pooling: { type: 'string', default: 'max' },
     embed: { type: 'string', default: '96' },
     'vocab-size': { type: 'string', default: '20000' },
     'train-length': { type: 'string', default: '64' },
@@ -108,6 +111,9 @@ const epochs = args.epochs === undefined ? undefined : int('epochs', args.epochs
 if (!(ARCHITECTURES as readonly string[]).includes(args.arch)) throw new Error(`--arch must be one of ${ARCHITECTURES.join(', ')}`);
 const arch = args.arch as Architecture;
 const members = int('models', args.models);
+if (!(GRU_POOLINGS as readonly string[]).includes(args.pooling)) throw new Error(`--pooling must be one of ${GRU_POOLINGS.join(', ')}`);
+const pooling = args.pooling as GruPooling;
+if (arch !== 'gru' && pooling !== 'max') throw new Error('--pooling is for --arch gru (the bag pools mean and max)');
 const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
 const selfDistill = Number(args['self-distill']);
@@ -234,6 +240,7 @@ if (args['reuse-weights']) {
     threads,
     embed: int('embed', args.embed),
     hidden: int('hidden', args.hidden),
+    pooling,
     lexicon,
     pretrained,
     wordDropout,

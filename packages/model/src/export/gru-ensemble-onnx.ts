@@ -1,7 +1,7 @@
 // ONNX graph for an ensemble of bidirectional-GRU classifiers trained by ../training.
 // Inputs input_ids / attention_mask int64 [batch, sequence] (right-padded); output logits [batch, classes]
 // with softmax(logits) = mean of the members' class probabilities (logits = log of that mean).
-import { denseLayout, viewParams, type GruParams } from '../training/gru-params.js';
+import { denseLayout, pooledSize, viewParams, type GruParams, type GruShape } from '../training/gru-params.js';
 import { dequantizeRows, quantizeRows } from './int8-rows.js';
 import { DataType, encodeModel, int64s, node, tensor, valueInfo } from './onnx-graph.js';
 import onnxProto from 'onnx-proto';
@@ -35,6 +35,7 @@ export function gruEnsembleToOnnx(
     if (JSON.stringify(m.shape) !== JSON.stringify(shape)) throw new Error('members differ in shape');
   }
   const { vocab: V, embed: E, hidden: H, classes: C } = shape;
+  const mean = shape.pooling === 'max+mean';
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const initializers: onnxProto.onnx.ITensorProto[] = [
     int64s('axis1', [1]),
@@ -58,6 +59,18 @@ export function gruEnsembleToOnnx(
     // [seq, 1, batch, 1] broadcasts over GRU output Y [seq, directions, batch, H].
     node('Unsqueeze', ['mask_neg_t', 'unsqueeze_axes'], ['pool_mask']),
   );
+  if (mean) {
+    // Mean pooling: the sum over real steps (1 there, 0 at padding) divided by the length (at least 1).
+    initializers.push(int64s('axis0', [0]), int64s('length_axes', [0, 2]));
+    nodes.push(
+      node('Transpose', ['mask_f'], ['mask_t'], { perm: [1, 0] }),
+      node('Unsqueeze', ['mask_t', 'unsqueeze_axes'], ['mean_mask']),
+      node('Cast', ['lengths64'], ['lengths_f'], { to: DataType.float }),
+      node('Max', ['lengths_f', 'one'], ['lengths_pos']),
+      // [batch] → [1, batch, 1] broadcasts over the summed Y [directions, batch, H].
+      node('Unsqueeze', ['lengths_pos', 'length_axes'], ['lengths_div']),
+    );
+  }
   const probs: string[] = [];
   members.forEach((m, i) => {
     const p = (s: string) => `m${i}_${s}`;
@@ -79,7 +92,7 @@ export function gruEnsembleToOnnx(
       tensor(p('W'), [2, 3 * H, E], f32(m.W)),
       tensor(p('R'), [2, 3 * H, H], f32(m.R)),
       tensor(p('B'), [2, 6 * H], f32(m.B)),
-      tensor(p('dense_W'), [2 * H, C], f32(m.Wd)),
+      tensor(p('dense_W'), [pooledSize(shape), C], f32(m.Wd)),
       tensor(p('dense_b'), [C], f32(m.bd)),
     );
     nodes.push(
@@ -93,7 +106,20 @@ export function gruEnsembleToOnnx(
       node('ReduceMax', [p('Y_masked')], [p('pooled_dirs')], { axes: [0], keepdims: 0 }),
       // [2, batch, H] → [batch, 2, H] → [batch, 2H] = [fwd; bwd].
       node('Transpose', [p('pooled_dirs')], [p('pooled_t')], { perm: [1, 0, 2] }),
-      node('Reshape', [p('pooled_t'), 'pooled_shape'], [p('pooled')]),
+      node('Reshape', [p('pooled_t'), 'pooled_shape'], [p(mean ? 'pooled_max' : 'pooled')]),
+    );
+    if (mean) {
+      nodes.push(
+        node('Mul', [p('Y'), 'mean_mask'], [p('Y_real')]),
+        node('ReduceSum', [p('Y_real'), 'axis0'], [p('summed_dirs')], { keepdims: 0 }),
+        node('Div', [p('summed_dirs'), 'lengths_div'], [p('mean_dirs')]),
+        node('Transpose', [p('mean_dirs')], [p('mean_t')], { perm: [1, 0, 2] }),
+        node('Reshape', [p('mean_t'), 'pooled_shape'], [p('pooled_mean')]),
+        // [max fwd; max bwd; mean fwd; mean bwd], as training pools (gru-network.ts).
+        node('Concat', [p('pooled_max'), p('pooled_mean')], [p('pooled')], { axis: 1 }),
+      );
+    }
+    nodes.push(
       node('MatMul', [p('pooled'), p('dense_W')], [p('scores')]),
       node('Add', [p('scores'), p('dense_b')], [p('logits')]),
       node('Softmax', [p('logits')], [p('probs')], { axis: -1 }),
@@ -138,9 +164,10 @@ export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
   const members: GruParams[] = [];
   for (let i = 0; table(i); i++) {
     const [V, E] = table(i)!.dims!.map(Number) as [number, number];
-    const [, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
+    const [P, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
     const H = Number(tensors.get(`m${i}_R`)!.dims![2]);
-    const shape = { vocab: V, embed: E, hidden: H, classes: C };
+    // The dense layer's input says how the member pools (the shipped files, max only, carry no `pooling`).
+    const shape: GruShape = P === 4 * H ? { vocab: V, embed: E, hidden: H, classes: C, pooling: 'max+mean' } : { vocab: V, embed: E, hidden: H, classes: C };
     const dense = new Float32Array(denseLayout(shape).total);
     let at = 0;
     for (const part of ['W', 'R', 'B', 'dense_W', 'dense_b']) {

@@ -2,7 +2,7 @@
 // ONNX at a given temperature and describe itself for config.json.
 import { bagToOnnx } from '../export/bag-onnx.js';
 import { gruEnsembleToOnnx, type EmbeddingType } from '../export/gru-ensemble-onnx.js';
-import type { GruParams } from './gru-params.js';
+import type { GruParams, GruPooling } from './gru-params.js';
 import { DEFAULT_BAG_SHAPE } from './bag-params.js';
 import type { EncodedSet } from './encoded-set.js';
 import type { LexiconPrior } from './lexicon-prior.js';
@@ -24,6 +24,8 @@ export interface ArchitectureOptions {
   threads: number;
   embed: number;
   hidden: number;
+  /** GRU: pooling over time (default `max`, the shipped model's). */
+  pooling?: GruPooling;
   lexicon?: LexiconPrior;
   pretrained?: PretrainedEmbeddings;
   /** Share of training tokens replaced by `unkId` (0: none). */
@@ -58,7 +60,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   // What both recipes take from the options besides shape and epochs.
   const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0 };
   if (arch === 'gru') {
-    const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes };
+    const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes, ...(o.pooling && o.pooling !== 'max' ? { pooling: o.pooling } : {}) };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").
     const epochs = o.epochs ?? 2;
     const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, ...common, epochs, shape }, {
@@ -93,22 +95,26 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   };
 }
 
+/** config.json `model_type` of a GRU ensemble, by its pooling. */
+export const GRU_MODEL_TYPES: Record<GruPooling, string> = { max: 'bigru-maxpool-ensemble', 'max+mean': 'bigru-maxmeanpool-ensemble' };
+
 /** A trained (or re-read) GRU ensemble as a TrainedModel. */
 export function gruModel(members: GruParams[], embeddings: EmbeddingType = 'float32'): TrainedModel {
   const shape = members[0]!.shape;
+  const pooling = shape.pooling ?? 'max';
   return {
     onnx: (calibration, name, docString) => gruEnsembleToOnnx(members, { name, docString, embeddings, ...calibration }),
     config: {
-      architectures: ['BiGruMaxPoolEnsembleForSequenceClassification'],
-      model_type: 'bigru-maxpool-ensemble',
+      architectures: [pooling === 'max' ? 'BiGruMaxPoolEnsembleForSequenceClassification' : 'BiGruMaxMeanPoolEnsembleForSequenceClassification'],
+      model_type: GRU_MODEL_TYPES[pooling],
       embedding_size: shape.embed,
       embedding_dtype: embeddings,
       hidden_size: shape.hidden,
       num_directions: 2,
-      pooling: 'max',
+      pooling,
       ensemble_size: members.length,
       output_is: '(log(mean member probabilities) + class_bias) / temperature',
     },
-    summary: `ensemble of ${members.length} bidirectional GRUs (embeddings ${shape.embed}${embeddings === 'int8' ? ' stored int8' : ''}, hidden ${shape.hidden} per direction)`,
+    summary: `ensemble of ${members.length} bidirectional GRUs (embeddings ${shape.embed}${embeddings === 'int8' ? ' stored int8' : ''}, hidden ${shape.hidden} per direction${pooling === 'max' ? '' : `, ${pooling} pooling`})`,
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gruEnsembleFromOnnx } from '../export/gru-ensemble-onnx.js';
 import { onnxLogits } from '../export/onnx-eval.js';
 import { createOnnxModel } from '../onnx-session.js';
-import { gruModel } from './architectures.js';
+import { GRU_MODEL_TYPES, gruModel } from './architectures.js';
 import { softmaxInPlace } from './class-loss.js';
 import type { EncodedSet } from './encoded-set.js';
 
@@ -33,14 +33,14 @@ export function parseTeachers(spec: string): Teacher[] {
 
 /**
  * A teacher's uncalibrated class probabilities for every sequence of `set`, [n, classes]. A GRU ensemble
- * (config.json `model_type` bigru-maxpool-ensemble) is re-exported at temperature 1 without offsets (its members'
+ * (config.json `model_type` bigru-maxpool-ensemble or bigru-maxmeanpool-ensemble) is re-exported at temperature 1 without offsets (its members'
  * mean probabilities, exactly); another model's calibration is undone from its config.json:
  * softmax(logits × temperature − class_bias).
  */
 export async function teacherProbabilities(dir: string, set: EncodedSet): Promise<Float64Array> {
   const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as { model_type?: string; temperature?: number; class_bias?: number[] };
   const bytes = await readFile(path.join(dir, 'onnx', 'model.onnx'));
-  const ensemble = config.model_type === 'bigru-maxpool-ensemble';
+  const ensemble = Object.values(GRU_MODEL_TYPES).includes(config.model_type ?? '');
   const session = await createOnnxModel(ensemble ? gruModel(gruEnsembleFromOnnx(bytes)).onnx({ temperature: 1 }, 'teacher', '') : bytes, { intraOpThreads: 2 });
   try {
     const { logits, classes } = await onnxLogits(session, set, 256);

@@ -1,10 +1,10 @@
 // Forward and backward pass of the classifier for one sequence at a time (no padding work):
 // embeddings → bidirectional GRU (ONNX equations, linear_before_reset=1) → max over time of [fwd; bwd]
-// → dropout → dense → softmax. Generic over Float32 (training) and Float64 (gradient checks).
+// (and, with pooling max+mean, their mean over time after it) → dropout → dense → softmax. Generic over Float32 (training) and Float64 (gradient checks).
 // Hot loops use flat arrays and preallocated buffers only: this is where training time goes.
 import { affine, outerAndTranspose } from './gru-kernels.js';
 import { lossGradient, softmaxInPlace } from './class-loss.js';
-import { zeroParams, type FloatArray, type FloatArrayConstructor, type GruParams } from './gru-params.js';
+import { pooledSize, zeroParams, type FloatArray, type FloatArrayConstructor, type GruParams } from './gru-params.js';
 
 export class GruNetwork {
   readonly grads: GruParams;
@@ -13,6 +13,9 @@ export class GruNetwork {
   touchedCount = 0;
   private readonly touched: Uint8Array;
   private readonly Ctor: FloatArrayConstructor;
+  /** Pooled vector length: 2H (max) or 4H (max, then mean). */
+  private readonly P: number;
+  private readonly mean: boolean;
   private capacity = 0;
   // Per-step activations, [direction][step][H], in processing order (backward direction: last real token first).
   private zs!: FloatArray;
@@ -53,11 +56,13 @@ export class GruNetwork {
     this.dh = new Ctor(H);
     this.dhPrev = new Ctor(H);
     this.dx = new Ctor(E);
-    this.pooled = new Ctor(2 * H);
+    this.P = pooledSize(params.shape);
+    this.mean = this.P > 2 * H;
+    this.pooled = new Ctor(this.P);
     this.argmax = new Int32Array(2 * H);
-    this.mask = new Ctor(2 * H);
-    this.dropped = new Ctor(2 * H);
-    this.dpooled = new Ctor(2 * H);
+    this.mask = new Ctor(this.P);
+    this.dropped = new Ctor(this.P);
+    this.dpooled = new Ctor(this.P);
     this.dlogits = new Ctor(C);
     this.probs = new Ctor(C);
     this.reserve(64);
@@ -87,8 +92,9 @@ export class GruNetwork {
     const { embed: E, hidden: H, classes: C } = this.params.shape;
     const G = 3 * H;
     const { emb, W, R, B, Wd, bd } = this.params;
-    const { gx, gh, zs, rs, hhs, nhs, hs, pooled, argmax } = this;
-    pooled.fill(-Infinity);
+    const { gx, gh, zs, rs, hhs, nhs, hs, pooled, argmax, P, mean } = this;
+    pooled.fill(-Infinity, 0, 2 * H);
+    pooled.fill(0, 2 * H);
     for (let d = 0; d < 2; d++) {
       const wOff = d * G * E;
       const rOff = d * G * H;
@@ -120,19 +126,21 @@ export class GruNetwork {
             pooled[pk] = hs[o + k]!;
             argmax[pk] = s;
           }
+          if (mean) pooled[2 * H + pk] += hs[o + k]!;
         }
       }
     }
+    if (mean) for (let k = 2 * H; k < P; k++) pooled[k] /= length;
     const { mask, dropped, probs } = this;
     const keep = 1 - dropout;
-    for (let k = 0; k < 2 * H; k++) {
+    for (let k = 0; k < P; k++) {
       mask[k] = dropoutRandom ? (dropoutRandom() < keep ? 1 / keep : 0) : 1;
       dropped[k] = pooled[k]! * mask[k]!;
     }
     let max = -Infinity;
     for (let c = 0; c < C; c++) {
       let l = bd[c]!;
-      for (let k = 0; k < 2 * H; k++) l += dropped[k]! * Wd[k * C + c]!;
+      for (let k = 0; k < P; k++) l += dropped[k]! * Wd[k * C + c]!;
       probs[c] = l;
       if (l > max) max = l;
     }
@@ -149,10 +157,10 @@ export class GruNetwork {
     const G = 3 * H;
     const { emb, W, R, Wd } = this.params;
     const g = this.grads;
-    const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, dlogits, mask, dropped, probs } = this;
+    const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, dlogits, mask, dropped, probs, P, mean } = this;
     lossGradient(probs, label, scale, binary, dlogits, target);
     for (let c = 0; c < C; c++) g.bd[c] += dlogits[c]!;
-    for (let k = 0; k < 2 * H; k++) {
+    for (let k = 0; k < P; k++) {
       let s = 0;
       for (let c = 0; c < C; c++) {
         g.Wd[k * C + c] += dropped[k]! * dlogits[c]!;
@@ -175,6 +183,7 @@ export class GruNetwork {
         const o = base + s * H;
         const hPrev = s > 0 ? o - H : -1;
         for (let k = 0; k < H; k++) if (argmax[d * H + k] === s) dh[k] += dpooled[d * H + k]!;
+        if (mean) for (let k = 0; k < H; k++) dh[k] += dpooled[2 * H + d * H + k]! / length;
         for (let k = 0; k < H; k++) {
           const z = zs[o + k]!;
           const r = rs[o + k]!;

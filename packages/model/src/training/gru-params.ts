@@ -1,5 +1,6 @@
 // Parameters of the bidirectional-GRU classifier, stored directly in ONNX layout so export is a copy:
-// W [2, 3H, E], R [2, 3H, H], B [2, 6H] = [Wb_z, Wb_r, Wb_h, Rb_z, Rb_r, Rb_h], gates z, r, h; dense [2H, C].
+// W [2, 3H, E], R [2, 3H, H], B [2, 6H] = [Wb_z, Wb_r, Wb_h, Rb_z, Rb_r, Rb_h], gates z, r, h; dense [P, C]
+// with P = 2H for max pooling ([fwd; bwd] maxima) and 4H for max+mean ([max fwd; max bwd; mean fwd; mean bwd]).
 import { mulberry32 } from './prng.js';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -10,6 +11,16 @@ export interface GruShape {
   embed: number;
   hidden: number;
   classes: number;
+  /** Over time: `max` (the default, and the shipped model's) or `max+mean`, both concatenated. */
+  pooling?: GruPooling;
+}
+
+export const GRU_POOLINGS = ['max', 'max+mean'] as const;
+export type GruPooling = (typeof GRU_POOLINGS)[number];
+
+/** Length of the pooled vector the dense layer reads: 2H per pooling over both directions. */
+export function pooledSize({ hidden, pooling = 'max' }: GruShape): number {
+  return (pooling === 'max+mean' ? 4 : 2) * hidden;
 }
 
 export interface GruParams {
@@ -21,13 +32,14 @@ export interface GruParams {
   W: FloatArray;
   R: FloatArray;
   B: FloatArray;
-  /** [2H, classes]: pooled [fwd; bwd] × Wd + bd = logits. */
+  /** [P, classes]: pooled vector × Wd + bd = logits (P: pooledSize). */
   Wd: FloatArray;
   bd: FloatArray;
 }
 
-export function denseLayout({ embed: E, hidden: H, classes: C }: GruShape) {
-  const sizes = { W: 2 * 3 * H * E, R: 2 * 3 * H * H, B: 2 * 6 * H, Wd: 2 * H * C, bd: C };
+export function denseLayout(shape: GruShape) {
+  const { embed: E, hidden: H, classes: C } = shape;
+  const sizes = { W: 2 * 3 * H * E, R: 2 * 3 * H * H, B: 2 * 6 * H, Wd: pooledSize(shape) * C, bd: C };
   let offset = 0;
   const at = {} as Record<keyof typeof sizes, [number, number]>;
   for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
@@ -59,6 +71,6 @@ export function initParams(shape: GruShape, seed: number, Ctor: FloatArrayConstr
   fill(p.emb, 0.25);
   fill(p.W, 1 / Math.sqrt(shape.hidden));
   fill(p.R, 1 / Math.sqrt(shape.hidden));
-  fill(p.Wd, Math.sqrt(6 / (2 * shape.hidden + shape.classes)));
+  fill(p.Wd, Math.sqrt(6 / (pooledSize(shape) + shape.classes)));
   return p;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binaryMass } from '../../src/training/class-loss.js';
 import { GruNetwork } from '../../src/training/gru-network.js';
-import { initParams } from '../../src/training/gru-params.js';
+import { initParams, type GruPooling } from '../../src/training/gru-params.js';
 import { all, maxRelativeError } from '../fixtures/gradient-check.js';
 import { mulberry32 } from '../../src/training/prng.js';
 
@@ -9,8 +9,8 @@ import { mulberry32 } from '../../src/training/prng.js';
 const shape = { vocab: 9, embed: 5, hidden: 6, classes: 2 };
 const ids = Int32Array.from([2, 5, 7, 5, 8, 3]);
 
-function setup(dropout: boolean) {
-  const params = initParams(shape, 7, Float64Array);
+function setup(dropout: boolean, pooling: GruPooling = 'max') {
+  const params = initParams({ ...shape, pooling }, 7, Float64Array);
   const random = mulberry32(11);
   // Non-zero biases and larger weights so every gate and both directions matter.
   for (const a of [params.B, params.bd]) for (let i = 0; i < a.length; i++) a[i] = random() - 0.5;
@@ -34,9 +34,9 @@ function threeClassNet(seed: number) {
 }
 
 describe('GRU network gradients', () => {
-  for (const dropout of [false, true]) {
-    it(`match central differences for every parameter${dropout ? ' (with a dropout mask)' : ''}`, () => {
-      const { params, net, loss } = setup(dropout);
+  for (const [dropout, pooling] of [[false, 'max'], [true, 'max'], [true, 'max+mean']] as const) {
+    it(`match central differences for every parameter${dropout ? ' (with a dropout mask)' : ''}${pooling === 'max' ? '' : `, pooling ${pooling}`}`, () => {
+      const { params, net, loss } = setup(dropout, pooling);
       loss();
       net.backward(1, 1);
       const g = net.grads;

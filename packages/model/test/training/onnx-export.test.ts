@@ -5,14 +5,14 @@ import { onnxLogits, paddedBatch } from '../../src/export/onnx-eval.js';
 import { createOnnxModel } from '../../src/onnx-session.js';
 import { packSequences } from '../../src/training/encoded-set.js';
 import { GruNetwork } from '../../src/training/gru-network.js';
-import { initParams, viewParams, type GruParams } from '../../src/training/gru-params.js';
+import { initParams, viewParams, type GruParams, type GruPooling } from '../../src/training/gru-params.js';
 import { mulberry32 } from '../../src/training/prng.js';
 
 const shape = { vocab: 30, embed: 6, hidden: 5, classes: 2 };
 
 /** Random weights of a visible size (initParams leaves biases at 0; the export must carry them too). */
-function randomModel(seed: number, classes = shape.classes): GruParams {
-  const p = initParams({ ...shape, classes }, seed);
+function randomModel(seed: number, classes = shape.classes, pooling?: GruPooling): GruParams {
+  const p = initParams({ ...shape, classes, ...(pooling ? { pooling } : {}) }, seed);
   const random = mulberry32(seed + 100);
   for (const a of [p.B, p.bd]) for (let i = 0; i < a.length; i++) a[i] = random() - 0.5;
   for (let i = 0; i < p.emb.length; i++) p.emb[i] = (random() - 0.5) * 2;
@@ -101,6 +101,32 @@ describe('ONNX export of a GRU ensemble', () => {
       expect(Array.from(m.emb)).toEqual(Array.from(rounded[k]!.emb));
       expect(Array.from(m.dense)).toEqual(Array.from(members[k]!.dense));
     });
+  });
+
+  it('with max+mean pooling, matches the training forward pass on a padded batch, and reads the pooling back', async () => {
+    const members = [randomModel(12, 3, 'max+mean'), randomModel(13, 3, 'max+mean')];
+    const bytes = gruEnsembleToOnnx(members, { temperature: 1.2, classBias: [0, 0.1, -0.2], embeddings: 'int8' });
+    const rounded = members.map((m) => viewParams(m.shape, dequantizeRows(quantizeRows(m.emb, shape.embed)), m.dense.slice()));
+    const model = await createOnnxModel(bytes);
+    const out = await model.run(paddedBatch(set, 0, sequences.length));
+    sequences.forEach((ids, i) => {
+      const expected = trainingLogits(rounded, ids).map((v, c) => (v + [0, 0.1, -0.2][c]!) / 1.2);
+      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
+    });
+    await model.release();
+    // The mean half of the dense layer matters: without it the answers differ.
+    const maxOnly = trainingLogits(
+      rounded.map((m) => {
+        const copy = viewParams(m.shape, m.emb, m.dense.slice());
+        copy.Wd.fill(0, 2 * shape.hidden * 3);
+        return copy;
+      }),
+      sequences[2]!,
+    );
+    expect(Math.abs(maxOnly[0]! - trainingLogits(rounded, sequences[2]!)[0]!)).toBeGreaterThan(1e-3);
+    const back = gruEnsembleFromOnnx(bytes);
+    expect(back.map((m) => m.shape)).toEqual(members.map((m) => m.shape));
+    back.forEach((m, k) => expect(Array.from(m.dense)).toEqual(Array.from(members[k]!.dense)));
   });
 
   it('with int8 embeddings, writes a file about a quarter the size when the tables dominate it', () => {
