@@ -2,7 +2,7 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
 //     [--threads N] [--hidden N] [--pooling max|max+mean] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--corpus-weights name=w,…]
 //     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
@@ -13,6 +13,7 @@
 // --pooling max+mean: each GRU member pools the mean over time beside the max (the dense layer reads both).
 // --train-length N: training texts are cut at N tokens (default 64; run time cuts at 128).
 // --sst2-length-weight: SST-2 phrases weigh by their length (multi-corpus.ts phraseLengthWeight).
+// --corpus-weights sst2=1.5,…: a corpus' rows weigh that factor more in the loss (after the class balancing).
 // --distill-from DIR[=w],…: learn (1 − W) × the gold label + W × the teachers' (w-weighted) mean uncalibrated
 // probabilities on each training text; teachers are model folders with this run's tokenizer (e.g. the shipped
 // model, a bag trained by this script); W: --distill-weight, 0.5 (training/distillation.ts).
@@ -39,7 +40,7 @@ import { SENTIMENT_LABELS } from '../src/classifier.js';
 import { CORPORA, loadCorpus, type CorpusSplits, type Example } from '../src/training/corpora.js';
 import { countToken, encodeTexts, type EncodedSet } from '../src/training/encoded-set.js';
 import { predictedClass } from '../src/training/class-loss.js';
-import { classBalancedWeights, frequentWords, phraseLengthWeight, trainingText } from '../src/training/multi-corpus.js';
+import { classBalancedWeights, frequentWords, parseCorpusWeights, phraseLengthWeight, trainingText } from '../src/training/multi-corpus.js';
 import { ARCHITECTURES, gruModel, trainArchitecture, type Architecture, type TrainedModel } from '../src/training/architectures.js';
 import { EMBEDDING_TYPES, gruEnsembleFromOnnx, type EmbeddingType } from '../src/export/gru-ensemble-onnx.js';
 import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
@@ -87,6 +88,7 @@ const { values: args } = parseArgs({
     'word-dropout': { type: 'string', default: '0' },
     embeddings: { type: 'string' },
     'sst2-length-weight': { type: 'boolean', default: false },
+    'corpus-weights': { type: 'string' },
     'distill-from': { type: 'string' },
     'weak-labels': { type: 'string' },
     'weak-label-corpora': { type: 'string' },
@@ -166,6 +168,13 @@ if (args['sst2-length-weight']) {
     if (corpora[trainGroups[i]!]!.spec.name === 'sst2') weights[i]! *= phraseLengthWeight(r.text);
   });
   trainSet.weights = weights;
+}
+if (args['corpus-weights']) {
+  const factors = parseCorpusWeights(args['corpus-weights'], corpora.map((c) => c.spec.name));
+  const weights = trainSet.weights ?? new Float32Array(train.length).fill(1);
+  for (let i = 0; i < train.length; i++) weights[i]! *= factors.get(corpora[trainGroups[i]!]!.spec.name) ?? 1;
+  trainSet.weights = weights;
+  log(`corpus loss weights ×${[...factors].map(([n, f]) => `${f} ${n}`).join(', ×')}`);
 }
 if (args['weak-label-corpora'] && !args['weak-labels']) throw new Error('--weak-label-corpora limits --weak-labels: give --weak-labels too');
 if (args['distill-from'] || args['weak-labels']) {

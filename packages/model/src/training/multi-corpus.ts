@@ -50,6 +50,24 @@ export function classBalancedWeights(groups: ArrayLike<number>, labels: ArrayLik
 }
 
 /**
+ * `sst2=2,semeval-tweets=1.5` → loss-weight factors by corpus name. Every name must be among `corpora` and every
+ * factor a positive number, so a typo fails the run instead of silently training the default mixture.
+ */
+export function parseCorpusWeights(spec: string, corpora: readonly string[]): Map<string, number> {
+  const factors = new Map<string, number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name = '', value = ''] = part.split('=').map((s) => s.trim());
+    if (!corpora.includes(name)) throw new Error(`--corpus-weights: ${name || part} is not among the corpora trained on (${corpora.join(', ')})`);
+    const factor = Number(value);
+    if (value === '' || !(factor > 0 && Number.isFinite(factor))) throw new Error(`--corpus-weights: ${name} needs a positive factor (name=factor), got "${part}"`);
+    if (factors.has(name)) throw new Error(`--corpus-weights: ${name} is given twice`);
+    factors.set(name, factor);
+  }
+  if (factors.size === 0) throw new Error('--corpus-weights names no corpus (name=factor,…)');
+  return factors;
+}
+
+/**
  * A phrase's loss weight by its length in words, clamp(words / 10, 0.3, 2): SST-2's training rows are parse-tree
  * phrases (28 % of three words or fewer) while its dev split is whole sentences (19.5 words on average); this
  * moves the corpus' weight from fragments to sentences, keeping its total about the same (×0.93).

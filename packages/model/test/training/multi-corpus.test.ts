@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classBalancedWeights, frequentWords, phraseLengthWeight, trainingText } from '../../src/training/multi-corpus.js';
+import { classBalancedWeights, frequentWords, parseCorpusWeights, phraseLengthWeight, trainingText } from '../../src/training/multi-corpus.js';
 
 describe('multi-corpus training helpers', () => {
   it('balances the classes within each corpus, keeping each corpus its size', () => {
@@ -10,6 +10,21 @@ describe('multi-corpus training helpers', () => {
     expect(w[0]! * 3).toBeCloseTo(w[3]!, 6);
     expect(w.subarray(0, 4).reduce((a, b) => a + b)).toBeCloseTo(4, 5);
     expect(Array.from(w.subarray(4))).toEqual([1, 1, 1]);
+  });
+
+  it('reads per-corpus loss factors, refusing unknown corpora, missing or non-positive factors and repeats', () => {
+    const names = ['sst2', 'semeval-tweets', 'clothing-reviews'];
+    expect([...parseCorpusWeights(' sst2=2, semeval-tweets = 0.5 ', names)]).toEqual([
+      ['sst2', 2],
+      ['semeval-tweets', 0.5],
+    ]);
+    expect(() => parseCorpusWeights('sst=2', names)).toThrow(/sst is not among the corpora trained on \(sst2, semeval-tweets, clothing-reviews\)/);
+    expect(() => parseCorpusWeights('sst2', names)).toThrow(/sst2 needs a positive factor/);
+    expect(() => parseCorpusWeights('sst2=0', names)).toThrow(/positive factor/);
+    expect(() => parseCorpusWeights('sst2=-1', names)).toThrow(/positive factor/);
+    expect(() => parseCorpusWeights('sst2=x', names)).toThrow(/positive factor/);
+    expect(() => parseCorpusWeights('sst2=2,sst2=3', names)).toThrow(/given twice/);
+    expect(() => parseCorpusWeights(' , ', names)).toThrow(/names no corpus/);
   });
 
   it('weighs a phrase by its length in words, from 0.3 for fragments to 2 for long sentences', () => {
