@@ -39,6 +39,23 @@ const sequences = [
 ];
 const set = packSequences(sequences, [0, 1, 0, 1, 0]);
 
+/**
+ * Exports three-class `members` with int8 embeddings and checks the file's logits on a padded batch against the
+ * training forward pass of the rounded tables (offsets, then temperature) within 1e-4.
+ */
+async function expectInt8Parity(members: GruParams[], temperature: number, classBias: number[]) {
+  const bytes = gruEnsembleToOnnx(members, { temperature, classBias, embeddings: 'int8' });
+  const rounded = members.map((m) => viewParams(m.shape, dequantizeRows(quantizeRows(m.emb, shape.embed)), m.dense.slice()));
+  const model = await createOnnxModel(bytes);
+  const out = await model.run(paddedBatch(set, 0, sequences.length));
+  sequences.forEach((ids, i) => {
+    const expected = trainingLogits(rounded, ids).map((v, c) => (v + classBias[c]!) / temperature);
+    for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
+  });
+  await model.release();
+  return { bytes, rounded };
+}
+
 describe('ONNX export of a GRU ensemble', () => {
   it('matches the training forward pass on a padded batch of mixed lengths', async () => {
     const members = [randomModel(1), randomModel(2)];
@@ -87,15 +104,7 @@ describe('ONNX export of a GRU ensemble', () => {
 
   it('with int8 embeddings, computes the training forward pass of the rounded table, and reads it back', async () => {
     const members = [randomModel(10, 3), randomModel(11, 3)];
-    const int8 = gruEnsembleToOnnx(members, { temperature: 1.3, classBias: [0, 0.2, -0.1], embeddings: 'int8' });
-    const rounded = members.map((m) => viewParams(m.shape, dequantizeRows(quantizeRows(m.emb, shape.embed)), m.dense.slice()));
-    const model = await createOnnxModel(int8);
-    const out = await model.run(paddedBatch(set, 0, sequences.length));
-    sequences.forEach((ids, i) => {
-      const expected = trainingLogits(rounded, ids).map((v, c) => (v + [0, 0.2, -0.1][c]!) / 1.3);
-      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
-    });
-    await model.release();
+    const { bytes: int8, rounded } = await expectInt8Parity(members, 1.3, [0, 0.2, -0.1]);
     const back = gruEnsembleFromOnnx(int8);
     back.forEach((m, k) => {
       expect(Array.from(m.emb)).toEqual(Array.from(rounded[k]!.emb));
@@ -105,15 +114,7 @@ describe('ONNX export of a GRU ensemble', () => {
 
   it('with max+mean pooling, matches the training forward pass on a padded batch, and reads the pooling back', async () => {
     const members = [randomModel(12, 3, 'max+mean'), randomModel(13, 3, 'max+mean')];
-    const bytes = gruEnsembleToOnnx(members, { temperature: 1.2, classBias: [0, 0.1, -0.2], embeddings: 'int8' });
-    const rounded = members.map((m) => viewParams(m.shape, dequantizeRows(quantizeRows(m.emb, shape.embed)), m.dense.slice()));
-    const model = await createOnnxModel(bytes);
-    const out = await model.run(paddedBatch(set, 0, sequences.length));
-    sequences.forEach((ids, i) => {
-      const expected = trainingLogits(rounded, ids).map((v, c) => (v + [0, 0.1, -0.2][c]!) / 1.2);
-      for (let c = 0; c < 3; c++) expect(Math.abs(out.data[i * 3 + c]! - expected[c]!)).toBeLessThan(1e-4);
-    });
-    await model.release();
+    const { bytes, rounded } = await expectInt8Parity(members, 1.2, [0, 0.1, -0.2]);
     // The mean half of the dense layer matters: without it the answers differ.
     const maxOnly = trainingLogits(
       rounded.map((m) => {
