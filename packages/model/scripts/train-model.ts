@@ -270,18 +270,23 @@ const raw = (await onnxLogits(uncalibrated, calibrationSet)).logits;
 await uncalibrated.release();
 const classBiasTolerance = Number(args['class-bias-tolerance']);
 if (!(classBiasTolerance >= 0 && classBiasTolerance < 0.1)) throw new Error('--class-bias-tolerance must be in [0, 0.1)');
-// SST-2 alone (`--corpora sst2`) has no calibration split: nothing to fit, so the file says so by staying uncalibrated.
-const calibrating = calibrationSet.labels.length > 0;
-if (!calibrating) log('no calibration texts (no corpus trained on has a calibration split): class offsets 0 and temperature 1, confidences uncalibrated');
-const classBias = args['class-bias'] === 'off' || !calibrating ? new Float32Array(SENTIMENT_LABELS.length) : fitClassBias(raw, calibrationSet.labels, calibrationGroups, SENTIMENT_LABELS.length, 2, 0.1, classBiasTolerance);
-if (calibrating) log(
-  `class offsets [${Array.from(classBias, (b) => b.toFixed(2)).join(', ')}]: calibration macro-recall (mean over corpora) ` +
-    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(SENTIMENT_LABELS.length), SENTIMENT_LABELS.length).toFixed(4)} → ` +
-    `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, classBias, SENTIMENT_LABELS.length).toFixed(4)}`,
-);
-const adjusted = raw.map((v, i) => v + classBias[i % SENTIMENT_LABELS.length]!);
-const temperature = calibrating ? fitTemperature(adjusted, calibrationSet.labels, SENTIMENT_LABELS.length) : 1;
-if (calibrating) log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
+const C = SENTIMENT_LABELS.length;
+let classBias: Float32Array = new Float32Array(C);
+let temperature = 1;
+if (calibrationSet.labels.length === 0) {
+  // SST-2 alone (`--corpora sst2`) has no calibration split: nothing to fit, so the file stays uncalibrated.
+  log('no calibration texts (no corpus trained on has a calibration split): class offsets 0 and temperature 1, confidences uncalibrated');
+} else {
+  if (args['class-bias'] !== 'off') classBias = fitClassBias(raw, calibrationSet.labels, calibrationGroups, C, 2, 0.1, classBiasTolerance);
+  log(
+    `class offsets [${Array.from(classBias, (b) => b.toFixed(2)).join(', ')}]: calibration macro-recall (mean over corpora) ` +
+      `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, new Float32Array(C), C).toFixed(4)} → ` +
+      `${groupMacroRecall(raw, calibrationSet.labels, calibrationGroups, classBias, C).toFixed(4)}`,
+  );
+  const adjusted = raw.map((v, i) => v + classBias[i % C]!);
+  temperature = fitTemperature(adjusted, calibrationSet.labels, C);
+  log(`temperature ${temperature.toFixed(4)} (fitted on ${calibrationSet.labels.length} calibration texts)`);
+}
 
 // 6. Export and check: the ONNX file as shipped, per-corpus dev accuracy.
 const onnxBytes = trained.onnx({ temperature, classBias }, NAME, docString);

@@ -167,7 +167,7 @@ export function gruEnsembleFromOnnx(bytes: Uint8Array): GruParams[] {
     const [P, C] = tensors.get(`m${i}_dense_W`)!.dims!.map(Number) as [number, number];
     const H = Number(tensors.get(`m${i}_R`)!.dims![2]);
     // The dense layer's input says how the member pools (the shipped files, max only, carry no `pooling`).
-    const shape: GruShape = P === 4 * H ? { vocab: V, embed: E, hidden: H, classes: C, pooling: 'max+mean' } : { vocab: V, embed: E, hidden: H, classes: C };
+    const shape: GruShape = { vocab: V, embed: E, hidden: H, classes: C, ...(P === 4 * H ? { pooling: 'max+mean' as const } : {}) };
     const dense = new Float32Array(denseLayout(shape).total);
     let at = 0;
     for (const part of ['W', 'R', 'B', 'dense_W', 'dense_b']) {

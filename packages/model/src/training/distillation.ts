@@ -33,8 +33,8 @@ export function parseTeachers(spec: string): Teacher[] {
 
 /**
  * A teacher's uncalibrated class probabilities for every sequence of `set`, [n, classes]. A GRU ensemble
- * (config.json `model_type` bigru-maxpool-ensemble or bigru-maxmeanpool-ensemble) is re-exported at temperature 1 without offsets (its members'
- * mean probabilities, exactly); another model's calibration is undone from its config.json:
+ * (config.json `model_type` one of GRU_MODEL_TYPES) is re-exported at temperature 1 without offsets (its
+ * members' mean probabilities, exactly); another model's calibration is undone from its config.json:
  * softmax(logits × temperature − class_bias).
  */
 export async function teacherProbabilities(dir: string, set: EncodedSet): Promise<Float64Array> {

@@ -1,6 +1,7 @@
 // Forward and backward pass of the classifier for one sequence at a time (no padding work):
 // embeddings → bidirectional GRU (ONNX equations, linear_before_reset=1) → max over time of [fwd; bwd]
-// (and, with pooling max+mean, their mean over time after it) → dropout → dense → softmax. Generic over Float32 (training) and Float64 (gradient checks).
+// (and, with pooling max+mean, their mean over time after it) → dropout → dense → softmax.
+// Generic over Float32 (training) and Float64 (gradient checks).
 // Hot loops use flat arrays and preallocated buffers only: this is where training time goes.
 import { affine, outerAndTranspose } from './gru-kernels.js';
 import { lossGradient, softmaxInPlace } from './class-loss.js';
