@@ -1,5 +1,5 @@
 // Trains sentiment-multi-v2, the three-class multi-domain model, and writes it in HF / Transformers.js layout:
-//   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--models N]
+//   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--learning-rate LR] [--dropout P] [--models N]
 //     [--threads N] [--hidden N] [--pooling max|max+mean] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--corpus-weights name=w,…]
@@ -67,6 +67,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(repoRoot, 'packages/model/models', NAME) },
     seed: { type: 'string', default: '1' },
     epochs: { type: 'string' },
+    'learning-rate': { type: 'string' },
+    dropout: { type: 'string' },
     arch: { type: 'string', default: 'gru' },
     lexicon: { type: 'boolean', default: false },
     wordnet: { type: 'boolean', default: false },
@@ -121,6 +123,10 @@ const trainLength = int('train-length', args['train-length']);
 const selfDistill = Number(args['self-distill']);
 if (!(selfDistill >= 0 && selfDistill < 1)) throw new Error(`--self-distill must be in [0, 1), got ${args['self-distill']}`);
 if (selfDistill > 0 && args['binary-loss'] !== 'polar') throw new Error('--self-distill needs --binary-loss polar (every training row three-class)');
+const learningRate = args['learning-rate'] === undefined ? undefined : Number(args['learning-rate']);
+if (learningRate !== undefined && !(learningRate > 0 && learningRate < 0.1)) throw new Error(`--learning-rate must be in (0, 0.1), got ${args['learning-rate']}`);
+const dropout = args.dropout === undefined ? undefined : Number(args.dropout);
+if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got ${args.dropout}`);
 const wordDropout = Number(args['word-dropout']);
 if (!(wordDropout >= 0 && wordDropout < 0.5)) throw new Error(`--word-dropout must be in [0, 0.5), got ${args['word-dropout']}`);
 const embeddings = (args.embeddings ?? (arch === 'gru' ? 'int8' : 'float32')) as EmbeddingType;
@@ -239,12 +245,14 @@ if (args['reuse-weights']) {
     pretrained = trainSkipGram(trainSet, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
     log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
   }
-  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
     classes: SENTIMENT_LABELS.length,
     seed,
     epochs,
+    learningRate,
+    dropout,
     members,
     threads,
     embed: int('embed', args.embed),

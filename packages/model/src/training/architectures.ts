@@ -19,6 +19,10 @@ export interface ArchitectureOptions {
   classes: number;
   seed: number;
   epochs?: number;
+  /** Adam's initial step size, decayed linearly to 0 (default: the recipe's, 2e-3 GRU and 3e-3 bag). */
+  learningRate?: number;
+  /** Dropout on the pooled vector (default: the recipe's, 0.5). */
+  dropout?: number;
   /** GRU: ensemble members (trained in parallel on `threads` worker threads). */
   members: number;
   threads: number;
@@ -58,7 +62,10 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
 
   // What both recipes take from the options besides shape and epochs.
-  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0 };
+  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0,
+    ...(o.learningRate === undefined ? {} : { learningRate: o.learningRate }),
+    ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
+  };
   if (arch === 'gru') {
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes, ...(o.pooling && o.pooling !== 'max' ? { pooling: o.pooling } : {}) };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").
