@@ -3,6 +3,7 @@
 // similar vectors, so the classifier starts knowing that "gr8" and "great" go together before it sees a label.
 // Single-threaded and seeded: the same ids and options give the same table.
 import type { EncodedSet } from './encoded-set.js';
+import { NOISE_TABLE_SIZE, noiseTable } from './noise-table.js';
 import { deriveSeed, mulberry32 } from './prng.js';
 
 export interface SkipGramOptions {
@@ -29,8 +30,6 @@ export interface PretrainedEmbeddings {
   seen: Uint8Array;
 }
 
-const TABLE_SIZE = 1 << 21;
-
 export function trainSkipGram(set: Pick<EncodedSet, 'ids' | 'offsets'>, o: SkipGramOptions): PretrainedEmbeddings {
   const { vocab: V, embed: E } = o;
   const window = o.window ?? 5;
@@ -49,29 +48,14 @@ export function trainSkipGram(set: Pick<EncodedSet, 'ids' | 'offsets'>, o: SkipG
     total++;
   }
   const seen = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
-  // Keep probability per id (subsampling) and the unigram^0.75 table negatives are drawn from.
+  // Keep probability per id (subsampling); negatives come from the unigram^0.75 table.
   const keep = new Float32Array(V);
-  let norm = 0;
   for (let v = 0; v < V; v++) {
     if (counts[v]! === 0) continue;
     const f = counts[v]! / total;
     keep[v] = Math.min(1, (Math.sqrt(f / sample) + 1) * (sample / f));
-    norm += counts[v]! ** 0.75;
   }
-  const table = new Int32Array(TABLE_SIZE);
-  {
-    let v = 0;
-    while (v < V && counts[v] === 0) v++;
-    let cumulative = counts[v]! ** 0.75 / norm;
-    for (let k = 0; k < TABLE_SIZE; k++) {
-      table[k] = v;
-      if (k / TABLE_SIZE > cumulative && v < V - 1) {
-        do v++;
-        while (v < V - 1 && counts[v] === 0);
-        cumulative += counts[v]! ** 0.75 / norm;
-      }
-    }
-  }
+  const table = noiseTable(counts);
 
   const random = mulberry32(deriveSeed(o.seed, 11));
   const syn0 = new Float32Array(V * E);
@@ -118,7 +102,7 @@ export function trainSkipGram(set: Pick<EncodedSet, 'ids' | 'offsets'>, o: SkipG
               target = center;
               label = 1;
             } else {
-              target = table[Math.floor(random() * TABLE_SIZE)]!;
+              target = table[Math.floor(random() * NOISE_TABLE_SIZE)]!;
               if (target === center) continue;
               label = 0;
             }
