@@ -2,7 +2,7 @@
 //   npm run train:model [-- --data-dir ../shared/data] [--out DIR] [--seed N] [--epochs N] [--learning-rate LR] [--dropout P] [--models N]
 //     [--threads N] [--hidden N] [--pooling max|max+mean] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
-//     [--pretrain none|skipgram] [--pretrain-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--corpus-weights name=w,…]
+//     [--pretrain none|skipgram] [--pretrain-epochs N] [--lm-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--corpus-weights name=w,…]
 //     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
@@ -87,6 +87,7 @@ const { values: args } = parseArgs({
     corpora: { type: 'string', default: CORPORA.map((c) => c.name).join(',') },
     pretrain: { type: 'string', default: 'skipgram' },
     'pretrain-epochs': { type: 'string', default: '3' },
+    'lm-epochs': { type: 'string', default: '0' },
     'word-dropout': { type: 'string', default: '0' },
     embeddings: { type: 'string' },
     'sst2-length-weight': { type: 'boolean', default: false },
@@ -125,6 +126,9 @@ if (!(selfDistill >= 0 && selfDistill < 1)) throw new Error(`--self-distill must
 if (selfDistill > 0 && args['binary-loss'] !== 'polar') throw new Error('--self-distill needs --binary-loss polar (every training row three-class)');
 const learningRate = args['learning-rate'] === undefined ? undefined : Number(args['learning-rate']);
 if (learningRate !== undefined && !(learningRate > 0 && learningRate < 0.1)) throw new Error(`--learning-rate must be in (0, 0.1), got ${args['learning-rate']}`);
+const lmEpochs = Number(args['lm-epochs']);
+if (!(Number.isInteger(lmEpochs) && lmEpochs >= 0)) throw new Error(`--lm-epochs must be a whole number, got ${args['lm-epochs']}`);
+if (lmEpochs > 0 && arch !== 'gru') throw new Error('--lm-epochs is for --arch gru');
 const dropout = args.dropout === undefined ? undefined : Number(args.dropout);
 if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got ${args.dropout}`);
 const wordDropout = Number(args['word-dropout']);
@@ -245,7 +249,7 @@ if (args['reuse-weights']) {
     pretrained = trainSkipGram(trainSet, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
     log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
   }
-  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${lmEpochs ? `, after ${lmEpochs} epoch(s) of language-model pre-training` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
     classes: SENTIMENT_LABELS.length,
@@ -253,6 +257,7 @@ if (args['reuse-weights']) {
     epochs,
     learningRate,
     dropout,
+    lmEpochs,
     members,
     threads,
     embed: int('embed', args.embed),

@@ -21,6 +21,8 @@ export interface ArchitectureOptions {
   epochs?: number;
   /** Adam's initial step size, decayed linearly to 0 (default: the recipe's, 2e-3 GRU and 3e-3 bag). */
   learningRate?: number;
+  /** GRU: epochs of language-model pre-training before the classifier trains (0: none, the default). */
+  lmEpochs?: number;
   /** Dropout on the pooled vector (default: the recipe's, 0.5). */
   dropout?: number;
   /** GRU: ensemble members (trained in parallel on `threads` worker threads). */
@@ -57,8 +59,8 @@ export interface TrainedModel {
 }
 
 export async function trainArchitecture(arch: Architecture, train: EncodedSet, devSample: EncodedSet, o: ArchitectureOptions): Promise<TrainedModel> {
-  const progress = (who: string) => (p: { epoch: number; done: number; meanLoss: number }) =>
-    o.log(`${who}: ${(p.done * 100).toFixed(0)} % (epoch ${p.epoch + 1}), loss ${p.meanLoss.toFixed(4)}`);
+  const progress = (who: string) => (p: { epoch: number; done: number; meanLoss: number; stage?: string }) =>
+    o.log(`${who}: ${p.stage ? `${p.stage} ` : ''}${(p.done * 100).toFixed(0)} %${p.stage ? '' : ` (epoch ${p.epoch + 1})`}, loss ${p.meanLoss.toFixed(4)}`);
   const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
 
   // What both recipes take from the options besides shape and epochs.
@@ -70,7 +72,8 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
     const shape = { vocab: o.vocab, embed: o.embed, hidden: o.hidden, classes: o.classes, ...(o.pooling && o.pooling !== 'max' ? { pooling: o.pooling } : {}) };
     // Two epochs from skip-gram embeddings: the shipped recipe (the model card's "Choices measured on the way").
     const epochs = o.epochs ?? 2;
-    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, ...common, epochs, shape }, {
+    const lm = o.lmEpochs ? { lmEpochs: o.lmEpochs } : {};
+    const results = await trainEnsemble(train, devSample, { ...DEFAULT_TRAIN_CONFIG, ...common, ...lm, epochs, shape }, {
       members: o.members,
       threads: o.threads,
       onMessage(m) {
@@ -81,6 +84,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
     return gruModel(results.map((r) => r.params), o.embeddings);
   }
   if (o.embeddings === 'int8') throw new Error('int8 embeddings are exported for the GRU ensemble only');
+  if (o.lmEpochs) throw new Error('language-model pre-training is for the GRU');
 
   const shape = { ...DEFAULT_BAG_SHAPE, vocab: o.vocab, classes: o.classes, embed: o.embed, hidden: o.hidden };
   const epochs = o.epochs ?? DEFAULT_BAG_TRAIN_CONFIG.epochs;

@@ -154,11 +154,10 @@ export class GruNetwork {
    * binary corpus, so p is renormalised over the classes it could have (see class-loss.ts).
    */
   backward(label: number, scale: number, binary = false, target?: ArrayLike<number>): void {
-    const { embed: E, hidden: H, classes: C } = this.params.shape;
-    const G = 3 * H;
-    const { emb, W, R, Wd } = this.params;
+    const { classes: C } = this.params.shape;
+    const { Wd } = this.params;
     const g = this.grads;
-    const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, dlogits, mask, dropped, probs, P, mean } = this;
+    const { dpooled, dlogits, mask, dropped, probs, P } = this;
     lossGradient(probs, label, scale, binary, dlogits, target);
     for (let c = 0; c < C; c++) g.bd[c] += dlogits[c]!;
     for (let k = 0; k < P; k++) {
@@ -169,6 +168,37 @@ export class GruNetwork {
       }
       dpooled[k] = s * mask[k]!;
     }
+    this.throughTime(null);
+  }
+
+  /** The GRU states of the last forward pass; `stateOffset` says where one step's H values start. */
+  get stateData(): FloatArray {
+    return this.hs;
+  }
+
+  /** Offset in `stateData` of direction `d`'s state after step `s` (processing order). */
+  stateOffset(d: number, s: number): number {
+    return (d * this.capacity + s) * this.params.shape.hidden;
+  }
+
+  /**
+   * Adds the gradient of a loss on the GRU's states at every step (not on the pooled vector) to `grads`:
+   * `dStates` is [direction][step][H], steps in processing order (the backward direction's step 0 reads the
+   * last token), each of `length` steps of the last forward pass. The language-model pre-training uses it.
+   */
+  backwardStates(dStates: ArrayLike<number>): void {
+    const H = this.params.shape.hidden;
+    if (dStates.length < 2 * this.length * H) throw new Error(`dStates holds ${dStates.length} values, the last pass needs ${2 * this.length * H}`);
+    this.throughTime(dStates);
+  }
+
+  /** Backpropagation through time, from the pooled vector's gradient (dpooled) or from per-step state gradients. */
+  private throughTime(dStates: ArrayLike<number> | null): void {
+    const { embed: E, hidden: H } = this.params.shape;
+    const G = 3 * H;
+    const { emb, W, R } = this.params;
+    const g = this.grads;
+    const { ids, start, length, zs, rs, hhs, nhs, hs, dgx, dgh, dx, argmax, dpooled, mean } = this;
     for (let d = 0; d < 2; d++) {
       const wOff = d * G * E;
       const rOff = d * G * H;
@@ -183,8 +213,13 @@ export class GruNetwork {
         const xOff = id * E;
         const o = base + s * H;
         const hPrev = s > 0 ? o - H : -1;
-        for (let k = 0; k < H; k++) if (argmax[d * H + k] === s) dh[k] += dpooled[d * H + k]!;
-        if (mean) for (let k = 0; k < H; k++) dh[k] += dpooled[2 * H + d * H + k]! / length;
+        if (dStates) {
+          const at = (d * length + s) * H;
+          for (let k = 0; k < H; k++) dh[k] += dStates[at + k]!;
+        } else {
+          for (let k = 0; k < H; k++) if (argmax[d * H + k] === s) dh[k] += dpooled[d * H + k]!;
+          if (mean) for (let k = 0; k < H; k++) dh[k] += dpooled[2 * H + d * H + k]! / length;
+        }
         for (let k = 0; k < H; k++) {
           const z = zs[o + k]!;
           const r = rs[o + k]!;

@@ -37,6 +37,8 @@ export interface TrainProgress {
   /** Fraction of all training done, 0..1. */
   done: number;
   meanLoss: number;
+  /** What is training when not the classifier itself (e.g. `language model`). */
+  stage?: string;
 }
 
 export interface Evaluation {

@@ -1,5 +1,6 @@
 // Trains one GRU classifier (minibatch-loop.ts); dropout on the pooled vector.
 import type { EncodedSet } from './encoded-set.js';
+import { pretrainLanguageModel } from './gru-lm.js';
 import { GruNetwork } from './gru-network.js';
 import { initParams, type GruParams, type GruShape } from './gru-params.js';
 import { applyLexiconPrior, type LexiconPrior } from './lexicon-prior.js';
@@ -13,6 +14,8 @@ export interface TrainConfig extends LoopConfig {
   lexicon?: LexiconPrior;
   /** Embedding rows to start from (skip-gram pre-training, skipgram.ts). */
   pretrained?: PretrainedEmbeddings;
+  /** Epochs of language-model pre-training of the GRU before the classifier trains (gru-lm.ts; 0 or absent: none). */
+  lmEpochs?: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'shape' | 'seed'> = {
@@ -40,6 +43,10 @@ export function trainGru(
   applyPretrained(params.emb, config.shape.embed, config.pretrained);
   applyLexiconPrior(params.emb, config.shape.embed, config.lexicon);
   const net = new GruNetwork(params);
+  if (config.lmEpochs) {
+    const stage = 'language model';
+    pretrainLanguageModel(net, train, { epochs: config.lmEpochs, seed: deriveSeed(config.seed, 4), onProgress: (done, meanLoss) => onProgress?.({ epoch: 0, done, meanLoss, stage }) });
+  }
   runMinibatches(net, train, config, onProgress, (epoch) => onEpoch?.(epoch, dev ? evaluate(net, dev) : undefined));
   return params;
 }

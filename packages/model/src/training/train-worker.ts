@@ -12,7 +12,7 @@ export interface WorkerJob {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; member: number; epoch: number; done: number; meanLoss: number }
+  | { type: 'progress'; member: number; epoch: number; done: number; meanLoss: number; stage?: string }
   | { type: 'epoch'; member: number; epoch: number; devAccuracy: number }
   | { type: 'done'; member: number; emb: Float32Array; dense: Float32Array; devProbs: Float32Array; devAccuracy: number };
 

@@ -91,6 +91,32 @@ describe('GRU network gradients', () => {
     expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
   });
 
+  it('from a loss on the states at every step (language-model pre-training), match central differences', () => {
+    const { params, net } = threeClassNet(19);
+    const H = shape.hidden;
+    const random = mulberry32(23);
+    // loss = Σ c · h over both directions and every step: each state's gradient is its own weight vector c.
+    const weights = Float64Array.from({ length: 2 * ids.length * H }, () => random() - 0.5);
+    const loss = () => {
+      net.forward(ids, 0, ids.length);
+      let l = 0;
+      for (let d = 0; d < 2; d++)
+        for (let s = 0; s < ids.length; s++) for (let k = 0; k < H; k++) l += weights[(d * ids.length + s) * H + k]! * net.stateData[net.stateOffset(d, s) + k]!;
+      return l;
+    };
+    loss();
+    net.backwardStates(weights);
+    const g = net.grads;
+    expect(maxRelativeError(params.W, g.W, all(params.W.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.R, g.R, all(params.R.length), loss)).toBeLessThan(1e-4);
+    expect(maxRelativeError(params.B, g.B, all(params.B.length), loss)).toBeLessThan(1e-4);
+    const rows = [2, 5, 7, 8, 3].flatMap((r) => all(shape.embed).map((j) => r * shape.embed + j));
+    expect(maxRelativeError(params.emb, g.emb, rows, loss)).toBeLessThan(1e-4);
+    // The dense layer reads the pooled vector only, so it gets nothing.
+    expect(g.Wd.every((v) => v === 0) && g.bd.every((v) => v === 0)).toBe(true);
+    expect(() => net.backwardStates(weights.subarray(1))).toThrow(/dStates/);
+  });
+
   it('scales gradients by the batch factor and clears them', () => {
     const { net, loss } = setup(false);
     loss();
