@@ -44,7 +44,7 @@ const FilterFields = z.object({
     .max(50)
     .refine((v) => !v.includes('\u0000'), { message: 'model_version contains a NUL character' })
     .optional()
-    .meta({ description: 'Only predictions of this model version, e.g. `sentiment-multi-v2+b7702fb3`.' }),
+    .meta({ description: 'Only predictions of this model version, e.g. `sentiment-multi-v2+5365d819`.' }),
 });
 
 const fromBeforeTo: [(q: { from?: Date; to?: Date }) => boolean, { message: string; path: string[] }] = [
@@ -209,7 +209,7 @@ export function modelRefsOverlap(a: string, b: string): boolean {
 /** GET /analytics/compare. */
 export const CompareParams = FilterFields.omit({ model_version: true })
   .extend({
-    a: ModelRef.meta({ description: 'One side: a full `model_version` (`sentiment-multi-v2+b7702fb3`) or a model name (every `sentiment-multi-v2+…`).' }),
+    a: ModelRef.meta({ description: 'One side: a full `model_version` (`sentiment-multi-v2+5365d819`) or a model name (every `sentiment-multi-v2+…`).' }),
     b: ModelRef.meta({ description: 'The other side, like `a`; must not overlap it (equal, or a version of `a`’s name).' }),
   })
   .refine(...fromBeforeTo)

@@ -10,7 +10,7 @@ export const Prediction = PredictionResult.extend({
   sentiment: Sentiment,
   confidence: z.number().min(0).max(1).meta({ description: "The model's probability for `sentiment`." }),
   latency_ms: z.number().min(0).meta({ description: 'Wall time of the model call for the micro-batch holding this text.' }),
-  model_version: z.string().meta({ description: 'Which model answered, e.g. `sentiment-multi-v2+b7702fb3`.' }),
+  model_version: z.string().meta({ description: 'Which model answered, e.g. `sentiment-multi-v2+5365d819`.' }),
   cache_hit: z.boolean(),
 }).meta({ id: 'Prediction' });
 export type Prediction = z.infer<typeof Prediction>;
