@@ -12,10 +12,10 @@ import { DEFAULT_BAG_TRAIN_CONFIG, trainBag } from './train-bag.js';
 import { DEFAULT_TRAIN_CONFIG } from './train-gru.js';
 
 export const ARCHITECTURES = ['gru', 'bag'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 /** v2's dropout on the GRU's pooled vector: 0.2 beat v1's 0.5 and 0.3 on the calibration split at two seeds (model card). */
 export const GRU_DROPOUT = 0.2;
-export type Architecture = (typeof ARCHITECTURES)[number];
 
 export interface ArchitectureOptions {
   vocab: number;
