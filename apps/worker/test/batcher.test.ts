@@ -3,7 +3,7 @@ import type { Classifier } from '@sentiment/model';
 import { PERSIST_QUEUE, predictionId } from '@sentiment/queue';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBatcher, type BatcherOptions } from '../src/batcher.js';
 import { createRowSink } from '../src/row-sink.js';
 import { loadTestClassifier, texts } from './support/model.js';
@@ -27,15 +27,26 @@ afterAll(async () => {
   await Promise.all([classifier?.close(), db?.drop()]);
 });
 
-/** A batcher over the real model and the real writer, recording each predict() call's texts. */
-function setup(opts: Partial<BatcherOptions> = {}, { interactiveLane = false } = {}) {
+/** Holds the bulk lane's predictions (recorded as started) until `release()`. */
+function gate() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
+
+/**
+ * A batcher over the real model and the real writer, recording each predict() call's texts.
+ * With `holdBulkLane`, bulk-lane batches start (and take their slot) but predict only once it resolves.
+ */
+function setup(opts: Partial<BatcherOptions> = {}, { interactiveLane = false, holdBulkLane = Promise.resolve() } = {}) {
   const batches: string[][] = [];
   /** Batches the interactive lane's classifier ran (with interactiveLane). */
   const interactiveBatches: string[][] = [];
-  const recording = (into: string[][]): Classifier => ({
+  const recording = (into: string[][], hold: Promise<void>): Classifier => ({
     info: classifier.info,
-    predict: (t) => {
+    predict: async (t) => {
       into.push(t);
+      await hold;
       return classifier.predict(t);
     },
     close: async () => {},
@@ -43,7 +54,12 @@ function setup(opts: Partial<BatcherOptions> = {}, { interactiveLane = false } =
   const counted = countCalls(createPredictionWriter(db.orm));
   const sink = createRowSink({ writer: counted.writer, persistQueue, logger: testLogger });
   const batcher = createBatcher(
-    { classifier: recording(batches), interactiveClassifier: interactiveLane ? recording(interactiveBatches) : undefined, sink, logger: testLogger },
+    {
+      classifier: recording(batches, holdBulkLane),
+      interactiveClassifier: interactiveLane ? recording(interactiveBatches, Promise.resolve()) : undefined,
+      sink,
+      logger: testLogger,
+    },
     { maxBatchSize: 8, maxWaitMs: 20, maxInflight: 2, storeInputText: true, ...opts },
   );
   return { batcher, batches, interactiveBatches, insertCalls: counted.calls };
@@ -51,37 +67,37 @@ function setup(opts: Partial<BatcherOptions> = {}, { interactiveLane = false } =
 
 describe('micro-batcher', () => {
   it('puts interactive texts into the next batch ahead of a bulk backlog, in a batch of their own', async () => {
-    const { batcher, batches } = setup({ sortWindow: 8 });
-    const bulkJob = `bulk-${uniqueId()}`;
-    const bulkDone = batcher.submit({ jobId: bulkJob, startIndex: 0, texts: texts(800, 'bulk') });
-    // Let the first batches start, so the interactive texts arrive behind a real backlog.
-    await new Promise((r) => setTimeout(r, 5));
-    const before = batches.length;
-    const interactive = await batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(3, 'sync'), interactive: true });
-    expect(interactive).toHaveLength(3);
-    // Its texts shared one batch, taken as soon as an inference slot was free: within the 2 in flight + 1.
+    const bulkLane = gate();
+    const { batcher, batches } = setup({ sortWindow: 8 }, { holdBulkLane: bulkLane.held });
+    const bulkDone = batcher.submit({ jobId: `bulk-${uniqueId()}`, startIndex: 0, texts: texts(800, 'bulk') });
+    // Both bulk slots taken, 98 batches' worth of texts queued behind them: the interactive texts arrive behind a real backlog.
+    await vi.waitFor(() => expect(batches).toHaveLength(2), { timeout: 10_000 });
+    const interactive = batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(3, 'sync'), interactive: true });
+    bulkLane.release();
+    expect(await interactive).toHaveLength(3);
+    // The first slot to free took them, ahead of every queued bulk text, and took only them:
+    // bulk texts riding along would make the request wait for a full batch's inference.
     const at = batches.findIndex((b) => b.some((t) => t.includes('(sync')));
-    expect(at - before).toBeLessThanOrEqual(2);
-    // Only them: bulk texts riding along would make the request wait for a full batch's inference.
+    expect(at).toBe(2);
     expect(batches[at]).toHaveLength(3);
     await bulkDone;
     expect(batches.flat().filter((t) => t.includes('(bulk'))).toHaveLength(800);
-    const bulkAfter = batches.slice(at + 1).flat().filter((t) => t.includes('(bulk')).length;
-    expect(bulkAfter).toBeGreaterThan(600); // it overtook most of the backlog
   });
 
   it('runs interactive texts on the interactive lane while bulk batches hold every bulk slot, and never bulk texts there', async () => {
-    const { batcher, batches, interactiveBatches } = setup({ sortWindow: 8 }, { interactiveLane: true });
+    const bulkLane = gate();
+    const { batcher, batches, interactiveBatches } = setup({ sortWindow: 8 }, { interactiveLane: true, holdBulkLane: bulkLane.held });
     const bulkDone = batcher.submit({ jobId: `bulk-${uniqueId()}`, startIndex: 0, texts: texts(800, 'bulk') });
-    await new Promise((r) => setTimeout(r, 5));
-    const bulkBefore = batches.length;
+    await vi.waitFor(() => expect(batches).toHaveLength(2), { timeout: 10_000 });
+    // Answered (predicted and written) while both bulk batches are still held: a scheduler that
+    // waited for a bulk slot would never answer, and the test would time out.
     const answers = await Promise.all(
       [0, 1, 2].map((k) => batcher.submit({ jobId: `sync-${uniqueId()}`, startIndex: 0, texts: texts(2, `sync${k}`), interactive: true })),
     );
     expect(answers.map((a) => a.length)).toEqual([2, 2, 2]);
-    // Answered while the bulk job still had most of its batches to go.
-    expect(batches.length - bulkBefore).toBeLessThan(50);
-    expect(interactiveBatches.flat().filter((t) => t.includes('(sync'))).not.toHaveLength(0);
+    expect(batches).toHaveLength(2);
+    expect(interactiveBatches.flat().filter((t) => t.includes('(sync'))).toHaveLength(6);
+    bulkLane.release();
     await bulkDone;
     expect(interactiveBatches.flat().filter((t) => t.includes('(bulk'))).toEqual([]);
     expect(batches.flat().filter((t) => t.includes('(bulk'))).toHaveLength(800);
