@@ -95,8 +95,9 @@ it('lets bulk rows wait for more of their kind, up to a full group, while intera
       return real.insertMany(batch);
     },
   };
-  // Bulk groups of at most 100 rows; a lingering bulk batch waits up to 300 ms for company.
-  const sink = createRowSink({ writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 2, maxRowsPerFlush: 400, bulkLingerMs: 300 });
+  // Bulk groups of at most 100 rows; a lingering bulk batch waits up to 1.5 s for company (long beside a
+  // 2-row insert even on a loaded host, so the order below does not depend on the machine's speed).
+  const sink = createRowSink({ writer, persistQueue, logger: testLogger, maxConcurrentFlushes: 2, maxRowsPerFlush: 400, bulkLingerMs: 1500 });
   const small = [randomUUID(), randomUUID(), randomUUID()];
   const writes = small.map((job) => sink.write(rows(job, 10, 'positive')));
   const interactive = sink.write(rows(sync, 2, 'negative'), { interactive: true });
