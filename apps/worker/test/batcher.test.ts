@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBatcher, type BatcherOptions } from '../src/batcher.js';
 import { createRowSink } from '../src/row-sink.js';
+import { gate } from './support/gate.js';
 import { loadTestClassifier, texts } from './support/model.js';
 import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
 import { countCalls } from './support/writer.js';
@@ -26,13 +27,6 @@ afterAll(async () => {
   await redis.quit();
   await Promise.all([classifier?.close(), db?.drop()]);
 });
-
-/** Holds the bulk lane's predictions (recorded as started) until `release()`. */
-function gate() {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  return { held, release };
-}
 
 /**
  * A batcher over the real model and the real writer, recording each predict() call's texts.

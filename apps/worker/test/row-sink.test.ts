@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRowSink } from '../src/row-sink.js';
+import { gate } from './support/gate.js';
 import { createTestSchema, obliterateAll, redisConnection, rowsOfJob, testLogger, uniqueId, type TestSchema } from './support/services.js';
 import { countCalls } from './support/writer.js';
 
@@ -119,11 +120,10 @@ it('lets bulk rows wait for more of their kind, up to a full group, while intera
 it('writes interactive rows through their own writer while a bulk flush is still running in the other', async () => {
   const real = createPredictionWriter(db.orm);
   // The bulk writer is busy until released, as a writer thread is while it builds a large flush.
-  let release!: () => void;
-  const busy = new Promise<void>((resolve) => (release = resolve));
+  const busy = gate();
   const bulkWriter = {
     async insertMany(batch: readonly NewPrediction[]) {
-      await busy;
+      await busy.held;
       return real.insertMany(batch);
     },
   };
@@ -134,7 +134,7 @@ it('writes interactive rows through their own writer while a bulk flush is still
   await sink.write(rows(sync, 2, 'negative'), { interactive: true });
   expect((await rowsOfJob(db, sync)).length).toBe(2);
   expect(bulkDone).toBe(false);
-  release();
+  busy.release();
   await bulk;
   expect((await rowsOfJob(db, bulkJob)).length).toBe(200);
 });
