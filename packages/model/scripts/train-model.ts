@@ -3,7 +3,7 @@
 //     [--threads N] [--hidden N] [--pooling max|max+mean] [--embed N] [--vocab-size N] [--train-length N] [--corpora a,b,...] [--arch gru|bag] [--lexicon [--wordnet]]
 //     [--class-bias on|off] [--class-bias-tolerance X] [--binary-loss polar|masked] [--class-weights balanced|none] [--reuse-weights DIR]
 //     [--pretrain none|skipgram] [--pretrain-epochs N] [--lm-epochs N] [--word-dropout P] [--embeddings int8|float32] [--sst2-length-weight] [--corpus-weights name=w,…]
-//     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--prepare-only]
+//     [--distill-from DIR[=w],…] [--weak-labels afinn,vader [--weak-label-corpora a,b,...]] [--distill-weight W] [--self-distill A] [--average-from F] [--pretrain-sst2 phrases|outermost] [--prepare-only]
 // --pretrain skipgram (default): embeddings start from skip-gram vectors learned on the training texts (labels
 // unused); --pretrain none starts them at random (the bag column of the model card was trained so).
 // --embeddings int8 (the GRU's default): the file stores embedding tables as int8 with a scale per row, and
@@ -22,6 +22,10 @@
 // --weak-label-corpora limits them to those corpora's texts (default: every corpus trained on).
 // --self-distill A: from the second epoch on, each text's target mixes in the network's own answer to it in the
 // previous epoch, weight growing to A in the last (progressive self-distillation; training/minibatch-loop.ts).
+// --average-from F: training ends on the mean of weight snapshots taken from fraction F of the steps on (tail
+// averaging; training/tail-average.ts); 0: off, the last step's weights.
+// --pretrain-sst2 outermost: skip-gram reads only SST-2 rows that are not inside another (its sentences, once
+// each; training/outermost-rows.ts); phrases (default): every SST-2 row, as the classifier does.
 // --reuse-weights: take a GRU ensemble's weights from DIR/onnx/model.onnx instead of training (recalibrates it).
 // (v1 has its own recipe: npm run train:model:v1.)
 import { createHash } from 'node:crypto';
@@ -47,6 +51,7 @@ import { fitClassBias, groupMacroRecall } from '../src/training/class-bias.js';
 import { readFile } from 'node:fs/promises';
 import { lexiconPrior } from '../src/training/lexicon-prior.js';
 import { trainSkipGram, type PretrainedEmbeddings } from '../src/training/skipgram.js';
+import { outermostRows, subsetRows } from '../src/training/outermost-rows.js';
 import { fitTemperature } from '../src/training/temperature.js';
 import { GRU_POOLINGS, type GruPooling } from '../src/training/gru-params.js';
 import { distillationTargets, parseTeachers, teacherProbabilities } from '../src/training/distillation.js';
@@ -97,6 +102,8 @@ const { values: args } = parseArgs({
     'weak-label-corpora': { type: 'string' },
     'distill-weight': { type: 'string', default: '0.5' },
     'self-distill': { type: 'string', default: '0' },
+    'average-from': { type: 'string', default: '0' },
+    'pretrain-sst2': { type: 'string', default: 'phrases' },
     'prepare-only': { type: 'boolean', default: false },
   },
 });
@@ -123,6 +130,8 @@ const threads = int('threads', args.threads);
 const trainLength = int('train-length', args['train-length']);
 const selfDistill = Number(args['self-distill']);
 if (!(selfDistill >= 0 && selfDistill < 1)) throw new Error(`--self-distill must be in [0, 1), got ${args['self-distill']}`);
+const averageFrom = Number(args['average-from']);
+if (!(averageFrom >= 0 && averageFrom < 1)) throw new Error(`--average-from must be in [0, 1), got ${args['average-from']}`);
 if (selfDistill > 0 && args['binary-loss'] !== 'polar') throw new Error('--self-distill needs --binary-loss polar (every training row three-class)');
 const learningRate = args['learning-rate'] === undefined ? undefined : Number(args['learning-rate']);
 if (learningRate !== undefined && !(learningRate > 0 && learningRate < 0.1)) throw new Error(`--learning-rate must be in (0, 0.1), got ${args['learning-rate']}`);
@@ -242,14 +251,23 @@ if (args['reuse-weights']) {
   log(`weights read from ${args['reuse-weights']}: ${trained.summary}`);
 } else {
   if (!['none', 'skipgram'].includes(args.pretrain)) throw new Error('--pretrain must be none or skipgram');
+  if (!['phrases', 'outermost'].includes(args['pretrain-sst2'])) throw new Error('--pretrain-sst2 must be phrases or outermost');
   let pretrained: PretrainedEmbeddings | undefined;
   if (args.pretrain === 'skipgram') {
     const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((t) => vocab.get(t)).filter((id): id is number => id !== undefined);
     const pretrainStarted = performance.now();
-    pretrained = trainSkipGram(trainSet, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
+    let skipGramText: Pick<EncodedSet, 'ids' | 'offsets'> = trainSet;
+    const sst2 = corpora.findIndex((c) => c.spec.name === 'sst2');
+    if (args['pretrain-sst2'] === 'outermost' && sst2 >= 0) {
+      const rows = train.map((_, i) => i);
+      const kept = new Set(outermostRows(trainSet, rows.filter((i) => trainGroups[i] === sst2)));
+      skipGramText = subsetRows(trainSet, rows.filter((i) => trainGroups[i] !== sst2 || kept.has(i)));
+      log(`skip-gram reads ${kept.size} outermost of ${rows.filter((i) => trainGroups[i] === sst2).length} SST-2 rows (${skipGramText.ids.length} of ${trainSet.ids.length} tokens)`);
+    }
+    pretrained = trainSkipGram(skipGramText, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
     log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
   }
-  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${lmEpochs ? `, after ${lmEpochs} epoch(s) of language-model pre-training` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}`);
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${lmEpochs ? `, after ${lmEpochs} epoch(s) of language-model pre-training` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}${averageFrom > 0 ? `, weights averaged from ${averageFrom * 100} % of training on` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
     classes: SENTIMENT_LABELS.length,
@@ -267,6 +285,7 @@ if (args['reuse-weights']) {
     pretrained,
     wordDropout,
     selfDistill,
+    averageFrom,
     unkId: unk,
     embeddings,
     log,

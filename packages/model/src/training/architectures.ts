@@ -41,6 +41,8 @@ export interface ArchitectureOptions {
   wordDropout: number;
   /** Progressive self-distillation's final weight (LoopConfig.selfDistill; 0: off). */
   selfDistill?: number;
+  /** Tail averaging of the weights from this fraction of training on (LoopConfig.averageFrom; 0: off). */
+  averageFrom?: number;
   unkId: number;
   /** GRU: how the exported file stores the embedding tables (default `float32`; the bag stores float32). */
   embeddings?: EmbeddingType;
@@ -67,7 +69,7 @@ export async function trainArchitecture(arch: Architecture, train: EncodedSet, d
   const epochLog = (who: string, epoch: number, accuracy: number) => o.log(`${who}: epoch ${epoch + 1} dev-sample accuracy ${(accuracy * 100).toFixed(2)} %`);
 
   // What both recipes take from the options besides shape and epochs.
-  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0,
+  const common = { seed: o.seed, lexicon: o.lexicon, pretrained: o.pretrained, wordDropout: o.wordDropout, unkId: o.unkId, selfDistill: o.selfDistill ?? 0, averageFrom: o.averageFrom ?? 0,
     ...(o.learningRate === undefined ? {} : { learningRate: o.learningRate }),
     ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
   };

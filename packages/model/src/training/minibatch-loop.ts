@@ -5,6 +5,7 @@ import type { EncodedSet } from './encoded-set.js';
 import { binaryMass, predictedClass } from './class-loss.js';
 import type { FloatArray } from './gru-params.js';
 import { deriveSeed, mulberry32, shuffle } from './prng.js';
+import { TailAverage } from './tail-average.js';
 
 /** A network the loop can train: a forward pass returning class probabilities, a backward pass into grads. */
 export interface TrainableNetwork extends AdamTarget {
@@ -30,6 +31,11 @@ export interface LoopConfig {
    * value in the last epoch. 0 or absent: off.
    */
   selfDistill?: number;
+  /**
+   * Tail averaging (tail-average.ts): from this fraction of all steps on, the weights are snapshotted 50 times an
+   * epoch, and training ends on their mean. 0 or absent: off (the last step's weights).
+   */
+  averageFrom?: number;
 }
 
 export interface TrainProgress {
@@ -88,6 +94,11 @@ export function runMinibatches(
   const stepsPerEpoch = Math.ceil(n / config.batchSize);
   const totalSteps = stepsPerEpoch * config.epochs;
   const reportEvery = Math.max(1, Math.floor(stepsPerEpoch / 10));
+  const averageFrom = config.averageFrom ?? 0;
+  if (!(averageFrom >= 0 && averageFrom < 1)) throw new Error(`averageFrom must be in [0, 1), got ${averageFrom}`);
+  const average = averageFrom > 0 ? new TailAverage(net.params) : undefined;
+  const averageStart = Math.ceil(averageFrom * totalSteps);
+  const averageEvery = Math.max(1, Math.floor(stepsPerEpoch / 50));
   let step = 0;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     shuffle(order, shuffleRandom);
@@ -125,12 +136,15 @@ export function runMinibatches(
       }
       adam.step(config.learningRate * (1 - step / totalSteps));
       step++;
+      // Counted back from the last step, so the final weights are always among the snapshots.
+      if (average && step >= averageStart && (totalSteps - step) % averageEvery === 0) average.add();
       if (onProgress && (step % reportEvery === 0 || step === totalSteps)) {
         onProgress({ epoch, done: step / totalSteps, meanLoss: lossSum / lossCount });
         lossSum = 0;
         lossCount = 0;
       }
     }
+    if (average && epoch === config.epochs - 1) average.apply();
     onEpoch?.(epoch);
   }
 }
