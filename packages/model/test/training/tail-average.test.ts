@@ -1,29 +1,12 @@
 // Tail averaging in the shared training loop: training ends on the mean of the weights it passed through over
 // its last part, not on its last step.
 import { describe, expect, it } from 'vitest';
-import { packSequences, type EncodedSet } from '../../src/training/encoded-set.js';
+import { expectOffSameOnLearns, TOY_SHAPE, toySet } from './support/toy-set.js';
 import { GruNetwork } from '../../src/training/gru-network.js';
 import { initParams } from '../../src/training/gru-params.js';
 import { runMinibatches, type LoopConfig } from '../../src/training/minibatch-loop.js';
-import { mulberry32 } from '../../src/training/prng.js';
-import { DEFAULT_TRAIN_CONFIG, trainGru } from '../../src/training/train-gru.js';
 
-const shape = { vocab: 20, embed: 8, hidden: 8, classes: 3 };
-
-/** Token 5 + label marks the class; the rest is filler. */
-function toySet(n: number, seed: number): EncodedSet {
-  const random = mulberry32(seed);
-  const sequences: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = Math.floor(random() * 3);
-    const body = Array.from({ length: 1 + Math.floor(random() * 6) }, () => 8 + Math.floor(random() * 12));
-    body.splice(Math.floor(random() * (body.length + 1)), 0, 5 + label);
-    sequences.push([2, ...body, 3]);
-    labels.push(label);
-  }
-  return packSequences(sequences, labels);
-}
+const shape = TOY_SHAPE;
 
 /** A real GruNetwork that records its weights after every optimiser step (Adam clears the gradients last). */
 class RecordingNetwork extends GruNetwork {
@@ -61,20 +44,7 @@ describe('tail averaging (LoopConfig.averageFrom)', () => {
   });
 
   it('off, training is exactly what it was; on, it still learns the toy task', () => {
-    const train = toySet(600, 3);
-    const base = { ...DEFAULT_TRAIN_CONFIG, shape, seed: 1, epochs: 4, batchSize: 16, learningRate: 1e-2 };
-    const without = trainGru(train, base);
-    expect(trainGru(train, { ...base, averageFrom: 0 }).dense).toEqual(without.dense);
-    const averaged = trainGru(train, { ...base, averageFrom: 0.5 });
-    expect(averaged.dense).not.toEqual(without.dense);
-    const test = toySet(200, 4);
-    const net = new GruNetwork(averaged);
-    let right = 0;
-    for (let i = 0; i < 200; i++) {
-      const p = net.forward(test.ids, test.offsets[i]!, test.offsets[i + 1]! - test.offsets[i]!);
-      if (p.indexOf(Math.max(...p)) === test.labels[i]) right++;
-    }
-    expect(right / 200).toBeGreaterThanOrEqual(0.95);
+    expectOffSameOnLearns({ averageFrom: 0 }, { averageFrom: 0.5 });
   });
 
   it('refuses a start outside [0, 1)', () => {
