@@ -260,14 +260,15 @@ if (args['reuse-weights']) {
     const sst2 = corpora.findIndex((c) => c.spec.name === 'sst2');
     if (args['pretrain-sst2'] === 'outermost' && sst2 >= 0) {
       const rows = train.map((_, i) => i);
-      const kept = new Set(outermostRows(trainSet, rows.filter((i) => trainGroups[i] === sst2)));
+      const sst2Rows = rows.filter((i) => trainGroups[i] === sst2);
+      const kept = new Set(outermostRows(trainSet, sst2Rows));
       skipGramText = subsetRows(trainSet, rows.filter((i) => trainGroups[i] !== sst2 || kept.has(i)));
-      log(`skip-gram reads ${kept.size} outermost of ${rows.filter((i) => trainGroups[i] === sst2).length} SST-2 rows (${skipGramText.ids.length} of ${trainSet.ids.length} tokens)`);
+      log(`skip-gram reads ${kept.size} outermost of ${sst2Rows.length} SST-2 rows (${skipGramText.ids.length} of ${trainSet.ids.length} tokens)`);
     }
     pretrained = trainSkipGram(skipGramText, { vocab: vocab.size, embed: int('embed', args.embed), seed, epochs: int('pretrain-epochs', args['pretrain-epochs']), ignore: special, log });
     log(`skip-gram embeddings for ${pretrained.seen.reduce((a, b) => a + b, 0)} of ${vocab.size} pieces in ${seconds(pretrainStarted).toFixed(0)} s`);
   }
-  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${lmEpochs ? `, after ${lmEpochs} epoch(s) of language-model pre-training` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}${averageFrom > 0 ? `, weights averaged from ${averageFrom * 100} % of training on` : ''}`);
+  log(`training ${arch}${epochs ? `, ${epochs} epoch(s)` : ''}${learningRate ? `, learning rate ${learningRate}` : ''}${dropout !== undefined ? `, dropout ${dropout}` : ''}${lmEpochs ? `, after ${lmEpochs} epoch(s) of language-model pre-training` : ''}${selfDistill > 0 ? `, self-distilling up to ${selfDistill} × its previous epoch's answers` : ''}${averageFrom > 0 ? `, weights averaged from ${Math.round(averageFrom * 100)} % of training on` : ''}`);
   trained = await trainArchitecture(arch, trainSet, devSample, {
     vocab: vocab.size,
     classes: SENTIMENT_LABELS.length,
